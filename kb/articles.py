@@ -1,0 +1,97 @@
+"""The article model: every Markdown page of the help center with its front matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from kb import frontmatter
+from kb.languages import language_of
+
+if TYPE_CHECKING:
+    from kb.settings import Site
+
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+INDEX_NAMES = ("index.md", "README.md")
+
+
+@dataclass
+class Article:
+    path: str  # relative to docs_dir, with forward slashes
+    file: Path
+    lang: str
+    text: str = ""
+    fm: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)
+    not_in_nav: bool = False  # listed in MkDocs' `not_in_nav`: hidden on purpose
+    read_error: str | None = None
+
+    @property
+    def is_index(self) -> bool:
+        return PurePosixPath(self.path).name in INDEX_NAMES
+
+    @property
+    def meta(self) -> dict:
+        return self.fm.meta
+
+    @property
+    def title(self) -> str:
+        title = self.meta.get("title")
+        if isinstance(title, str) and title.strip():
+            return title.strip()
+        match = _H1.search(self.fm.body)
+        if match:
+            return match.group(1)
+        return PurePosixPath(self.path).stem.replace("-", " ").replace("_", " ").capitalize()
+
+    @property
+    def section(self) -> str:
+        """The folder holding the article, relative to docs_dir ('' at the top)."""
+        parent = str(PurePosixPath(self.path).parent)
+        return "" if parent == "." else parent
+
+    @property
+    def translation_key(self) -> str | None:
+        key = self.meta.get("translation_key")
+        return key if isinstance(key, str) and key else None
+
+    @property
+    def tags(self) -> list[str]:
+        tags = self.meta.get("tags")
+        if not isinstance(tags, list):
+            return []
+        return [str(t).strip().lower() for t in tags if str(t).strip()]
+
+
+def read_article(file: Path, path: str, lang: str) -> Article:
+    article = Article(path=path, file=file, lang=lang)
+    try:
+        article.text = file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        article.read_error = (
+            f"the file is not UTF-8 (byte {exc.start} cannot be decoded); "
+            "save it as UTF-8 in your editor"
+        )
+        return article
+    article.text = article.text.replace("\r\n", "\n")
+    article.fm = frontmatter.parse(article.text)
+    return article
+
+
+def load_articles(site: Site) -> list[Article]:
+    """Every Markdown page MkDocs would build, in path order (drafts and excludes left out)."""
+    from mkdocs.structure.files import get_files
+
+    files = get_files(site.config)
+    articles = []
+    for f in files.documentation_pages(inclusion=lambda i: i.is_included()):
+        article = read_article(Path(f.abs_src_path), f.src_uri, _lang(site, f.src_uri))
+        article.not_in_nav = f.inclusion.is_not_in_nav()
+        articles.append(article)
+    articles.sort(key=lambda a: a.path)
+    return articles
+
+
+def _lang(site: Site, path: str) -> str:
+    return language_of(path, site.languages, site.default_language)

@@ -1,0 +1,71 @@
+"""Drive MkDocs in-process, the way its own `build` and `serve` commands do."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from kb.errors import KBError
+from kb.settings import Site, load_site
+
+
+class BuildFailed(KBError):
+    """MkDocs stopped the build (a warning in strict mode, or a broken page)."""
+
+
+class _Formatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        prefix = f"{record.levelname:<8}- " if record.levelno != logging.INFO else "INFO    - "
+        return prefix + record.getMessage()
+
+
+@contextmanager
+def mkdocs_logging(verbose: bool = False) -> Iterator[None]:
+    """Show MkDocs' messages as its own CLI would, for the length of one command."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler()
+    handler.setFormatter(_Formatter())
+    old_level = logger.level
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def build_site(config_file: str | Path | None = None, *, strict: bool = False,
+               site_dir: str | Path | None = None) -> Site:
+    """Build the static site; returns the loaded site so callers can find its output."""
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+
+    overrides: dict[str, object] = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(Path(site_dir).absolute())
+    site = load_site(config_file, **overrides)
+    config = site.config
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    except exceptions.Abort as exc:
+        raise BuildFailed(f"the build stopped: {exc}") from None
+    except exceptions.BuildError as exc:
+        raise BuildFailed(f"a page could not be built: {exc}") from None
+    finally:
+        config.plugins.on_shutdown()
+    return site
+
+
+def serve_site(config_file: str | Path | None = None, *, dev_addr: str | None = None,
+               open_browser: bool = False) -> None:
+    """Live preview: rebuilds and reloads the browser on every saved change."""
+    from mkdocs.commands.serve import serve
+
+    site = load_site(config_file)  # fail early, with kb's message, on a bad config
+    overrides = {"dev_addr": dev_addr} if dev_addr else {}
+    serve(config_file=str(site.config_file), livereload=True, open_in_browser=open_browser,
+          **overrides)

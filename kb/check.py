@@ -1,0 +1,286 @@
+"""`kb check`: everything wrong with a help center, each with file, line and fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from kb import frontmatter, markdown_scan
+from kb.articles import Article, load_articles
+from kb.languages import native_name
+from kb.markdown_setup import Renderer, apply_defaults
+from kb.problems import Problem, Severity
+from kb.settings import PLUGIN_NAME
+
+if TYPE_CHECKING:
+    from kb.settings import Site
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    articles: int = 0
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity is severity)
+
+    def failed(self, strict: bool) -> bool:
+        return self.count(Severity.ERROR) > 0 or (strict and self.count(Severity.WARNING) > 0)
+
+    def as_dict(self) -> dict:
+        return {
+            "articles": self.articles,
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
+            "notes": self.count(Severity.NOTE),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+def check(site: Site, today: dt.date | None = None) -> Report:
+    from mkdocs.structure.files import get_files
+
+    if PLUGIN_NAME in site.config.plugins:
+        apply_defaults(site.config)
+    articles = load_articles(site)
+    files = get_files(site.config)
+    published = {f.src_uri for f in files if f.inclusion.is_included()}
+    problems: list[Problem] = []
+    readable = []
+    for article in articles:
+        if article.read_error:
+            problems.append(Problem(article.path, 1, Severity.ERROR, "encoding",
+                                    article.read_error, "re-save the file as UTF-8"))
+            continue
+        readable.append(article)
+        problems += frontmatter.validate(article.path, article.fm, is_index=article.is_index)
+    problems += LinkChecker(site, readable, published).run()
+    problems += _duplicates(readable, files)
+    problems += _navigation(site, articles)
+    problems += _reviews(readable, today or dt.date.today())
+    problems += _translations(site, readable)
+    problems.sort(key=Problem.sort_key)
+    return Report(problems=problems, articles=len(articles))
+
+
+class LinkChecker:
+    """Broken links, anchors and images, plus syntax MkDocs won't render."""
+
+    def __init__(self, site: Site, articles: list[Article], published: set[str]) -> None:
+        self.articles = {a.path: a for a in articles}
+        self.published = published
+        self.renderer = Renderer(site.config)
+        self._ids: dict[str, set[str] | None] = {}
+        self.render_problems: list[Problem] = []
+
+    def run(self) -> list[Problem]:
+        problems: list[Problem] = []
+        for article in self.articles.values():
+            refs, leftovers = markdown_scan.scan(article.fm.body, article.fm.body_line)
+            for ref in refs:
+                problem = self._check(article, ref)
+                if problem:
+                    problems.append(problem)
+            for left in leftovers:
+                problems.append(Problem(
+                    article.path, left.line, Severity.WARNING, "foreign-syntax",
+                    f"{left.what} ('{left.text}') will show as literal text", left.fix))
+        return problems + self.render_problems
+
+    def ids(self, path: str) -> set[str] | None:
+        if path not in self._ids:
+            article = self.articles[path]
+            try:
+                html = self.renderer.render(article.fm.body)
+            except Exception as exc:  # a third-party extension failed on this page: report it
+                self.render_problems.append(Problem(
+                    path, article.fm.body_line, Severity.WARNING, "render-failed",
+                    f"Markdown could not render this page ({type(exc).__name__}: {exc})",
+                    "fix the syntax the message points at; its anchors were not checked"))
+                self._ids[path] = None
+            else:
+                self._ids[path] = markdown_scan.html_ids(html)
+        return self._ids[path]
+
+    def _check(self, article: Article, ref: markdown_scan.Reference) -> Problem | None:
+        target = markdown_scan.local_target(ref.target)
+        if target is None:
+            return None
+
+        def problem(code: str, message: str, fix: str, severity=Severity.ERROR) -> Problem:
+            return Problem(article.path, ref.line, severity, code, message, fix)
+
+        if not target.path:
+            return self._check_anchor(article.path, article.path, target.anchor, problem)
+        resolved = posixpath.normpath(posixpath.join(posixpath.dirname(article.path),
+                                                     target.path))
+        if resolved.startswith("../") or resolved == "..":
+            return problem("link-outside-docs",
+                           f"'{ref.target}' points outside the docs folder",
+                           "link to a page or file inside the docs folder, or use a full URL",
+                           Severity.WARNING)
+        if resolved in self.published:
+            if resolved in self.articles and target.anchor:
+                return self._check_anchor(article.path, resolved, target.anchor, problem)
+            return None
+        folder_index = posixpath.join(resolved, "index.md")
+        if folder_index in self.published:
+            return problem("folder-link",
+                           f"'{ref.target}' links to a folder, which breaks once MkDocs "
+                           "turns pages into folders",
+                           f"link to '{posixpath.relpath(folder_index, posixpath.dirname(article.path) or '.')}' instead",
+                           Severity.WARNING)
+        if ref.is_image:
+            return problem("missing-image", f"image '{ref.target}' does not exist",
+                           f"add the file at {resolved} or correct the path"
+                           + self._suggest(resolved))
+        return problem("broken-link", f"link target '{ref.target}' does not exist",
+                       "correct the path (relative to this file)" + self._suggest(resolved))
+
+    def _check_anchor(self, source: str, path: str, anchor: str, problem) -> Problem | None:
+        if not anchor:
+            return None
+        ids = self.ids(path)
+        if ids is None or anchor in ids:
+            return None
+        close = difflib.get_close_matches(anchor, sorted(ids), n=1)
+        hint = f"did you mean '#{close[0]}'? " if close else ""
+        where = "this page" if path == source else path
+        return problem("broken-anchor", f"anchor '#{anchor}' does not exist in {where}",
+                       f"{hint}link to an existing heading, or give the heading an id "
+                       f"with '{{#{anchor}}}'")
+
+    def _suggest(self, resolved: str) -> str:
+        close = difflib.get_close_matches(resolved, sorted(self.published), n=1, cutoff=0.7)
+        return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _duplicates(articles: list[Article], files: Iterable) -> list[Problem]:
+    problems = []
+    by_dest: dict[str, list[str]] = defaultdict(list)
+    for f in files:
+        if f.is_documentation_page() and f.inclusion.is_included():
+            by_dest[f.dest_uri.lower()].append(f.src_uri)
+    for dest, sources in by_dest.items():
+        for other in sorted(sources)[1:]:
+            problems.append(Problem(
+                other, 1, Severity.ERROR, "duplicate-slug",
+                f"publishes to the same address '{dest}' as {sorted(sources)[0]}"
+                + (" (letters differ only in case)" if len(set(s.lower() for s in sources)) == 1
+                   else ""),
+                "rename one of the files so each article has its own address"))
+    by_title: dict[tuple[str, str], list[Article]] = defaultdict(list)
+    for article in articles:
+        if not article.is_index:
+            by_title[(article.lang, article.title.casefold())].append(article)
+    for group in by_title.values():
+        for article in group[1:]:
+            problems.append(Problem(
+                article.path, article.fm.line_of("title"), Severity.WARNING, "duplicate-title",
+                f"title '{article.title}' is also the title of {group[0].path}",
+                "give each article a title that says how it differs; readers choose by title"))
+    return problems
+
+
+def _nav_paths(nav: object, out: list[str]) -> list[str]:
+    if isinstance(nav, str):
+        out.append(nav)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            _nav_paths(value, out)
+    elif isinstance(nav, list):
+        for item in nav:
+            _nav_paths(item, out)
+    return out
+
+
+def _navigation(site: Site, articles: list[Article]) -> list[Problem]:
+    nav = site.config.nav
+    if nav is None:  # MkDocs builds the navigation from the folders: nothing can be missing
+        return []
+    config_name = site.config_file.name
+    config_lines = site.config_file.read_text(encoding="utf-8").split("\n")
+    paths = {a.path for a in articles}
+    listed = set()
+    problems = []
+    for entry in _nav_paths(nav, []):
+        if markdown_scan.local_target(entry) is None:
+            continue  # an external link
+        entry = entry.removeprefix("./")
+        listed.add(entry)
+        if entry not in paths:
+            line = next((i + 1 for i, text in enumerate(config_lines) if entry in text), 0)
+            problems.append(Problem(
+                config_name, line, Severity.ERROR, "nav-missing-file",
+                f"the navigation lists '{entry}', which does not exist in "
+                f"{site.config.docs_dir}", "correct the path or remove the entry"))
+    for article in articles:
+        if article.path not in listed and not article.not_in_nav:
+            problems.append(Problem(
+                article.path, 1, Severity.ERROR, "orphan-article",
+                "the article is not in the navigation, so readers browsing the help "
+                "center never reach it",
+                f"add it to nav in {config_name} under its section (`kb new` does this), or "
+                "list it under not_in_nav if it is meant to be reached only by link"))
+    return problems
+
+
+def _reviews(articles: list[Article], today: dt.date) -> list[Problem]:
+    problems = []
+    for article in articles:
+        reviewed = frontmatter.reviewed_date(article.meta)
+        every = article.meta.get("review_every")
+        if reviewed is None or isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            continue
+        due = reviewed + dt.timedelta(days=every)
+        line = article.fm.line_of("reviewed")
+        owner = article.meta.get("owner") or "its owner"
+        if due < today:
+            problems.append(Problem(
+                article.path, line, Severity.WARNING, "review-overdue",
+                f"review was due on {due} ({(today - due).days} days ago; reviewed {reviewed}, "
+                f"every {every} days)",
+                f"{owner} should check the article against the product and set "
+                f"'reviewed: {today}'"))
+        elif (due - today).days <= DUE_SOON_DAYS:
+            problems.append(Problem(
+                article.path, line, Severity.NOTE, "review-due-soon",
+                f"review is due on {due}", f"plan the review with {owner}"))
+    return problems
+
+
+def _translations(site: Site, articles: list[Article]) -> list[Problem]:
+    groups: dict[str, dict[str, list[Article]]] = defaultdict(lambda: defaultdict(list))
+    for article in articles:
+        if article.translation_key and not article.is_index:
+            groups[article.translation_key][article.lang].append(article)
+    required = set(site.options.required_translations)
+    problems = []
+    for key, by_lang in sorted(groups.items()):
+        for lang, group in by_lang.items():
+            for extra in group[1:]:
+                problems.append(Problem(
+                    extra.path, extra.fm.line_of("translation_key"), Severity.ERROR,
+                    "duplicate-translation-key",
+                    f"translation_key '{key}' is also used by {group[0].path} in the same "
+                    "language", "give each article its own key; translations share one key "
+                    "across languages"))
+        first = next(iter(by_lang.get(site.default_language, []) or
+                          next(iter(by_lang.values()))))
+        for lang in site.languages:
+            if lang in by_lang:
+                continue
+            severity = Severity.WARNING if lang in required else Severity.NOTE
+            problems.append(Problem(
+                first.path, first.fm.line_of("translation_key"), severity,
+                "missing-translation",
+                f"no {native_name(lang)} ({lang}) translation of '{key}'",
+                f"write {lang}/{first.path.split('/', 1)[-1]} with 'translation_key: {key}' "
+                f"(kb new \"…\" --lang {lang} --translation-of {first.path})"))
+    return problems

@@ -1,0 +1,100 @@
+"""Load a site config (MkDocs' own loader) and kb's options in it."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from kb.errors import ConfigError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from plugins.site.config import SiteConfig
+
+DEFAULT_CONFIG = "site_config.yml"
+PLUGIN_NAME = "kb/site"
+
+
+@dataclass
+class Site:
+    """A loaded help center: MkDocs' config plus kb's options and derived facts."""
+
+    config: MkDocsConfig
+    options: SiteConfig
+    config_file: Path
+
+    @property
+    def docs_dir(self) -> Path:
+        return Path(self.config.docs_dir)
+
+    @property
+    def root(self) -> Path:
+        """The folder of the config file: runtime artefacts go here by default."""
+        return self.config_file.parent
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.options.languages) or [self.config.theme.get("language") or "en"]
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _captured(logger_name: str) -> Iterator[_Collect]:
+    handler = _Collect()
+    logger = logging.getLogger(logger_name)
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def resolve_config_file(config_file: str | Path | None) -> Path:
+    path = Path(config_file or DEFAULT_CONFIG).absolute()
+    if not path.is_file():
+        raise ConfigError(
+            f"no site config at {path}: run kb in the folder that holds {DEFAULT_CONFIG} "
+            "or pass --config PATH"
+        )
+    return path
+
+
+def load_site(config_file: str | Path | None = None, **overrides: object) -> Site:
+    """Load and validate the config; every problem becomes one ConfigError."""
+    from mkdocs import exceptions
+    from mkdocs.config import load_config
+
+    from plugins.site.config import SiteConfig
+
+    path = resolve_config_file(config_file)
+    with _captured("mkdocs") as messages:
+        try:
+            config = load_config(str(path), **overrides)
+        except (exceptions.ConfigurationError, exceptions.Abort) as exc:
+            details = "\n  ".join(messages.messages) or str(exc)
+            raise ConfigError(f"{path.name} is not a valid site config:\n  {details}") from None
+    plugin = config.plugins.get(PLUGIN_NAME)
+    if plugin is not None:
+        options = plugin.config
+    else:
+        options = SiteConfig()
+        options.load_dict({})
+        errors, _ = options.validate()
+        assert not errors, errors  # defaults always validate
+    return Site(config=config, options=options, config_file=path)

@@ -1,0 +1,1 @@
+"""MkDocs plugins of kb, registered as `mkdocs.plugins` entry points."""

@@ -1,0 +1,1 @@
+"""`kb/site`: the help-center plugin (front matter, navigation, article pages)."""

@@ -1,0 +1,87 @@
+"""kb's own options, set under `plugins: - kb/site:` in the site config.
+
+Every option has a default, so a plain MkDocs config works with every kb command.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class WholeNumber(c.BaseConfigOption[int]):
+    """A whole number no smaller than `minimum`; the message says what to write."""
+
+    def __init__(self, default: int, minimum: int = 0) -> None:
+        super().__init__()
+        self.default = default
+        self.minimum = minimum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+            raise base.ValidationError(
+                f"got {value!r}; write a whole number of at least {self.minimum}, "
+                f"for example {self.default}."
+            )
+        return value
+
+
+class LanguageCodes(c.BaseConfigOption[list]):
+    """A list of language codes such as `[en, ru, th]`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = []
+
+    def run_validation(self, value: object) -> list[str]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise base.ValidationError(
+                f"got {value!r}; write a list of language codes, for example [en, ru, th]."
+            )
+        for code in value:
+            if not isinstance(code, str) or not _LANG_CODE.match(code):
+                raise base.ValidationError(
+                    f"{code!r} is not a language code; use ISO 639-1 codes "
+                    "such as en, ru, th (or pt-BR)."
+                )
+        if len(set(value)) != len(value):
+            raise base.ValidationError(f"{value!r} lists a language twice; list each once.")
+        return list(value)
+
+
+class SiteConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing its options."""
+
+    languages = LanguageCodes()
+    """Languages of the help center, the default first. Articles of language `xx`
+    live under `docs_dir/xx/`; files outside those folders are in the first
+    language. Empty: the theme's language only."""
+
+    required_translations = LanguageCodes()
+    """Languages every article must exist in; `kb check` warns when one is
+    missing. Missing translations into other languages are listed as notes."""
+
+    review_every = WholeNumber(default=365, minimum=1)
+    """Days between reviews that `kb new` writes into a new article."""
+
+    nav_window = WholeNumber(default=25, minimum=1)
+    """How many articles of the current section the sidebar lists around the
+    current one; the section page lists them all. Keeps every page's size
+    independent of the size of the help center."""
+
+    related = WholeNumber(default=5, minimum=0)
+    """Related articles (sharing tags, same language) shown under an article; 0 hides them."""
+
+    last_updated = c.Type(bool, default=True)
+    """Show when an article last changed: its last git commit, or its
+    `reviewed` date when the file is not tracked by git."""
+
+    section_lists = c.Type(bool, default=True)
+    """List a section's articles on its index page."""
