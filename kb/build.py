@@ -41,6 +41,7 @@ def build_site(config_file: str | Path | None = None, *, strict: bool = False,
                site_dir: str | Path | None = None) -> Site:
     """Build the static site; returns the loaded site so callers can find its output."""
     from mkdocs import exceptions
+    from jinja2 import TemplateError
     from mkdocs.commands.build import build
 
     overrides: dict[str, object] = {"strict": strict}
@@ -55,6 +56,9 @@ def build_site(config_file: str | Path | None = None, *, strict: bool = False,
         raise BuildFailed(f"the build stopped: {exc}") from None
     except exceptions.BuildError as exc:
         raise BuildFailed(f"a page could not be built: {exc}") from None
+    except TemplateError as exc:
+        raise BuildFailed(f"a theme template failed: {exc}; check the theme's custom_dir "
+                          "and any 'template:' in front matter") from None
     finally:
         config.plugins.on_shutdown()
     return site

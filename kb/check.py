@@ -49,8 +49,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     if PLUGIN_NAME in site.config.plugins:
         apply_defaults(site.config)
     articles = load_articles(site)
-    files = get_files(site.config)
-    published = {f.src_uri for f in files if f.inclusion.is_included()}
+    files = [f for f in get_files(site.config) if f.inclusion.is_included()]
     problems: list[Problem] = []
     readable = []
     for article in articles:
@@ -60,7 +59,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
             continue
         readable.append(article)
         problems += frontmatter.validate(article.path, article.fm, is_index=article.is_index)
-    problems += LinkChecker(site, readable, published).run()
+    problems += LinkChecker(site, readable, files).run()
     problems += _duplicates(readable, files)
     problems += _navigation(site, articles)
     problems += _reviews(readable, today or dt.date.today())
@@ -72,11 +71,16 @@ def check(site: Site, today: dt.date | None = None) -> Report:
 class LinkChecker:
     """Broken links, anchors and images, plus syntax MkDocs won't render."""
 
-    def __init__(self, site: Site, articles: list[Article], published: set[str]) -> None:
+    def __init__(self, site: Site, articles: list[Article], files: list) -> None:
         self.articles = {a.path: a for a in articles}
-        self.published = published
+        self.published = {f.src_uri for f in files}
+        # Addresses on the built site, for links written as URLs instead of files.
+        self.page_urls = {f.src_uri: f.url for f in files if f.is_documentation_page()}
+        self.addresses = {f.url.strip("/") for f in files} | {f.dest_uri for f in files}
         self.renderer = Renderer(site.config)
         self._ids: dict[str, set[str] | None] = {}
+        self._by_name: dict[str, list[str]] | None = None
+        self._by_folder: dict[str, list[str]] = {}
         self.render_problems: list[Problem] = []
 
     def run(self) -> list[Problem]:
@@ -136,12 +140,29 @@ class LinkChecker:
                            "turns pages into folders",
                            f"link to '{posixpath.relpath(folder_index, posixpath.dirname(article.path) or '.')}' instead",
                            Severity.WARNING)
+        by_url = self._by_address(article, target.path)
+        if by_url:
+            return problem("address-link",
+                           f"'{ref.target}' links to a page by its web address, which MkDocs "
+                           "can neither check nor adjust when URLs change",
+                           f"link to the Markdown file instead: '{by_url}'", Severity.NOTE)
         if ref.is_image:
             return problem("missing-image", f"image '{ref.target}' does not exist",
                            f"add the file at {resolved} or correct the path"
                            + self._suggest(resolved))
         return problem("broken-link", f"link target '{ref.target}' does not exist",
                        "correct the path (relative to this file)" + self._suggest(resolved))
+
+    def _by_address(self, article: Article, target: str) -> str | None:
+        """The file a URL-style link reaches on the built site, relative to the article."""
+        base = self.page_urls.get(article.path, "")
+        address = posixpath.normpath(posixpath.join(base, target)).strip("/")
+        if address in ("", ".") or address not in self.addresses:
+            return None
+        for src, url in self.page_urls.items():
+            if url.strip("/") == address:
+                return posixpath.relpath(src, posixpath.dirname(article.path) or ".")
+        return None
 
     def _check_anchor(self, source: str, path: str, anchor: str, problem) -> Problem | None:
         if not anchor:
@@ -150,14 +171,30 @@ class LinkChecker:
         if ids is None or anchor in ids:
             return None
         close = difflib.get_close_matches(anchor, sorted(ids), n=1)
-        hint = f"did you mean '#{close[0]}'? " if close else ""
+        if close:
+            hint = f"did you mean '#{close[0]}'? "
+        elif ids:
+            hint = "anchors there: " + ", ".join(f"#{i}" for i in sorted(ids)[:6]) + "; "
+        else:
+            hint = ""
         where = "this page" if path == source else path
         return problem("broken-anchor", f"anchor '#{anchor}' does not exist in {where}",
                        f"{hint}link to an existing heading, or give the heading an id "
                        f"with '{{#{anchor}}}'")
 
     def _suggest(self, resolved: str) -> str:
-        close = difflib.get_close_matches(resolved, sorted(self.published), n=1, cutoff=0.7)
+        """A likely intended file: the same name elsewhere, or a near name in the same folder."""
+        if self._by_name is None:
+            self._by_name = defaultdict(list)
+            self._by_folder = defaultdict(list)
+            for path in sorted(self.published):
+                self._by_name[posixpath.basename(path)].append(path)
+                self._by_folder[posixpath.dirname(path)].append(path)
+        same_name = self._by_name.get(posixpath.basename(resolved))
+        if same_name:
+            return f"; did you mean '{same_name[0]}'?"
+        close = difflib.get_close_matches(
+            resolved, self._by_folder.get(posixpath.dirname(resolved), []), n=1, cutoff=0.7)
         return f"; did you mean '{close[0]}'?" if close else ""
 
 

@@ -16,7 +16,7 @@ _LINK = re.compile(
     r"(!?)\[(?:[^\[\]]|\[[^\[\]]*\])*\]\(\s*(<[^>]*>|[^()\s]+(?:\([^()\s]*\)[^()\s]*)*)"
     r"(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)"
 )
-_REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)")
+_REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(<[^>]*>|\S+)")
 _HTML_SRC = re.compile(r"<(img|a|source)\b[^>]*?\s(src|href)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
 # Syntax of other documentation tools that MkDocs shows as literal text.

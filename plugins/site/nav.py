@@ -100,8 +100,6 @@ class NavPruner:
 
     @staticmethod
     def _collapsed(section: Section):
-        index = index_page(section)
-        if index is not None:
-            return Section(section.title, [index])
-        target = first_page(section)
+        """A section the reader is not in: one link to its page (or its first article)."""
+        target = index_page(section) or first_page(section)
         return Link(section.title, target.url or "./") if target else Section(section.title, [])

@@ -60,6 +60,8 @@ def format_date(when: dt.date, lang: str) -> str:
     from babel.dates import format_date as babel_format
 
     try:
+        if lang.split("-")[0] == "th":  # Thai readers count years in the Buddhist era
+            return f"{babel_format(when, format='d MMMM', locale='th')} {when.year + 543}"
         return babel_format(when, format="long", locale=lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
         return when.isoformat()

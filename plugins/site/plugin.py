@@ -66,10 +66,15 @@ class SitePlugin(BasePlugin[SiteConfig]):
             self.pruner = NavPruner(nav, self.config.nav_window, self.languages)
             self.index: PageIndex | None = None
 
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.env = env
+        return env
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> None:
         if not self.config.enabled:
             return
+        self._check_template(page)
         source = frontmatter.parse(page.file.content_string)
         for problem in frontmatter.validate(page.file.src_uri, source, is_index=page.is_index):
             if problem.severity is Severity.ERROR and problem.code != "front-matter-missing":
@@ -88,3 +93,18 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["kb"] = info
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
+
+    def _check_template(self, page: Page) -> None:
+        """A page asking for a template the theme lacks gets main.html and a warning."""
+        from jinja2 import TemplateNotFound
+
+        name = page.meta.get("template") if page.meta else None
+        if not name:
+            return
+        try:
+            self.env.get_template(name)
+        except TemplateNotFound:
+            log.warning("%s: front matter asks for template '%s', which the theme does not "
+                        "have; using main.html (add the template to the theme's custom_dir, or "
+                        "remove 'template:')", page.file.src_uri, name)
+            page.meta["template"] = "main.html"

@@ -1,0 +1,43 @@
+# The two commands of the README: `make serve` and `make test`.
+# Both create .venv and install what they need on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build check bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "kb needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## Build the sample help site and preview it on http://$(HOST):$(PORT)/
+serve: $(STAMP)
+	$(BIN)/kb build
+	$(BIN)/kb serve --dev-addr $(HOST):$(PORT)
+
+## Run the test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+build: $(STAMP)
+	$(BIN)/kb build --strict
+
+check: $(STAMP)
+	$(BIN)/kb check
+
+## Benchmarks (not tests): figures go to bench/RESULTS.md by hand
+bench: $(STAMP)
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf site build index reports .pytest_cache

@@ -1,0 +1,51 @@
+"""Shared fixtures: throwaway help centers under tmp_path, and the kb CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kb.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def run_kb():
+    """Run `kb ARGS…` in-process; returns click's Result."""
+    runner = CliRunner()
+
+    def run(*args: str, input: str | None = None):
+        return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def make_kb(tmp_path):
+    """Copy a fixture site (default: `mini`) to tmp_path, overlay `files`; return its config."""
+
+    def make(fixture: str = "mini", files: dict[str, str] | None = None) -> Path:
+        target = tmp_path / fixture
+        shutil.copytree(FIXTURES / fixture, target)
+        for rel, text in (files or {}).items():
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return target / "site_config.yml"
+
+    return make
+
+
+@pytest.fixture
+def sample_site(tmp_path) -> Path:
+    """A copy of the repository's sample help center (articles + site_config.yml)."""
+    target = tmp_path / "sample"
+    shutil.copytree(ROOT / "articles", target / "articles")
+    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
+    return target / "site_config.yml"

@@ -1,0 +1,93 @@
+"""`kb check` on the sample (clean) and on broken fixtures (each names file and line)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+import yaml
+
+from tests.conftest import FIXTURES
+
+BROKEN = sorted(p.name for p in (FIXTURES / "broken").iterdir() if p.is_dir())
+
+
+def test_sample_help_center_has_no_errors_or_warnings(sample_site, run_kb):
+    result = run_kb("check", "--config", sample_site, "--json", "--as-of", "2026-11-22")
+    report = json.loads(result.output)
+    assert result.exit_code == 0, result.output
+    assert report["articles"] >= 45
+    assert [p for p in report["problems"] if p["severity"] != "note"] == []
+
+
+def test_mini_fixture_is_clean(make_kb, run_kb):
+    result = run_kb("check", "--strict", "--config", make_kb(), "--as-of", "2026-11-22")
+    assert result.exit_code == 0, result.output
+
+
+def apply_overlay(config, case: str) -> dict:
+    overlay = FIXTURES / "broken" / case
+    site = config.parent
+    if (overlay / "articles").is_dir():
+        shutil.copytree(overlay / "articles", site / "articles", dirs_exist_ok=True)
+    nav_add = overlay / "nav-add.yml"
+    if nav_add.is_file():
+        change = yaml.safe_load(nav_add.read_text())
+        lines = config.read_text().split("\n")
+        at = next(i for i, line in enumerate(lines) if line.strip() == f"- {change['after']}")
+        indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())]
+        lines.insert(at + 1, f"{indent}- {change['add']}")
+        config.write_text("\n".join(lines))
+    return yaml.safe_load((overlay / "expect.yml").read_text())
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_broken_fixture_fails_naming_file_and_line(case, make_kb, run_kb):
+    config = make_kb()
+    expect = apply_overlay(config, case)
+    strict = ["--strict"] if expect.get("strict") else []
+    result = run_kb("check", "--config", config, "--as-of", "2026-11-22", *strict)
+    assert result.exit_code == 1, result.output
+    where = expect["file"] if expect["file"] == "site_config.yml" else f"articles/{expect['file']}"
+    assert f"{where}:{expect['line']}:" in result.output
+
+    report = json.loads(run_kb("check", "--config", config, "--json", "--as-of",
+                               "2026-11-22").output)
+    found = [p for p in report["problems"] if p["code"] == expect["code"]]
+    assert found, report["problems"]
+    assert (found[0]["file"], found[0]["line"]) == (expect["file"], expect["line"])
+    assert found[0]["fix"], "every problem says how to fix it"
+
+
+def test_warnings_pass_without_strict(make_kb, run_kb):
+    config = make_kb()
+    apply_overlay(config, "overdue-review")
+    result = run_kb("check", "--config", config, "--as-of", "2026-11-22")
+    assert result.exit_code == 0
+    assert "review was due on 2024-07-13" in result.output
+
+
+def test_unknown_key_close_to_a_known_one_is_a_warning(make_kb, run_kb):
+    text = (FIXTURES / "mini/articles/en/billing/invoices.md").read_text()
+    config = make_kb(files={"articles/en/billing/invoices.md":
+                            text.replace("owner:", "ownr:", 1)})
+    report = json.loads(run_kb("check", "-f", config, "--json", "--as-of", "2026-11-22").output)
+    codes = {(p["code"], p["severity"]) for p in report["problems"]}
+    assert ("front-matter-ownr", "warning") in codes
+    assert ("front-matter-owner", "warning") in codes
+    ownr = next(p for p in report["problems"] if p["code"] == "front-matter-ownr")
+    assert "did you mean 'owner'" in ownr["fix"]
+
+
+def test_missing_translation_is_a_note_unless_required(make_kb, run_kb):
+    config = make_kb()
+    report = json.loads(run_kb("check", "-f", config, "--json", "--as-of", "2026-11-22").output)
+    missing = [p for p in report["problems"] if p["code"] == "missing-translation"]
+    assert [(p["file"], p["severity"]) for p in missing] == [("en/billing/invoices.md", "note")]
+
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", "languages: [en, ru]\n      required_translations: [ru]"))
+    result = run_kb("check", "-f", config, "--strict", "--as-of", "2026-11-22")
+    assert result.exit_code == 1
+    assert "no Русский (ru) translation of 'download-invoices'" in result.output

@@ -1,0 +1,105 @@
+"""The built sample site: article pages as a reader sees them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kb.build import build_site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    import shutil
+
+    from tests.conftest import ROOT
+
+    root = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "articles", root / "articles")
+    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
+    build_site(root / "site_config.yml", strict=True)
+    return root / "site"
+
+
+def page(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def sidebar(html: str) -> str:
+    return html.split('class="md-nav md-nav--primary"', 1)[1].split("md-sidebar--secondary", 1)[0]
+
+
+def test_pages_carry_their_own_language(built):
+    assert '<html lang="ru"' in page(built, "ru/account/reset-your-password")
+    assert '<html lang="th"' in page(built, "th/account/reset-your-password")
+    assert '<html lang="en"' in page(built, "en/account/reset-your-password")
+    assert "Содержание" in page(built, "ru/account/reset-your-password")  # Material's own words
+
+
+def test_sidebar_shows_only_the_readers_language_and_section(built):
+    nav = sidebar(page(built, "ru/billing/request-a-refund"))
+    assert "Возврат средств" in nav
+    assert "/en/" not in nav and "Billing" not in nav
+    # other sections are single links to their section page, not their articles
+    assert "reset-your-password" not in nav
+    assert re.search(r'href="\.\./\.\./account/"', nav)
+
+
+def test_breadcrumbs_related_and_translations(built):
+    html = page(built, "en/billing/request-a-refund")
+    path = html.split('class="md-path"', 1)[1].split("</nav>", 1)[0]
+    assert "English" in path and "Billing" in path
+    related = html.split('class="kb-related"', 1)[1].split("</nav>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', related)
+    assert 1 <= len(links) <= 5
+    assert all(not link.startswith("../../../ru") for link in links)  # same language only
+    translations = html.split('class="kb-translations"', 1)[1].split("</p>", 1)[0]
+    assert 'href="../../../ru/billing/request-a-refund/"' in translations
+    assert 'href="../../../th/billing/request-a-refund/"' in translations
+
+
+def test_language_switcher_points_at_the_translation_or_the_language_home(built):
+    def switcher(html):
+        return html.split('class="md-select__list"', 1)[1].split("</ul>", 1)[0]
+
+    translated = switcher(page(built, "en/account/reset-your-password"))
+    assert 'href="../../../ru/account/reset-your-password/" hreflang="ru"' in translated
+    untranslated = switcher(page(built, "en/account/lost-2fa-device"))
+    assert 'href="../../../ru/" hreflang="ru"' in untranslated
+
+
+def test_section_page_lists_every_article_with_its_summary(built):
+    html = page(built, "en/billing")
+    listing = html.split('class="kb-section-articles"', 1)[1].split("</nav>", 1)[0]
+    articles = sorted(p.stem for p in (built.parent / "articles/en/billing").glob("*.md")
+                      if p.stem != "index")
+    for slug in articles:
+        assert f'href="{slug}/"' in listing
+    assert "<small>" in listing
+
+
+def test_last_updated_comes_from_front_matter_outside_git(built):
+    html = page(built, "ru/billing/request-a-refund")
+    assert "md-source-file" in html
+    assert re.search(r"\d{1,2} [а-я]+ 2026", html)
+
+
+def test_thai_dates_use_the_buddhist_era(built):
+    assert re.search(r"\d{1,2} [\u0e00-\u0e7f]+ 2569", page(built, "th/billing/request-a-refund"))
+
+
+def test_plain_mkdocs_builds_the_sample_strictly(tmp_path):
+    from tests.conftest import ROOT
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "-f", str(ROOT / "site_config.yml"),
+         "--strict", "--site-dir", str(tmp_path / "site")],
+        capture_output=True, text=True, env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert (tmp_path / "site/th/account/reset-your-password/index.html").is_file()
