@@ -63,18 +63,24 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
+            self.nav = nav
             self.pruner = NavPruner(nav, self.config.nav_window, self.languages)
-            self.index: PageIndex | None = None
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        self.env = env
+        """Every page's front matter is read by now: compute the cross-page facts once."""
+        if not self.config.enabled:
+            return env
+        for file in files.documentation_pages():
+            if file.page is not None:
+                self._check_template(env, file.page)
+        self.index = PageIndex(self.nav, self.languages, self.ui_languages, self.config.related,
+                               self.git_dates, self.config.section_lists)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
                          files: Files) -> None:
         if not self.config.enabled:
             return
-        self._check_template(page)
         source = frontmatter.parse(page.file.content_string)
         for problem in frontmatter.validate(page.file.src_uri, source, is_index=page.is_index):
             if problem.severity is Severity.ERROR and problem.code != "front-matter-missing":
@@ -84,9 +90,6 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if not self.config.enabled:
             return context
-        if self.index is None:  # every page's front matter is read by now
-            self.index = PageIndex(nav, self.languages, self.ui_languages, self.config.related,
-                                   self.git_dates, self.config.section_lists)
         info = self.index.info(page)
         if self.config.last_updated and info.updated:
             page.meta["revision_date"] = info.updated
@@ -94,7 +97,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
 
-    def _check_template(self, page: Page) -> None:
+    @staticmethod
+    def _check_template(env, page: Page) -> None:
         """A page asking for a template the theme lacks gets main.html and a warning."""
         from jinja2 import TemplateNotFound
 
@@ -102,7 +106,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if not name:
             return
         try:
-            self.env.get_template(name)
+            env.get_template(name)
         except TemplateNotFound:
             log.warning("%s: front matter asks for template '%s', which the theme does not "
                         "have; using main.html (add the template to the theme's custom_dir, or "
