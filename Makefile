@@ -27,6 +27,7 @@ serve: $(STAMP)
 
 ## Run the test suite
 test: $(STAMP)
+	$(BIN)/ruff check kb plugins tests bench
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

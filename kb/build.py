@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from kb.errors import KBError
 from kb.settings import Site, load_site
@@ -40,8 +40,8 @@ def mkdocs_logging(verbose: bool = False) -> Iterator[None]:
 def build_site(config_file: str | Path | None = None, *, strict: bool = False,
                site_dir: str | Path | None = None) -> Site:
     """Build the static site; returns the loaded site so callers can find its output."""
-    from mkdocs import exceptions
     from jinja2 import TemplateError
+    from mkdocs import exceptions
     from mkdocs.commands.build import build
 
     overrides: dict[str, object] = {"strict": strict}

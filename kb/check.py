@@ -6,8 +6,9 @@ import datetime as dt
 import difflib
 import posixpath
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from kb import frontmatter, markdown_scan
 from kb.articles import Article, load_articles
@@ -138,7 +139,7 @@ class LinkChecker:
             return problem("folder-link",
                            f"'{ref.target}' links to a folder, which breaks once MkDocs "
                            "turns pages into folders",
-                           f"link to '{posixpath.relpath(folder_index, posixpath.dirname(article.path) or '.')}' instead",
+                           f"link to '{self._relative(article, folder_index)}' instead",
                            Severity.WARNING)
         by_url = self._by_address(article, target.path)
         if by_url:
@@ -153,6 +154,10 @@ class LinkChecker:
         return problem("broken-link", f"link target '{ref.target}' does not exist",
                        "correct the path (relative to this file)" + self._suggest(resolved))
 
+    @staticmethod
+    def _relative(article: Article, path: str) -> str:
+        return posixpath.relpath(path, posixpath.dirname(article.path) or ".")
+
     def _by_address(self, article: Article, target: str) -> str | None:
         """The file a URL-style link reaches on the built site, relative to the article."""
         base = self.page_urls.get(article.path, "")
@@ -161,7 +166,7 @@ class LinkChecker:
             return None
         for src, url in self.page_urls.items():
             if url.strip("/") == address:
-                return posixpath.relpath(src, posixpath.dirname(article.path) or ".")
+                return self._relative(article, src)
         return None
 
     def _check_anchor(self, source: str, path: str, anchor: str, problem) -> Problem | None:
@@ -300,7 +305,7 @@ def _translations(site: Site, articles: list[Article]) -> list[Problem]:
     required = set(site.options.required_translations)
     problems = []
     for key, by_lang in sorted(groups.items()):
-        for lang, group in by_lang.items():
+        for group in by_lang.values():
             for extra in group[1:]:
                 problems.append(Problem(
                     extra.path, extra.fm.line_of("translation_key"), Severity.ERROR,

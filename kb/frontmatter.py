@@ -137,9 +137,9 @@ def validate(file: str, fm: FrontMatter, *, is_index: bool) -> list[Problem]:
     _check_text(meta, "summary", err)
     _check_text(meta, "owner", err)
     _check_text(meta, "translation_key", err)
-    if "translation_key" in meta and isinstance(meta["translation_key"], str):
-        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", meta["translation_key"]):
-            err("translation_key", f"'translation_key' {meta['translation_key']!r} has "
+    key_value = meta.get("translation_key")
+    if isinstance(key_value, str) and not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", key_value):
+        err("translation_key", f"'translation_key' {meta['translation_key']!r} has "
                 "spaces or capitals", "use lowercase letters, digits and hyphens, such as "
                 "the English article's file name")
     for key in ("tags", "keywords"):

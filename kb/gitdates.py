@@ -30,7 +30,7 @@ def last_commit_dates(folder: Path) -> dict[Path, dt.datetime]:
     when: dt.datetime | None = None
     for line in log.split("\n"):
         if line.startswith("\x00"):
-            when = dt.datetime.fromtimestamp(int(line[1:]), tz=dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(line[1:]), tz=dt.UTC)
         elif line and when is not None:
             dates.setdefault(root / line, when)
     return dates

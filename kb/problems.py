@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"  # the site is wrong for readers: fails `kb check`
     WARNING = "warning"  # needs attention: fails `kb check --strict`
     NOTE = "note"  # worth knowing: never fails

@@ -36,7 +36,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         improved = []
         for key, message in warnings:
             close = difflib.get_close_matches(key, known, n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else f" Known options: {', '.join(known)}."
+            hint = (f" Did you mean '{close[0]}'?" if close
+                    else f" Known options: {', '.join(known)}.")
             improved.append((key, f"{message} (value {options.get(key)!r}).{hint}"))
         return errors, improved
 

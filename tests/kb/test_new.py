@@ -45,7 +45,8 @@ def test_refusals_name_the_fix(make_kb, run_kb):
     config = make_kb()
     before = config.read_text()
     cases = [
-        (["Refunds", "--section", "payments"], "there is no section 'payments' in en; use one of: billing"),
+        (["Refunds", "--section", "payments"],
+         "there is no section 'payments' in en; use one of: billing"),
         (["Request a refund", "--section", "billing", "--slug", "refunds"], "already exists"),
         (["Refunds", "--section", "billing", "--lang", "de"], "use one of en, ru"),
         (["การคืนเงิน", "--section", "billing", "--lang", "ru"], "--slug"),

@@ -1,0 +1,50 @@
+"""`kb serve`: a real HTTP preview that rebuilds when a writer saves an article."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 30.0, until: str | None = None) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                body = response.read().decode("utf-8")
+            if until is None or until in body:
+                return body
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{url} did not answer{' with ' + until if until else ''}")
+        time.sleep(0.3)
+
+
+def test_serve_previews_and_rebuilds_on_save(make_kb):
+    config = make_kb()
+    port = free_port()
+    kb = Path(sys.executable).parent / "kb"
+    server = subprocess.Popen([str(kb), "serve", "--config", str(config), "--dev-addr",
+                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        page = fetch(f"http://127.0.0.1:{port}/en/billing/refunds/")
+        assert "Request a refund" in page
+        assert "livereload" in page
+        article = config.parent / "articles/en/billing/refunds.md"
+        article.write_text(article.read_text().replace("Request a refund", "Get a refund"))
+        fetch(f"http://127.0.0.1:{port}/en/billing/refunds/", until="Get a refund")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
