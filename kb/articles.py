@@ -24,6 +24,7 @@ class Article:
     lang: str
     text: str = ""
     fm: frontmatter.FrontMatter = field(default_factory=frontmatter.FrontMatter)
+    url: str = ""  # address on the built site, relative to its root
     not_in_nav: bool = False  # listed in MkDocs' `not_in_nav`: hidden on purpose
     read_error: str | None = None
 
@@ -88,6 +89,7 @@ def load_articles(site: Site) -> list[Article]:
     for f in files.documentation_pages(inclusion=lambda i: i.is_included()):
         article = read_article(Path(f.abs_src_path), f.src_uri, _lang(site, f.src_uri))
         article.not_in_nav = f.inclusion.is_not_in_nav()
+        article.url = f.url
         articles.append(article)
     articles.sort(key=lambda a: a.path)
     return articles

@@ -85,3 +85,19 @@ class SiteConfig(base.Config):
 
     section_lists = c.Type(bool, default=True)
     """List a section's articles on its index page."""
+
+    index_dir = c.Type(str, default="index")
+    """Where `kb build` and `kb index` keep the search index, relative to the
+    config file. Never inside docs_dir: MkDocs would publish it."""
+
+    synonyms_dir = c.Type(str, default="_synonyms")
+    """Folder of per-language synonym files (`en.yml`, `ru.yml`…) inside
+    docs_dir; it is left out of the published site."""
+
+    min_confidence = c.Type(float, default=0.5)
+    """Share of a question's weight an article must contain to count as an
+    answer (0–1). Below it, search says the help center has no answer."""
+
+    search_api = c.Type(str, default="/api")
+    """Address of `kb serve-api` for the site's search box, e.g. `/api` behind
+    the same host or `https://help.example.com/api`; empty: browser search only."""

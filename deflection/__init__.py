@@ -1,0 +1,1 @@
+"""Search index, HTTP service, event store and metrics of kb."""

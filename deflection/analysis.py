@@ -1,0 +1,189 @@
+"""Per-language text analysis for the search index, the same at index and query time.
+
+English and Russian: Snowball stemming (Porter's stemmer turns "resetting" into
+"resett"), with ё folded into е. Thai has no spaces between words: pythainlp's
+newmm segmenter splits it. Latin words inside Russian or Thai articles (API,
+Slack, SSO) are stemmed as English. Any other language gets a plain lowercase
+analyzer with accents folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StopFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.support.charset import accent_map
+
+# Bump when analysis changes: every article is re-analysed on the next build.
+VERSION = "1"
+
+_THAI = re.compile(r"[\u0e00-\u0e7f]")
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_LATIN = re.compile(r"[a-z]")
+WORD = r"\w+(?:[.'’-]\w+)*"
+
+
+def normalize(text: str) -> str:
+    """NFC (so NFD spellings match), no control characters, no lone surrogates."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFC", text)
+    return "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+
+
+def detect_language(text: str, languages: list[str], default: str) -> str:
+    """The query's language from its script: Thai, Cyrillic, or the default."""
+    if "th" in languages and _THAI.search(text):
+        return "th"
+    if "ru" in languages and _CYRILLIC.search(text):
+        return "ru"
+    return default
+
+
+class YoFilter(Filter):
+    """ё → е: Russian writers use both for the same word."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if "ё" in t.text:
+                t.text = t.text.replace("ё", "е")
+            yield t
+
+
+class ScriptStemFilter(Filter):
+    """Stems each word with the stemmer of its script: Cyrillic as Russian, Latin as English."""
+
+    # Holds no state: Whoosh pickles analyzers into the index's table of contents.
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ScriptStemFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if not t.stopped:
+                if _CYRILLIC.search(t.text):
+                    t.text = _stem("ru", t.text)
+                elif _LATIN.search(t.text):
+                    t.text = _stem("en", t.text)
+            yield t
+
+
+@lru_cache(maxsize=None)
+def _stemmer(lang: str):
+    return stemmer_for_language(lang)
+
+
+@lru_cache(maxsize=100_000)
+def _stem(lang: str, word: str) -> str:
+    return _stemmer(lang)(word)
+
+
+class ThaiTokenizer(Tokenizer):
+    """Splits Thai into words with pythainlp's newmm (dictionary-based, offline)."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ThaiTokenizer)
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: object) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos = start_pos
+        for start, end in _thai_words(value):
+            t.text = value[start:end]
+            t.boost = 1.0
+            t.stopped = False
+            if keeporiginal:
+                t.original = t.text
+            if positions:
+                t.pos = pos
+                pos += 1
+            if chars:
+                t.startchar = start_char + start
+                t.endchar = start_char + end
+            yield t
+
+
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+_WORD_RE = re.compile(WORD)
+
+
+def _thai_words(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word: Thai runs through newmm, the rest by the word pattern."""
+    from pythainlp.tokenize import word_tokenize
+
+    last = 0
+    for run in _THAI_RUN.finditer(text):
+        for m in _WORD_RE.finditer(text, last, run.start()):
+            yield m.start(), m.end()
+        offset = run.start()
+        for word in word_tokenize(run.group(0), engine="newmm", keep_whitespace=False):
+            start = text.find(word, offset)
+            if start < 0:
+                continue
+            offset = start + len(word)
+            if any(ch.isalnum() for ch in word):
+                yield start, offset
+        last = run.end()
+    for m in _WORD_RE.finditer(text, last):
+        yield m.start(), m.end()
+
+
+def _stops(*langs: str) -> frozenset[str]:
+    words: set[str] = set()
+    for lang in langs:
+        words |= set(stopwords_for_language(lang))
+    return frozenset(words)
+
+
+@lru_cache(maxsize=None)
+def thai_stopwords() -> frozenset[str]:
+    from pythainlp.corpus import thai_stopwords as words
+
+    # Keep negations and question words: "ไม่ได้" (can't) carries the meaning of a question.
+    return frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}
+
+
+@lru_cache(maxsize=None)
+def analyzer(lang: str) -> Analyzer:
+    """The analyzer of the main text fields for `lang`."""
+    base = lang.split("-")[0]
+    if base == "en":
+        return (RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+                | StopFilter(stoplist=_stops("en"), minsize=1) | ScriptStemFilter())
+    if base == "ru":
+        return (RegexTokenizer(WORD) | LowercaseFilter() | YoFilter()
+                | StopFilter(stoplist=_stops("ru", "en"), minsize=1) | ScriptStemFilter())
+    if base == "th":
+        return (ThaiTokenizer() | LowercaseFilter()
+                | StopFilter(stoplist=thai_stopwords() | _stops("en"), minsize=1)
+                | ScriptStemFilter())
+    return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+@lru_cache(maxsize=None)
+def spelling_analyzer(lang: str) -> Analyzer:
+    """Unstemmed words, for "did you mean" suggestions a reader can recognise."""
+    tokenizer = ThaiTokenizer() if lang.split("-")[0] == "th" else RegexTokenizer(WORD)
+    return tokenizer | LowercaseFilter() | YoFilter()
+
+
+def terms(text: str, lang: str) -> list[str]:
+    return [t.text for t in analyzer(lang)(normalize(text)) if t.text]
+
+
+def words(text: str, lang: str) -> list[str]:
+    return [t.text for t in spelling_analyzer(lang)(normalize(text)) if t.text]

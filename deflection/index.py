@@ -1,0 +1,231 @@
+"""The search index: built from the Markdown sources, one Whoosh index per language.
+
+Layout under the index folder (next to the config by default):
+
+    builds/<build-id>/<lang>/   Whoosh index files
+    builds/<build-id>/build.json
+    current -> builds/<build-id>   swapped atomically (rename of a symlink)
+    .lock                          one writer at a time
+
+A build starts as hard links of the current one (Whoosh never rewrites a
+segment file, so readers of the old build are undisturbed), re-analyses only
+the articles whose source changed, then becomes `current`. The previous build
+is kept for readers still holding it; older ones are removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from whoosh import fields, index
+
+from deflection import analysis
+from deflection.text import extract
+from kb.errors import KBError
+
+KEEP_BUILDS = 2
+FIELD_BOOSTS = {"title": 4.0, "keywords": 3.0, "headings": 2.0, "summary": 2.0, "tags": 1.5,
+                "body": 1.0}
+
+
+class SearchIndexError(KBError):
+    """The index cannot be built or opened."""
+
+
+@dataclass
+class Document:
+    path: str
+    url: str
+    lang: str
+    title: str
+    summary: str
+    headings: str
+    body: str
+    tags: list[str]
+    keywords: list[str]
+    digest: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.digest:
+            source = "\x1f".join([analysis.VERSION, self.url, self.title, self.summary,
+                                  self.headings, self.body, ",".join(self.tags),
+                                  ",".join(self.keywords)])
+            self.digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class BuildReport:
+    build_id: str
+    path: Path
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+
+
+def schema(lang: str) -> fields.Schema:
+    text = analysis.analyzer(lang)
+    return fields.Schema(
+        path=fields.ID(stored=True, unique=True),
+        url=fields.STORED(),
+        digest=fields.STORED(),
+        title=fields.TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        summary=fields.TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        headings=fields.TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["headings"]),
+        body=fields.TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["body"]),
+        keywords=fields.TEXT(analyzer=text, field_boost=FIELD_BOOSTS["keywords"]),
+        tags=fields.TEXT(analyzer=text, field_boost=FIELD_BOOSTS["tags"]),
+        spell=fields.TEXT(analyzer=analysis.spelling_analyzer(lang), spelling=True),
+    )
+
+
+def documents_from_site(site) -> Iterator[Document]:
+    """Every article of a kb site as a search document (section pages left out)."""
+    from kb.articles import load_articles
+
+    for article in load_articles(site):
+        if article.is_index or article.read_error or article.fm.error:
+            continue
+        meta = article.meta
+        fields_ = extract(article.fm.body)
+        summary = meta.get("summary") if isinstance(meta.get("summary"), str) else ""
+        yield Document(
+            path=article.path, url=article.url, lang=article.lang,
+            title=analysis.normalize(article.title), summary=analysis.normalize(summary),
+            headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
+            tags=article.tags,
+            keywords=[analysis.normalize(str(k)) for k in meta.get("keywords") or []
+                      if isinstance(meta.get("keywords"), list)],
+        )
+
+
+def _fields(doc: Document) -> dict:
+    return {
+        "path": doc.path, "url": doc.url, "digest": doc.digest, "title": doc.title,
+        "summary": doc.summary, "headings": doc.headings, "body": doc.body,
+        "keywords": "\n".join(doc.keywords), "tags": " ".join(doc.tags),
+        "spell": "\n".join([doc.title, doc.summary, doc.headings, "\n".join(doc.keywords),
+                            doc.body]),
+    }
+
+
+@contextmanager
+def writer_lock(root: Path) -> Iterator[None]:
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SearchIndexError(
+                f"another kb build or kb index is writing {root} right now; wait for it "
+                "to finish and run again") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def current_build(root: Path) -> Path | None:
+    link = root / "current"
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if (target / "build.json").is_file() else None
+
+
+def _hardlink_copy(source: Path, target: Path) -> None:
+    def link(src: str, dst: str) -> None:
+        if os.path.basename(src).endswith("WRITELOCK"):
+            return
+        os.link(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def build_index(root: Path, docs: list[Document], languages: list[str],
+                progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Write a new build from `docs` (reusing the current one) and make it current."""
+    with writer_lock(root):
+        build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        target = root / "builds" / build_id
+        previous = current_build(root)
+        reuse = previous is not None and _manifest(previous).get("analysis") == analysis.VERSION
+        if reuse:
+            _hardlink_copy(previous, target)
+            (target / "build.json").unlink()
+        else:
+            target.mkdir(parents=True)
+        report = BuildReport(build_id=build_id, path=target)
+        by_lang: dict[str, list[Document]] = {}
+        for doc in docs:
+            by_lang.setdefault(doc.lang, []).append(doc)
+        done = 0
+        for lang in sorted(set(by_lang) | {p.name for p in target.iterdir() if p.is_dir()}):
+            lang_docs = by_lang.get(lang, [])
+            folder = target / lang
+            if folder.is_dir() and index.exists_in(folder):
+                ix = index.open_dir(folder)
+            else:
+                folder.mkdir(exist_ok=True)
+                ix = index.create_in(folder, schema(lang))
+            with ix.searcher() as searcher:
+                known = {f["path"]: f["digest"] for f in searcher.all_stored_fields()}
+            writer = ix.writer()
+            wanted = {d.path for d in lang_docs}
+            for path in known.keys() - wanted:
+                writer.delete_by_term("path", path)
+                report.removed += 1
+            for doc in lang_docs:
+                if known.get(doc.path) == doc.digest:
+                    report.unchanged += 1
+                elif doc.path in known:
+                    writer.update_document(**_fields(doc))
+                    report.updated += 1
+                else:
+                    writer.add_document(**_fields(doc))
+                    report.added += 1
+                done += 1
+                if progress:
+                    progress(done, len(docs))
+            writer.commit()
+            report.languages[lang] = len(lang_docs)
+        manifest = {"build": build_id, "analysis": analysis.VERSION, "languages": languages,
+                    "articles": report.languages,
+                    "created": dt.datetime.now(dt.timezone.utc).isoformat()}
+        (target / "build.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _swap(root, target)
+        _prune(root, keep={target, previous})
+        return report
+
+
+def _manifest(build: Path) -> dict:
+    try:
+        return json.loads((build / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _swap(root: Path, target: Path) -> None:
+    tmp = root / f".current.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(target, root), tmp)
+    os.replace(tmp, root / "current")
+
+
+def _prune(root: Path, keep: set[Path | None]) -> None:
+    builds = sorted((root / "builds").iterdir())
+    for old in builds[: max(0, len(builds) - KEEP_BUILDS)]:
+        if old not in keep:
+            # best effort: a reader may still hold files of an old build open
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,242 @@
+"""Answering a customer's question from the index: safe, bounded, multilingual.
+
+No query syntax is interpreted: the text is analysed like the articles were and
+the query is built from its terms, so wildcards, fields, ranges, boosts and
+parentheses are just words. Length, terms and typo expansions are capped, and
+a time limit that works in server threads bounds every search.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import highlight, index, scoring
+from whoosh.query import And, Or, Term
+from whoosh.searching import TimeLimit
+
+from deflection import analysis, synonyms
+from deflection.index import SearchIndexError, current_build
+from kb.errors import KBError
+
+MAX_QUERY_CHARS = 512
+MAX_TERMS = 16
+MAX_FUZZY_PER_TERM = 3
+TIME_LIMIT_S = 0.5
+MIN_CONFIDENCE = 0.5
+TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags")
+FUZZY_CREDIT = 0.7
+SYNONYM_CREDIT = 0.9
+
+
+class QueryError(KBError):
+    """The query cannot be searched as it is (too long)."""
+
+
+@dataclass
+class Hit:
+    path: str
+    title: str
+    url: str
+    score: float
+    confidence: float
+    snippet: str = ""
+
+
+@dataclass
+class Answer:
+    query: str
+    lang: str
+    results: list[Hit] = field(default_factory=list)
+    answered: bool = False
+    confidence: float = 0.0
+    did_you_mean: str | None = None
+    corrected: bool = False  # results are for `did_you_mean`, not for the query as typed
+    timed_out: bool = False
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class _Plan:
+    """A query's terms, their weights, and which indexed terms stand for each."""
+
+    terms: list[str]
+    idf: list[float]
+    stands_for: dict[str, list[tuple[int, float]]]  # indexed term → (query term, credit)
+
+
+class SearchEngine:
+    def __init__(self, root: Path, languages: list[str], synonyms_dir: Path | None = None,
+                 min_confidence: float = MIN_CONFIDENCE) -> None:
+        self.root = root
+        self.languages = languages
+        self.default = languages[0]
+        self.synonyms_dir = synonyms_dir
+        self.min_confidence = min_confidence
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self.build: Path | None = None
+        self.refresh()
+
+    def refresh(self) -> bool:
+        """Open the current build if it changed; True when it did."""
+        build = current_build(self.root)
+        if build is None:
+            raise SearchIndexError(f"no search index in {self.root}: run `kb index` "
+                                   "(or `kb build`) first")
+        if build == self.build:
+            return False
+        with self._lock:
+            self._indexes = {p.name: index.open_dir(p) for p in sorted(build.iterdir())
+                             if p.is_dir() and index.exists_in(p)}
+            self._synonyms = {lang: synonyms.load(self.synonyms_dir, lang)
+                              if self.synonyms_dir else synonyms.Synonyms()
+                              for lang in self._indexes}
+            self.build = build
+            self._generation = getattr(self, "_generation", 0) + 1
+        return True
+
+    def _searcher(self, lang: str):
+        """One searcher per thread and build (Whoosh searchers are not shared)."""
+        local = self._local
+        if getattr(local, "generation", None) != self._generation:
+            local.searchers = {}
+            local.generation = self._generation
+        if lang not in local.searchers:
+            local.searchers[lang] = self._indexes[lang].searcher(
+                weighting=scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, keywords_B=0.3,
+                                        tags_B=0.0))
+        return local.searchers[lang]
+
+    def language_for(self, query: str, lang: str | None) -> str:
+        if lang and lang in self._indexes:
+            return lang
+        if lang:
+            base = lang.split("-")[0].lower()
+            if base in self._indexes:
+                return base
+        detected = analysis.detect_language(query, list(self._indexes), self.default)
+        return detected if detected in self._indexes else next(iter(self._indexes), self.default)
+
+    def search(self, query: str, lang: str | None = None, limit: int = 10) -> Answer:
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryError(f"the query is {len(query)} characters long; the limit is "
+                             f"{MAX_QUERY_CHARS}: ask a shorter question")
+        text = analysis.normalize(query).strip()
+        limit = max(1, min(int(limit), 50))
+        lang = self.language_for(text, lang)
+        answer = Answer(query=text, lang=lang)
+        if not text or lang not in self._indexes:
+            return answer
+        searcher = self._searcher(lang)
+        self._run(searcher, text, lang, limit, answer)
+        if not answer.answered:
+            suggestion = self._did_you_mean(searcher, text, lang)
+            if suggestion:
+                retry = Answer(query=suggestion, lang=lang)
+                self._run(searcher, suggestion, lang, limit, retry)
+                if retry.answered:  # suggest only spellings the help center answers
+                    answer.did_you_mean = suggestion
+                    answer.results, answer.confidence = retry.results, retry.confidence
+                    answer.answered, answer.corrected = True, True
+        return answer
+
+    def _run(self, searcher, text: str, lang: str, limit: int, answer: Answer) -> None:
+        plan = self._plan(searcher, text, lang)
+        if not plan.terms:
+            return
+        query = self._query(plan)
+        collector = searcher.collector(limit=limit, terms=True)
+        from whoosh.collectors import TimeLimitCollector
+
+        timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT_S, use_alarm=False)
+        try:
+            searcher.search_with_collector(query, timed)
+        except TimeLimit:
+            answer.timed_out = True
+        results = timed.results()
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = highlight.HtmlFormatter(tagname="mark", classname="kb-hit",
+                                                    termclass="kb-term")
+        hits = []
+        for hit in results:
+            confidence = self._confidence(plan, hit.matched_terms())
+            hits.append(Hit(path=hit["path"], title=hit["title"], url=hit["url"],
+                            score=round(float(hit.score), 4),
+                            confidence=round(confidence, 3),
+                            snippet=hit.highlights("body", top=2) or hit.get("summary", "")))
+        if hits:
+            answer.confidence = max(h.confidence for h in hits[:3])
+            answer.answered = answer.confidence >= self.min_confidence
+            floor = self.min_confidence * 0.8
+            answer.results = [h for h in hits if h.confidence >= floor] if answer.answered else []
+
+    def _plan(self, searcher, text: str, lang: str) -> _Plan:
+        reader = searcher.reader()
+        n = max(1, searcher.doc_count())
+        terms = list(dict.fromkeys(analysis.terms(text, lang)))[:MAX_TERMS]
+        stands_for: dict[str, list[tuple[int, float]]] = {}
+        idf = []
+        for i, term in enumerate(terms):
+            df = max(reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+            idf.append(math.log(1 + n / (df + 0.5)))
+            stands_for.setdefault(term, []).append((i, 1.0))
+            if df == 0 and len(term) >= 4:
+                for alt in self._fuzzy(reader, term):
+                    stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
+        for positions, phrase in self._synonyms.get(lang, synonyms.Synonyms()).expand(terms):
+            for term in phrase:  # credit the query terms the synonym stands in for
+                for i in positions:
+                    stands_for.setdefault(term, []).append((i, SYNONYM_CREDIT))
+        return _Plan(terms, idf, stands_for)
+
+    @staticmethod
+    def _fuzzy(reader, term: str) -> list[str]:
+        maxdist = 1 if len(term) <= 6 else 2
+        found: dict[str, int] = {}
+        for fieldname in ("title", "body", "keywords"):
+            for alt in reader.terms_within(fieldname, term, maxdist, prefix=1):
+                found[alt] = found.get(alt, 0) + reader.doc_frequency(fieldname, alt)
+        return sorted(found, key=lambda t: -found[t])[:MAX_FUZZY_PER_TERM]
+
+    @staticmethod
+    def _query(plan: _Plan):
+        clauses = []
+        for term, credits in plan.stands_for.items():
+            weight = max(c for _, c in credits)
+            # the fields' own boosts (title, keywords…) are in the schema
+            clauses.append(Or([Term(f, term, boost=weight) for f in TEXT_FIELDS]))
+        if len(plan.terms) > 1:  # a bonus for articles holding every term of the question
+            clauses.append(And([Or([Term(f, t) for f in TEXT_FIELDS]) for t in plan.terms],
+                               boost=0.5))
+        return Or(clauses)
+
+    @staticmethod
+    def _confidence(plan: _Plan, matched) -> float:
+        """The share of the question's weight (IDF) that the article contains."""
+        credit = [0.0] * len(plan.terms)
+        for _field, raw in matched or ():
+            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            for i, c in plan.stands_for.get(term, ()):
+                credit[i] = max(credit[i], c)
+        total = sum(plan.idf)
+        return sum(c * w for c, w in zip(credit, plan.idf, strict=True)) / total if total else 0.0
+
+    def _did_you_mean(self, searcher, text: str, lang: str) -> str | None:
+        corrector = searcher.corrector("spell")
+        reader = searcher.reader()
+        changed = False
+        out = []
+        for word in analysis.words(text, lang)[:MAX_TERMS]:
+            if len(word) >= 4 and reader.doc_frequency("spell", word) == 0:
+                suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+                if suggestions:
+                    out.append(suggestions[0])
+                    changed = True
+                    continue
+            out.append(word)
+        return " ".join(out) if changed else None
