@@ -25,10 +25,11 @@ MAX_QUERY_CHARS = 512
 MAX_TERMS = 16
 MAX_FUZZY_PER_TERM = 3
 TIME_LIMIT_S = 0.5
-MIN_CONFIDENCE = 0.5
+MIN_CONFIDENCE = 0.3
 TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags")
-FUZZY_CREDIT = 0.7
+FUZZY_CREDIT = 0.6
 SYNONYM_CREDIT = 0.9
+CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
 
 
 class QueryError(KBError):
@@ -134,13 +135,14 @@ class SearchEngine:
             return answer
         searcher = self._searcher(lang)
         self._run(searcher, text, lang, limit, answer)
-        if not answer.answered:
-            suggestion = self._did_you_mean(searcher, text, lang)
-            if suggestion:
-                retry = Answer(query=suggestion, lang=lang)
-                self._run(searcher, suggestion, lang, limit, retry)
-                if retry.answered:  # suggest only spellings the help center answers
-                    answer.did_you_mean = suggestion
+        suggestion = self._did_you_mean(searcher, text, lang)
+        if suggestion:
+            retry = Answer(query=suggestion, lang=lang)
+            self._run(searcher, suggestion, lang, limit, retry)
+            # suggest only spellings the help center answers better
+            if retry.answered and retry.confidence > answer.confidence:
+                answer.did_you_mean = suggestion
+                if not answer.answered or retry.confidence >= answer.confidence + CORRECT_MARGIN:
                     answer.results, answer.confidence = retry.results, retry.confidence
                     answer.answered, answer.corrected = True, True
         return answer
@@ -185,7 +187,7 @@ class SearchEngine:
             df = max(reader.doc_frequency(f, term) for f in TEXT_FIELDS)
             idf.append(math.log(1 + n / (df + 0.5)))
             stands_for.setdefault(term, []).append((i, 1.0))
-            if df == 0 and len(term) >= 4:
+            if df == 0 and len(term) >= 5:
                 for alt in self._fuzzy(reader, term):
                     stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
         for positions, phrase in self._synonyms.get(lang, synonyms.Synonyms()).expand(terms):
@@ -196,7 +198,7 @@ class SearchEngine:
 
     @staticmethod
     def _fuzzy(reader, term: str) -> list[str]:
-        maxdist = 1 if len(term) <= 6 else 2
+        maxdist = 1 if len(term) < 8 else 2
         found: dict[str, int] = {}
         for fieldname in ("title", "body", "keywords"):
             for alt in reader.terms_within(fieldname, term, maxdist, prefix=1):
@@ -234,9 +236,10 @@ class SearchEngine:
         for word in analysis.words(text, lang)[:MAX_TERMS]:
             if len(word) >= 4 and reader.doc_frequency("spell", word) == 0:
                 suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-                if suggestions:
-                    out.append(suggestions[0])
-                    changed = True
-                    continue
-            out.append(word)
+                if not suggestions:
+                    return None  # a word the help center never uses: not a typo to fix
+                out.append(suggestions[0])
+                changed = True
+            else:
+                out.append(word)
         return " ".join(out) if changed else None

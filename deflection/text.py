@@ -19,7 +19,7 @@ _REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
 _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
 _HTML = re.compile(r"<[^>\n]+>")
 _ATTRS = re.compile(r"\{[:#.][^}]*\}")
-_MARKS = re.compile(r"(\*\*|__|\*|`+|~~|\+\+|==|\^\^|\|)")
+_MARKS = re.compile(r"(\*\*|__|\*|`+|~~|\+\+|==|\^\^)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -62,13 +62,28 @@ def extract(markdown: str) -> Fields:
     return Fields(headings="\n".join(headings), body="\n".join(body))
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
 def _inline(text: str) -> str:
+    """Markup removed; inline code kept as written (customers paste `<tags>` and errors)."""
+    parts = []
+    last = 0
+    for match in _CODE_SPAN.finditer(text):
+        parts.append(_markup_removed(text[last:match.start()]))
+        parts.append(match.group(2).strip())
+        last = match.end()
+    parts.append(_markup_removed(text[last:]))
+    return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
+
+
+def _markup_removed(text: str) -> str:
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)
     text = _HTML.sub(" ", text)
     text = _ATTRS.sub(" ", text)
-    text = _MARKS.sub(" ", text)
+    text = _MARKS.sub("", text)
+    text = text.replace("|", " ")
     text = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", text)
-    text = re.sub(r"^\s*>\s?", "", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"^\s*>\s?", "", text)

@@ -3,34 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import sys
 
 import click
 
 from kb import __version__
-from kb.errors import KBError
-
-CONFIG_HELP = "The site config (default: site_config.yml in this folder)."
-
-
-def translate_errors(func):
-    """Core errors become click's `Error: …` with exit status 1."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except KBError as exc:
-            raise click.ClickException(str(exc)) from None
-
-    return wrapper
-
-
-def config_option(func):
-    return click.option("--config", "-f", "config_file", type=click.Path(dir_okay=False),
-                        default=None, help=CONFIG_HELP)(func)
+from kb.cli_common import config_option, translate_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -132,18 +111,27 @@ def check(as_json, strict, show_all, as_of, config_file) -> None:
 @config_option
 @translate_errors
 def build(strict, site_dir, verbose, config_file) -> None:
-    """Build the static help site with MkDocs, in-process.
+    """Build the static help site with MkDocs, in-process, and its search index.
 
     \b
     Examples:
       kb build --strict
       kb build --site-dir /srv/help
     """
+    from deflection.site_index import index_site
     from kb.build import build_site, mkdocs_logging
+    from kb.cli_common import progress_bar
 
     with mkdocs_logging(verbose):
         site = build_site(config_file, strict=strict, site_dir=site_dir)
     click.echo(f"Site written to {site.config.site_dir}")
+    update, close = progress_bar("Indexing")
+    try:
+        report = index_site(site, progress=update)
+    finally:
+        close()
+    click.echo(f"Search index {report.build_id}: {report.added + report.updated} articles "
+               f"analysed, {report.unchanged} unchanged")
 
 
 @cli.command()
@@ -163,3 +151,13 @@ def serve(dev_addr, open_browser, config_file) -> None:
 
     with mkdocs_logging():
         serve_site(config_file, dev_addr=dev_addr, open_browser=open_browser)
+
+
+def _register() -> None:
+    from kb.cli_search import eval_search, index, search, serve_api
+
+    for command in (index, search, eval_search, serve_api):
+        cli.add_command(command)
+
+
+_register()

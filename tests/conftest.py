@@ -49,3 +49,24 @@ def sample_site(tmp_path) -> Path:
     shutil.copytree(ROOT / "articles", target / "articles")
     shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
     return target / "site_config.yml"
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory):
+    """The sample help center copied once per session, with its search index built."""
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    target = tmp_path_factory.mktemp("sample-index")
+    shutil.copytree(ROOT / "articles", target / "articles")
+    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
+    site = load_site(target / "site_config.yml")
+    index_site(site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def engine(sample_index):
+    from deflection.site_index import engine_for
+
+    return engine_for(sample_index)

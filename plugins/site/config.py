@@ -94,7 +94,7 @@ class SiteConfig(base.Config):
     """Folder of per-language synonym files (`en.yml`, `ru.yml`…) inside
     docs_dir; it is left out of the published site."""
 
-    min_confidence = c.Type(float, default=0.5)
+    min_confidence = c.Type(float, default=0.3)
     """Share of a question's weight an article must contain to count as an
     answer (0–1). Below it, search says the help center has no answer."""
 

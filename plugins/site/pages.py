@@ -39,11 +39,13 @@ class PageInfo:
 
     lang: str
     ui_lang: str
-    t: dict[str, str]
+    t: dict
+    search_api: str = ""
     updated: str | None = None
     related: list[Entry] = field(default_factory=list)
     alternates: list[Alternate] = field(default_factory=list)
     section_articles: list[Entry] = field(default_factory=list)
+    lists_sections: bool = False  # a language's home page lists sections, not articles
 
 
 def _summary(page: Page) -> str:
@@ -78,7 +80,9 @@ class PageIndex:
         related_limit: int,
         git_dates: dict[Path, dt.datetime],
         section_lists: bool,
+        search_api: str = "",
     ) -> None:
+        self.search_api = search_api.rstrip("/")
         self.languages = languages
         self.ui_languages = ui_languages
         self.git_dates = git_dates
@@ -108,12 +112,15 @@ class PageIndex:
     def info(self, page: Page) -> PageInfo:
         lang = self.lang_of(page)
         ui_lang = lang if lang in self.ui_languages else self.languages[0]
-        info = PageInfo(lang=lang, ui_lang=ui_lang, t=strings_for(lang))
+        info = PageInfo(lang=lang, ui_lang=ui_lang, t=strings_for(lang),
+                        search_api=self.search_api)
         info.updated = self._updated(page, lang)
         info.related = [_entry(self.by_path[k]) for k in self.related.get(page.file.src_uri, [])]
         info.alternates = self._alternates(page, lang)
         if self.section_lists and page.is_index and page.parent is not None:
             info.section_articles = self._section_list(page)
+            info.lists_sections = all(c.is_section for c in page.parent.children
+                                      if c is not page)
         return info
 
     def _updated(self, page: Page, lang: str) -> str | None:

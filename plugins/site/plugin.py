@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, InclusionLevel
 
 from kb import frontmatter
 from kb.gitdates import last_commit_dates
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
 
 log = get_plugin_logger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
+ASSETS = Path(__file__).parent / "assets"
+SEARCH_JS = "assets/javascripts/kb-search.js"
+
+
+def search_page(title: str) -> str:
+    """The shareable results page, /search/?q=…; kb-search.js fills it in."""
+    return (f"---\ntitle: {title}\nsearch:\n  exclude: true\nhide: [navigation, toc]\n---\n\n"
+            '<div id="kb-search-page" aria-live="polite"></div>\n')
 
 
 class SitePlugin(BasePlugin[SiteConfig]):
@@ -49,6 +58,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
             return None
         apply_defaults(config)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        if SEARCH_JS not in config.extra_javascript:
+            config.extra_javascript.append(SEARCH_JS)
         self.languages = list(self.config.languages) or [config.theme.get("language") or "en"]
         self.ui_languages = {
             lang for lang in self.languages
@@ -57,10 +68,18 @@ class SitePlugin(BasePlugin[SiteConfig]):
         }
         return config
 
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> None:
-        if self.config.enabled:
-            docs = Path(config.docs_dir)
-            self.git_dates = last_commit_dates(docs) if self.config.last_updated else {}
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        docs = Path(config.docs_dir)
+        self.git_dates = last_commit_dates(docs) if self.config.last_updated else {}
+        synonyms = self.config.synonyms_dir.strip("/") + "/"
+        for file in [f for f in files if f.src_uri.startswith(synonyms)]:
+            files.remove(file)  # search configuration, not content: never published
+        files.append(File.generated(config, SEARCH_JS, abs_src_path=str(ASSETS / "kb-search.js")))
+        files.append(File.generated(config, "search/index.md", content=search_page(
+            strings_for(self.languages[0])["search_title"]), inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
         if self.config.enabled:
@@ -75,7 +94,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
             if file.page is not None:
                 self._check_template(env, file.page)
         self.index = PageIndex(self.nav, self.languages, self.ui_languages, self.config.related,
-                               self.git_dates, self.config.section_lists)
+                               self.git_dates, self.config.section_lists,
+                               self.config.search_api)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,

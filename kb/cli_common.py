@@ -1,0 +1,47 @@
+"""Pieces every kb command shares: the --config option and error translation."""
+
+from __future__ import annotations
+
+import functools
+
+import click
+
+from kb.errors import KBError
+
+CONFIG_HELP = "The site config (default: site_config.yml in this folder)."
+
+
+def translate_errors(func):
+    """Core errors become click's `Error: …` with exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KBError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper
+
+
+def config_option(func):
+    return click.option("--config", "-f", "config_file", type=click.Path(dir_okay=False),
+                        default=None, help=CONFIG_HELP)(func)
+
+
+def progress_bar(label: str):
+    """A progress callback (done, total) drawing a bar on stderr, and its closer."""
+    state: dict = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+
+    def close() -> None:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
+
+    return update, close

@@ -1,0 +1,167 @@
+"""kb's search commands: index, search, eval-search, serve-api."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from kb.cli_common import config_option, progress_bar, translate_errors
+
+
+@click.command()
+@config_option
+@translate_errors
+def index(config_file) -> None:
+    """Build the search index from the articles (no HTML); only changed articles are re-read.
+
+    \b
+    Example:
+      kb index --config site_config.yml
+    """
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    site = load_site(config_file)
+    update, close = progress_bar("Indexing")
+    try:
+        report = index_site(site, progress=update)
+    finally:
+        close()
+    click.echo(f"Index {report.build_id} in {report.path.parent.parent}: {report.added} added, "
+               f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged "
+               f"({', '.join(f'{k}: {v}' for k, v in sorted(report.languages.items()))})")
+
+
+@click.command()
+@click.argument("query", required=False)
+@click.option("--lang", help="Language of the question (default: detected from its script).")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per line in batch "
+              "mode).")
+@config_option
+@translate_errors
+def search(query, lang, limit, as_json, config_file) -> None:
+    """Search the help center as a customer would. Without QUERY, reads one per line on stdin.
+
+    \b
+    Examples:
+      kb search "reset password" --json
+      kb search "забыл пароль" --lang ru
+      cat questions.txt | kb search --json > answers.jsonl
+    """
+    from deflection.search import QueryError
+    from deflection.site_index import engine_for
+    from kb.settings import load_site
+
+    engine = engine_for(load_site(config_file))
+
+    def run(text: str) -> None:
+        try:
+            answer = engine.search(text, lang=lang, limit=limit)
+        except QueryError as exc:
+            if query is not None:
+                raise
+            click.echo(json.dumps({"query": text[:80], "error": str(exc)}, ensure_ascii=False))
+            return
+        if as_json:
+            data = {"query": answer.query, "lang": answer.lang, "answered": answer.answered,
+                    "confidence": answer.confidence, "did_you_mean": answer.did_you_mean,
+                    "results": [{"path": h.path, "title": h.title, "url": h.url,
+                                 "score": h.score, "confidence": h.confidence}
+                                for h in answer.results]}
+            click.echo(json.dumps(data, ensure_ascii=False))
+            return
+        if answer.did_you_mean:
+            click.echo(f"Showing results for: {answer.did_you_mean}")
+        if not answer.results:
+            click.echo(f"No article answers this (confidence {answer.confidence:.2f}).")
+        for rank, hit in enumerate(answer.results, 1):
+            click.echo(f"{rank:>2}. {hit.title}  [{hit.path}]  "
+                       f"confidence {hit.confidence:.2f}, score {hit.score:.2f}")
+
+    if query is not None:
+        run(query)
+        return
+    for line in sys.stdin:
+        if line.strip():
+            run(line.rstrip("\n"))
+
+
+@click.command("eval-search")
+@click.argument("labels", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--failures", is_flag=True, help="List the questions whose gold article is not "
+              "first.")
+@config_option
+@translate_errors
+def eval_search(labels, as_json, failures, config_file) -> None:
+    """Measure search on labeled questions: recall@1/5/10, MRR, and how often it stays
+    silent on questions no article answers, per language.
+
+    Each line of LABELS: {"query": "...", "gold": ["en/billing/request-a-refund.md"]}
+    (an empty gold list: no article should be returned; "lang" is optional).
+
+    \b
+    Example:
+      kb eval-search tests/data/search_eval.jsonl --json
+    """
+    from pathlib import Path
+
+    from deflection.site_index import engine_for
+    from kb.evaluate import evaluate, read_labels
+    from kb.settings import load_site
+
+    engine = engine_for(load_site(config_file))
+    questions = read_labels(Path(labels))
+
+    def run(q):
+        answer = engine.search(q.query, lang=q.lang, limit=10)
+        return answer.lang, [h.path for h in answer.results]
+
+    scores = evaluate(questions, run)
+    if as_json:
+        click.echo(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2))
+        return
+    click.echo(f"{'language':<10}{'questions':>10}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'MRR':>8}"
+               f"{'no-answer':>11}{'silent':>8}")
+    for lang, s in scores.items():
+        d = s.as_dict()
+
+        def f(v):
+            return f"{v:.3f}" if isinstance(v, float) else "-"
+
+        click.echo(f"{lang:<10}{d['questions']:>10}{f(d['recall@1']):>8}{f(d['recall@5']):>8}"
+                   f"{f(d['recall@10']):>8}{f(d['mrr']):>8}{d['unanswerable']:>11}"
+                   f"{f(d['nothing_returned_rate']):>8}")
+    if failures:
+        for fail in scores["all"].failures:
+            click.echo(f"{labels}:{fail['line']}: {fail['query']!r} expected "
+                       f"{fail['expected'] or 'nothing'}, got {fail['got'] or 'nothing'}")
+
+
+@click.command("serve-api")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--site", "site_dir", type=click.Path(file_okay=False), default=None,
+              help="Also serve this built site folder at / (one server for both).")
+@config_option
+@translate_errors
+def serve_api(host, port, site_dir, config_file) -> None:
+    """Run the HTTP service: GET /api/search, GET /api/health, /api/openapi.json.
+
+    \b
+    Examples:
+      kb serve-api --port 8001
+      kb serve-api --site site --port 8000     (site and API on one address)
+    """
+    import uvicorn
+
+    from deflection.api import create_app
+    from kb.settings import load_site
+
+    app = create_app(load_site(config_file), site_dir=site_dir)
+    click.echo(f"Serving the API on http://{host}:{port}/api/" +
+               (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir else ""))
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

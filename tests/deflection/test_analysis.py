@@ -1,0 +1,44 @@
+"""Per-language analysis: the same words in, the same terms out, at index and query time."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from deflection.analysis import detect_language, terms, words
+
+
+def test_english_uses_snowball_not_porter():
+    assert terms("Resetting passwords", "en") == ["reset", "password"]
+
+
+def test_russian_stems_and_folds_yo():
+    assert terms("учётная запись", "ru") == terms("учетная запись", "ru")
+    assert terms("пароли", "ru") == terms("пароль", "ru")
+
+
+def test_thai_is_segmented_and_latin_inside_is_stemmed():
+    assert terms("ลืมรหัสผ่านเข้าระบบไม่ได้", "th") == ["ลืม", "รหัสผ่าน", "เข้า", "ระบบ", "ไม่", "ได้"]
+    assert "bill" in terms("ไปที่ Settings → Billing", "th")
+    assert words("ขอใบกำกับภาษี", "th") == ["ขอ", "ใบกำกับภาษี"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "th", "de"])
+def test_nfc_and_nfd_analyse_the_same(lang):
+    text = "Café résumé ёлка Ä ก๊"
+    assert terms(text, lang) == terms(unicodedata.normalize("NFD", text), lang)
+
+
+def test_hostile_text_never_breaks_analysis():
+    for text in ["\x00\x01", "\ud800 lone", "😀" * 50, "مرحبا بالعالم", "a" * 10000, ""]:
+        for lang in ("en", "ru", "th", "xx"):
+            assert isinstance(terms(text, lang), list)
+
+
+def test_language_is_detected_from_the_script():
+    langs = ["en", "ru", "th"]
+    assert detect_language("забыл пароль", langs, "en") == "ru"
+    assert detect_language("ลืมรหัสผ่าน", langs, "en") == "th"
+    assert detect_language("reset password", langs, "en") == "en"
+    assert detect_language("забыл пароль", ["en"], "en") == "en"

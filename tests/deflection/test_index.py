@@ -1,0 +1,65 @@
+"""The index: atomic swaps, incremental rebuilds, one writer, old builds kept for readers."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from deflection.index import SearchIndexError, build_index, current_build, writer_lock
+from deflection.search import SearchEngine
+from deflection.site_index import index_site
+from kb.errors import ConfigError
+from kb.settings import load_site
+
+
+def test_rebuild_reanalyses_only_changed_articles_and_swaps_atomically(make_kb):
+    config = make_kb()
+    site = load_site(config)
+    first = index_site(site)
+    assert (first.added, first.updated, first.unchanged) == (3, 0, 0)
+    root = config.parent / "index"
+    assert current_build(root) == first.path
+    reader = SearchEngine(root, ["en", "ru"])
+    assert reader.search("duplicate charges").results[0].path == "en/billing/refunds.md"
+
+    article = config.parent / "articles/en/billing/invoices.md"
+    article.write_text(article.read_text().replace(
+        "Open **Settings", "Open the **Quarterly statements** tab, or **Settings"))
+    (config.parent / "articles/ru/billing/refunds.md").unlink()
+    second = index_site(load_site(config))
+    assert (second.added, second.updated, second.removed, second.unchanged) == (0, 1, 1, 1)
+    assert current_build(root) == second.path
+    assert os.readlink(root / "current") == os.path.relpath(second.path, root)
+    assert first.path.is_dir(), "the previous build is kept for readers still using it"
+
+    # a reader holding the old build still answers from it, untouched
+    assert reader.search("quarterly statements").results == []
+    assert reader.refresh() is True
+    assert reader.search("quarterly statements").results[0].path == "en/billing/invoices.md"
+    assert reader.search("списали дважды", lang="ru").results == []
+
+
+def test_only_the_last_two_builds_are_kept(make_kb):
+    config = make_kb()
+    for _ in range(4):
+        index_site(load_site(config))
+    assert len(list((config.parent / "index/builds").iterdir())) == 2
+
+
+def test_one_writer_at_a_time(tmp_path):
+    with writer_lock(tmp_path), pytest.raises(SearchIndexError, match="another kb build"):
+        build_index(tmp_path, [], ["en"])
+
+
+def test_index_inside_docs_dir_is_refused(make_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace("languages: [en, ru]",
+                                                 "languages: [en, ru]\n      index_dir: articles/idx"))
+    with pytest.raises(ConfigError, match="would publish the index"):
+        index_site(load_site(config))
+
+
+def test_searching_before_any_index_says_what_to_run(tmp_path):
+    with pytest.raises(SearchIndexError, match="run `kb index`"):
+        SearchEngine(tmp_path / "index", ["en"])
