@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 export NO_MKDOCS_2_WARNING := 1
 
@@ -20,14 +21,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## Build the sample help site and preview it on http://$(HOST):$(PORT)/
+## Build the sample help site and its search index, then serve both on
+## http://$(HOST):$(PORT)/ (the site at /, the search API at /api/)
 serve: $(STAMP)
 	$(BIN)/kb build
-	$(BIN)/kb serve --dev-addr $(HOST):$(PORT)
+	$(BIN)/kb serve-api --site site --host $(HOST) --port $(PORT)
+
+# Debian's chromium for the browser tests (Playwright's own download cannot work here).
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "install chromium at $(CHROMIUM) to run the browser tests"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
 ## Run the test suite
-test: $(STAMP)
-	$(BIN)/ruff check kb plugins tests bench
+test: $(STAMP) $(CHROMIUM)
+	$(BIN)/ruff check kb plugins deflection tests bench
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import (
     Analyzer,
@@ -80,7 +80,7 @@ class ScriptStemFilter(Filter):
             yield t
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stemmer(lang: str):
     return stemmer_for_language(lang)
 
@@ -149,7 +149,7 @@ def _stops(*langs: str) -> frozenset[str]:
     return frozenset(words)
 
 
-@lru_cache(maxsize=None)
+@cache
 def thai_stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords as words
 
@@ -157,7 +157,7 @@ def thai_stopwords() -> frozenset[str]:
     return frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def analyzer(lang: str) -> Analyzer:
     """The analyzer of the main text fields for `lang`."""
     base = lang.split("-")[0]
@@ -174,7 +174,7 @@ def analyzer(lang: str) -> Analyzer:
     return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
-@lru_cache(maxsize=None)
+@cache
 def spelling_analyzer(lang: str) -> Analyzer:
     """Unstemmed words, for "did you mean" suggestions a reader can recognise."""
     tokenizer = ThaiTokenizer() if lang.split("-")[0] == "th" else RegexTokenizer(WORD)

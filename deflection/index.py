@@ -156,7 +156,7 @@ def build_index(root: Path, docs: list[Document], languages: list[str],
                 progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Write a new build from `docs` (reusing the current one) and make it current."""
     with writer_lock(root):
-        build_id = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+        build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         target = root / "builds" / build_id
         previous = current_build(root)
         reuse = previous is not None and _manifest(previous).get("analysis") == analysis.VERSION
@@ -201,7 +201,7 @@ def build_index(root: Path, docs: list[Document], languages: list[str],
             report.languages[lang] = len(lang_docs)
         manifest = {"build": build_id, "analysis": analysis.VERSION, "languages": languages,
                     "articles": report.languages,
-                    "created": dt.datetime.now(dt.timezone.utc).isoformat()}
+                    "created": dt.datetime.now(dt.UTC).isoformat()}
         (target / "build.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
         _swap(root, target)
         _prune(root, keep={target, previous})

@@ -35,7 +35,8 @@ def progress_bar(label: str):
 
     def update(done: int, total: int) -> None:
         if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label=label, file=click.get_text_stream("stderr"))
+            state["bar"] = click.progressbar(length=total, label=label,
+                                             file=click.get_text_stream("stderr"))
             state["bar"].__enter__()
         state["bar"].update(done - state.get("done", 0))
         state["done"] = done

@@ -54,8 +54,8 @@ def test_one_writer_at_a_time(tmp_path):
 
 def test_index_inside_docs_dir_is_refused(make_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace("languages: [en, ru]",
-                                                 "languages: [en, ru]\n      index_dir: articles/idx"))
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", "languages: [en, ru]\n      index_dir: articles/idx"))
     with pytest.raises(ConfigError, match="would publish the index"):
         index_site(load_site(config))
 

@@ -108,6 +108,7 @@
     });
     input.addEventListener("focus", function () { setTimeout(render, 50); });
     document.documentElement.setAttribute("data-kb-search", "api");
+    if (input.value.trim()) render(); /* typed before the API answered: replace the browser's results */
   };
 
   var start = function () {

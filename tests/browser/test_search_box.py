@@ -1,0 +1,45 @@
+"""What a customer does: type a question into the site's search box."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+QUERY_BOX = '[data-md-component="search-query"]'
+
+
+def search(page, url: str, query: str, answered_by: str) -> list[str]:
+    """Type `query` as a customer would; the links listed once `answered_by` has answered."""
+    page.goto(url)
+    page.wait_for_selector(f"html[data-kb-search='{answered_by}']")
+    page.click(QUERY_BOX)
+    page.keyboard.type(query, delay=20)
+    results = ".md-search-result__list a" + ("[data-kb-path]" if answered_by == "api" else "[href]")
+    page.wait_for_selector(results, timeout=15_000)
+    return page.eval_on_selector_all(results, "els => els.map(e => e.href)")
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("en", "reset password", "/en/account/reset-your-password/"),
+    ("ru", "забыл пароль", "/ru/account/reset-your-password/"),
+    ("th", "ลืมรหัสผ่าน", "/th/account/reset-your-password/"),
+])
+def test_search_box_answers_from_the_api(page, api_server, lang, query, expected):
+    links = search(page, f"{api_server}/{lang}/", query, answered_by="api")
+    assert links[0] == f"{api_server}{expected}"
+
+
+def test_browser_search_answers_when_the_api_is_unreachable(page, static_server):
+    links = search(page, f"{static_server}/en/", "reset password", answered_by="browser")
+    assert urlsplit(links[0]).path == "/en/account/reset-your-password/"
+
+
+def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
+    page.goto(f"{api_server}/search/?q=refnud+anual+plan")
+    page.wait_for_selector("#kb-search-page ol li a")
+    assert "refund annual plan" in page.inner_text(".kb-did-you-mean")
+    first = page.get_attribute("#kb-search-page ol li a", "href")
+    assert first.endswith("en/billing/request-a-refund/")
