@@ -52,14 +52,21 @@ class Document:
     body: str
     tags: list[str]
     keywords: list[str]
-    digest: str = ""
 
-    def __post_init__(self) -> None:
-        if not self.digest:
-            source = "\x1f".join([analysis.VERSION, self.url, self.title, self.summary,
-                                  self.headings, self.body, ",".join(self.tags),
-                                  ",".join(self.keywords)])
-            self.digest = hashlib.sha1(source.encode("utf-8")).hexdigest()
+
+@dataclass
+class Source:
+    """An article as the index sees it before reading it: `load` runs only when its
+    digest changed, so a rebuild re-analyses only what changed."""
+
+    path: str
+    lang: str
+    digest: str
+    load: Callable[[], Document | None]
+
+
+def digest_of(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join((analysis.VERSION, *parts)).encode("utf-8")).hexdigest()
 
 
 @dataclass
@@ -89,29 +96,46 @@ def schema(lang: str) -> fields.Schema:
     )
 
 
-def documents_from_site(site) -> Iterator[Document]:
-    """Every article of a kb site as a search document (section pages left out)."""
-    from kb.articles import load_articles
+def sources_from_site(site) -> Iterator[Source]:
+    """Every article of a kb site (section pages left out), read lazily."""
+    from mkdocs.structure.files import get_files
 
-    for article in load_articles(site):
-        if article.is_index or article.read_error or article.fm.error:
+    from kb.articles import INDEX_NAMES, read_article
+    from kb.languages import language_of
+
+    for f in get_files(site.config).documentation_pages(inclusion=lambda i: i.is_included()):
+        if Path(f.src_uri).name in INDEX_NAMES:
             continue
-        meta = article.meta
-        fields_ = extract(article.fm.body)
-        summary = meta.get("summary") if isinstance(meta.get("summary"), str) else ""
-        yield Document(
-            path=article.path, url=article.url, lang=article.lang,
-            title=analysis.normalize(article.title), summary=analysis.normalize(summary),
-            headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
-            tags=article.tags,
-            keywords=[analysis.normalize(str(k)) for k in meta.get("keywords") or []
-                      if isinstance(meta.get("keywords"), list)],
-        )
+        try:
+            raw = Path(f.abs_src_path).read_bytes()
+        except OSError:
+            continue
+        lang = language_of(f.src_uri, site.languages, site.default_language)
+
+        def load(file=Path(f.abs_src_path), path=f.src_uri, lang=lang, url=f.url):
+            return _document(read_article(file, path, lang), url)
+
+        yield Source(f.src_uri, lang, digest_of(f.url, raw.decode("utf-8", "replace")), load)
 
 
-def _fields(doc: Document) -> dict:
+def _document(article, url: str) -> Document | None:
+    if article.read_error or article.fm.error:
+        return None  # `kb check` reports it; the index leaves it out
+    meta = article.meta
+    fields_ = extract(article.fm.body)
+    summary = meta.get("summary") if isinstance(meta.get("summary"), str) else ""
+    keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
+    return Document(
+        path=article.path, url=url, lang=article.lang,
+        title=analysis.normalize(article.title), summary=analysis.normalize(summary),
+        headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
+        tags=article.tags, keywords=[analysis.normalize(str(k)) for k in keywords],
+    )
+
+
+def _fields(doc: Document, digest: str) -> dict:
     return {
-        "path": doc.path, "url": doc.url, "digest": doc.digest, "title": doc.title,
+        "path": doc.path, "url": doc.url, "digest": digest, "title": doc.title,
         "summary": doc.summary, "headings": doc.headings, "body": doc.body,
         "keywords": "\n".join(doc.keywords), "tags": " ".join(doc.tags),
         "spell": "\n".join([doc.title, doc.summary, doc.headings, "\n".join(doc.keywords),
@@ -152,60 +176,86 @@ def _hardlink_copy(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=link)
 
 
-def build_index(root: Path, docs: list[Document], languages: list[str],
+def build_index(root: Path, sources: list[Source], languages: list[str],
                 progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Write a new build from `docs` (reusing the current one) and make it current."""
+    """Write a new build from `sources` (reusing the current one) and make it current."""
     with writer_lock(root):
         build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         target = root / "builds" / build_id
         previous = current_build(root)
         reuse = previous is not None and _manifest(previous).get("analysis") == analysis.VERSION
-        if reuse:
-            _hardlink_copy(previous, target)
-            (target / "build.json").unlink()
-        else:
-            target.mkdir(parents=True)
+        known = _manifest(previous).get("digests", {}) if reuse else {}
         report = BuildReport(build_id=build_id, path=target)
-        by_lang: dict[str, list[Document]] = {}
-        for doc in docs:
-            by_lang.setdefault(doc.lang, []).append(doc)
-        done = 0
-        for lang in sorted(set(by_lang) | {p.name for p in target.iterdir() if p.is_dir()}):
-            lang_docs = by_lang.get(lang, [])
-            folder = target / lang
-            if folder.is_dir() and index.exists_in(folder):
-                ix = index.open_dir(folder)
+        try:
+            if reuse:
+                _hardlink_copy(previous, target)
+                (target / "build.json").unlink()
             else:
-                folder.mkdir(exist_ok=True)
-                ix = index.create_in(folder, schema(lang))
-            with ix.searcher() as searcher:
-                known = {f["path"]: f["digest"] for f in searcher.all_stored_fields()}
-            writer = ix.writer()
-            wanted = {d.path for d in lang_docs}
-            for path in known.keys() - wanted:
-                writer.delete_by_term("path", path)
-                report.removed += 1
-            for doc in lang_docs:
-                if known.get(doc.path) == doc.digest:
-                    report.unchanged += 1
-                elif doc.path in known:
-                    writer.update_document(**_fields(doc))
-                    report.updated += 1
-                else:
-                    writer.add_document(**_fields(doc))
-                    report.added += 1
-                done += 1
+                target.mkdir(parents=True)
+            by_lang: dict[str, list[Source]] = {}
+            for source in sources:
+                by_lang.setdefault(source.lang, []).append(source)
+            counter = iter(range(1, len(sources) + 1))
+
+            def tick() -> None:
                 if progress:
-                    progress(done, len(docs))
-            writer.commit()
-            report.languages[lang] = len(lang_docs)
-        manifest = {"build": build_id, "analysis": analysis.VERSION, "languages": languages,
-                    "articles": report.languages,
-                    "created": dt.datetime.now(dt.UTC).isoformat()}
-        (target / "build.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+                    progress(next(counter), len(sources))
+
+            digests = {}
+            for lang in sorted(set(by_lang) | {p.name for p in target.iterdir() if p.is_dir()}):
+                digests[lang] = _update_language(target / lang, lang, by_lang.get(lang, []),
+                                                 known.get(lang, {}), report, tick)
+                report.languages[lang] = len(digests[lang])
+            manifest = {"build": build_id, "analysis": analysis.VERSION,
+                        "languages": languages, "articles": report.languages,
+                        "created": dt.datetime.now(dt.UTC).isoformat(), "digests": digests}
+            (target / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
+        except BaseException:
+            shutil.rmtree(target, ignore_errors=True)  # never current, so nobody reads it
+            raise
         _swap(root, target)
         _prune(root, keep={target, previous})
         return report
+
+
+def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[str, str],
+                     report: BuildReport, tick: Callable[[], None]) -> dict[str, str]:
+    """Bring one language's index in line with `sources`; returns path → digest."""
+    if folder.is_dir() and index.exists_in(folder):
+        ix = index.open_dir(folder)
+    else:
+        folder.mkdir(exist_ok=True)
+        ix = index.create_in(folder, schema(lang))
+    current: dict[str, str] = {}
+    writer = ix.writer()
+    try:
+        for path in old.keys() - {s.path for s in sources}:
+            writer.delete_by_term("path", path)
+            report.removed += 1
+        for source in sources:
+            tick()
+            if old.get(source.path) == source.digest:
+                current[source.path] = source.digest
+                report.unchanged += 1
+                continue
+            doc = source.load()
+            if doc is None:
+                if source.path in old:
+                    writer.delete_by_term("path", source.path)
+                    report.removed += 1
+                continue
+            if source.path in old:
+                writer.update_document(**_fields(doc, source.digest))
+                report.updated += 1
+            else:
+                writer.add_document(**_fields(doc, source.digest))
+                report.added += 1
+            current[source.path] = source.digest
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return current
 
 
 def _manifest(build: Path) -> dict:

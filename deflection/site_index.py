@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from deflection.index import BuildReport, build_index, documents_from_site
+from deflection.index import BuildReport, build_index, sources_from_site
 from kb.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -29,8 +29,8 @@ def synonyms_dir(site: Site) -> Path:
 
 
 def index_site(site: Site, progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    docs = list(documents_from_site(site))
-    return build_index(index_root(site), docs, site.languages, progress=progress)
+    sources = list(sources_from_site(site))
+    return build_index(index_root(site), sources, site.languages, progress=progress)
 
 
 def engine_for(site: Site) -> SearchEngine:

@@ -14,6 +14,7 @@ import yaml
 
 from kb.problems import Problem, Severity
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
@@ -75,7 +76,7 @@ def parse(text: str) -> FrontMatter:
         body="\n".join(lines[end + 1 :]), body_line=end + 2, key_lines=key_lines, present=True
     )
     try:
-        meta = yaml.safe_load(block)
+        meta = yaml.load(block, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

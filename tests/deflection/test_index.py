@@ -63,3 +63,22 @@ def test_index_inside_docs_dir_is_refused(make_kb):
 def test_searching_before_any_index_says_what_to_run(tmp_path):
     with pytest.raises(SearchIndexError, match="run `kb index`"):
         SearchEngine(tmp_path / "index", ["en"])
+
+
+def test_a_failed_build_leaves_the_current_one_in_place(make_kb):
+    from deflection.index import Source, sources_from_site
+
+    config = make_kb()
+    site = load_site(config)
+    first = index_site(site)
+    root = config.parent / "index"
+
+    def broken():
+        raise OSError("disk full")
+
+    sources = list(sources_from_site(site))
+    sources.append(Source("en/billing/new.md", "en", "x", broken))
+    with pytest.raises(OSError, match="disk full"):
+        build_index(root, sources, ["en", "ru"])
+    assert current_build(root) == first.path
+    assert [p.name for p in (root / "builds").iterdir()] == [first.build_id]
