@@ -75,8 +75,8 @@ def measure(articles: int, variant: str, workdir: Path, timeout: float) -> dict:
     if status == "ok":
         index = site / "search" / "search_index.json"
         pages = [p.stat().st_size for p in site.glob("en/section-*/article-*/index.html")]
-        result.update(site_mb=round(folder_size(site) / MB, 1),
-                      search_index_mb=round(index.stat().st_size / MB, 2) if index.exists() else None,
+        index_mb = round(index.stat().st_size / MB, 2) if index.exists() else None
+        result.update(site_mb=round(folder_size(site) / MB, 1), search_index_mb=index_mb,
                       largest_page_kb=round(max(pages) / 1024, 1) if pages else None)
     elif status == "failed":
         print((root / "build.log").read_text()[-2000:], file=sys.stderr)

@@ -18,6 +18,7 @@ from whoosh.analysis import (
     Analyzer,
     CharsetFilter,
     Filter,
+    IntraWordFilter,
     LowercaseFilter,
     RegexTokenizer,
     StopFilter,
@@ -28,7 +29,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "1"
+VERSION = "4"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -117,6 +118,23 @@ class ThaiTokenizer(Tokenizer):
             yield t
 
 
+# Loanwords of software help centers that pythainlp's dictionary splits ("แอป" → แอ + ป).
+THAI_EXTRA_WORDS = frozenset("""
+แอป แอพ แอปพลิเคชัน อีเมล อีเมล์ ล็อกอิน ล็อกเอาต์ รีเซ็ต ดาวน์โหลด อัปโหลด อัปเดต
+แดชบอร์ด แดชบอด เวิร์กสเปซ แพ็กเกจ พาสเวิร์ด ยูสเซอร์ แอดมิน แอคเคาท์ แอคเคานต์
+เซิร์ฟเวอร์ ลิงก์ คลิก เว็บฮุก ซิงค์ ฟีเจอร์ สเปรดชีต เอ็กซ์เซล รีพอร์ต ดาต้า ดาต้าเซ็ต
+ซับสคริปชัน โปรเจกต์ ทาสก์ อินทิเกรชัน ออนพริม คลาวด์ เบราว์เซอร์ โทเค็น
+""".split())
+
+
+@cache
+def _thai_dictionary():
+    from pythainlp.corpus.common import thai_words
+    from pythainlp.util import dict_trie
+
+    return dict_trie(set(thai_words()) | THAI_EXTRA_WORDS)
+
+
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 _WORD_RE = re.compile(WORD)
 
@@ -130,7 +148,8 @@ def _thai_words(text: str) -> Iterator[tuple[int, int]]:
         for m in _WORD_RE.finditer(text, last, run.start()):
             yield m.start(), m.end()
         offset = run.start()
-        for word in word_tokenize(run.group(0), engine="newmm", keep_whitespace=False):
+        for word in word_tokenize(run.group(0), engine="newmm", keep_whitespace=False,
+                                  custom_dict=_thai_dictionary()):
             start = text.find(word, offset)
             if start < 0:
                 continue
@@ -157,21 +176,52 @@ def thai_stopwords() -> frozenset[str]:
     return frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}
 
 
+def _split() -> IntraWordFilter:
+    """X-Forwarded-For, sub_filter, IPAllowList: the parts and the whole, so either matches."""
+    return IntraWordFilter(mergewords=True, mergenums=True)
+
+
 @cache
 def analyzer(lang: str) -> Analyzer:
     """The analyzer of the main text fields for `lang`."""
     base = lang.split("-")[0]
     if base == "en":
-        return (RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+        return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | CharsetFilter(accent_map)
                 | StopFilter(stoplist=_stops("en"), minsize=1) | ScriptStemFilter())
     if base == "ru":
-        return (RegexTokenizer(WORD) | LowercaseFilter() | YoFilter()
+        return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | YoFilter()
                 | StopFilter(stoplist=_stops("ru", "en"), minsize=1) | ScriptStemFilter())
     if base == "th":
-        return (ThaiTokenizer() | LowercaseFilter()
+        return (ThaiTokenizer() | _split() | LowercaseFilter()
                 | StopFilter(stoplist=thai_stopwords() | _stops("en"), minsize=1)
                 | ScriptStemFilter())
     return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+MORPH_PREFIX = 5
+
+
+def morph(term: str) -> str:
+    """The first letters of a stemmed Russian word: "подключить" and "подключение" stem
+    apart but share "подкл". A low-weight fallback field is indexed this way."""
+    return term[:MORPH_PREFIX] if len(term) > MORPH_PREFIX and _CYRILLIC.search(term) else term
+
+
+class MorphFilter(Filter):
+    """Applies `morph` to every token."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MorphFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            t.text = morph(t.text)
+            yield t
+
+
+@cache
+def morph_analyzer(lang: str) -> Analyzer:
+    return analyzer(lang) | MorphFilter()
 
 
 @cache

@@ -20,6 +20,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,7 +35,10 @@ from kb.errors import KBError
 
 KEEP_BUILDS = 2
 FIELD_BOOSTS = {"title": 4.0, "keywords": 3.0, "headings": 2.0, "summary": 2.0, "tags": 1.5,
-                "body": 1.0}
+                "slug": 1.5, "body": 1.0, "morph": 0.5}
+# Partials included into other pages (Diplodoc's _includes, Microsoft Docs' includes/):
+# not answers on their own.
+PARTIAL_FOLDERS = re.compile(r"(^|/)(_[^/]*|includes)/")
 
 
 class SearchIndexError(KBError):
@@ -92,6 +96,9 @@ def schema(lang: str) -> fields.Schema:
         body=fields.TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["body"]),
         keywords=fields.TEXT(analyzer=text, field_boost=FIELD_BOOSTS["keywords"]),
         tags=fields.TEXT(analyzer=text, field_boost=FIELD_BOOSTS["tags"]),
+        slug=fields.TEXT(analyzer=text, field_boost=FIELD_BOOSTS["slug"]),
+        morph=fields.TEXT(analyzer=analysis.morph_analyzer(lang),
+                          field_boost=FIELD_BOOSTS["morph"]),
         spell=fields.TEXT(analyzer=analysis.spelling_analyzer(lang), spelling=True),
     )
 
@@ -104,7 +111,7 @@ def sources_from_site(site) -> Iterator[Source]:
     from kb.languages import language_of
 
     for f in get_files(site.config).documentation_pages(inclusion=lambda i: i.is_included()):
-        if Path(f.src_uri).name in INDEX_NAMES:
+        if Path(f.src_uri).name in INDEX_NAMES or PARTIAL_FOLDERS.search(f.src_uri):
             continue
         try:
             raw = Path(f.abs_src_path).read_bytes()
@@ -123,7 +130,9 @@ def _document(article, url: str) -> Document | None:
         return None  # `kb check` reports it; the index leaves it out
     meta = article.meta
     fields_ = extract(article.fm.body)
-    summary = meta.get("summary") if isinstance(meta.get("summary"), str) else ""
+    # `description` is what Material, Docusaurus and Microsoft Docs call the summary
+    summary = next((meta[k] for k in ("summary", "description") if isinstance(meta.get(k), str)),
+                   "")
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,
@@ -138,6 +147,9 @@ def _fields(doc: Document, digest: str) -> dict:
         "path": doc.path, "url": doc.url, "digest": digest, "title": doc.title,
         "summary": doc.summary, "headings": doc.headings, "body": doc.body,
         "keywords": "\n".join(doc.keywords), "tags": " ".join(doc.tags),
+        "slug": re.sub(r"[-_/.]+", " ", doc.path.rsplit(".", 1)[0]),
+        "morph": "\n".join([doc.title, doc.summary, doc.headings, "\n".join(doc.keywords),
+                            doc.body]),
         "spell": "\n".join([doc.title, doc.summary, doc.headings, "\n".join(doc.keywords),
                             doc.body]),
     }

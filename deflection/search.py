@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import highlight, index, scoring
+from whoosh.collectors import TimeLimitCollector
 from whoosh.query import And, Or, Term
 from whoosh.searching import TimeLimit
 
@@ -26,10 +27,14 @@ MAX_TERMS = 16
 MAX_FUZZY_PER_TERM = 3
 TIME_LIMIT_S = 0.5
 MIN_CONFIDENCE = 0.3
-TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags")
+TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
+MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian morphology)
 FUZZY_CREDIT = 0.6
 SYNONYM_CREDIT = 0.9
-CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
+RERANK_DEPTH = 50
+COORDINATION = 1.0
+CORRECT_MARGIN = 0.2
+CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well  # a corrected spelling replaces the results when this much surer
 
 
 class QueryError(KBError):
@@ -68,6 +73,7 @@ class _Plan:
     terms: list[str]
     idf: list[float]
     stands_for: dict[str, list[tuple[int, float]]]  # indexed term → (query term, credit)
+    morphs: dict[str, list[tuple[int, float]]]  # the same, for the `morph` field
 
 
 class SearchEngine:
@@ -140,7 +146,7 @@ class SearchEngine:
             retry = Answer(query=suggestion, lang=lang)
             self._run(searcher, suggestion, lang, limit, retry)
             # suggest only spellings the help center answers better
-            if retry.answered and retry.confidence > answer.confidence:
+            if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
                 answer.did_you_mean = suggestion
                 if not answer.answered or retry.confidence >= answer.confidence + CORRECT_MARGIN:
                     answer.results, answer.confidence = retry.results, retry.confidence
@@ -152,30 +158,37 @@ class SearchEngine:
         if not plan.terms:
             return
         query = self._query(plan)
-        collector = searcher.collector(limit=limit, terms=True)
-        from whoosh.collectors import TimeLimitCollector
-
+        collector = searcher.collector(limit=max(limit, RERANK_DEPTH), terms=True)
         timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT_S, use_alarm=False)
         try:
             searcher.search_with_collector(query, timed)
         except TimeLimit:
             answer.timed_out = True
         results = timed.results()
+        if not len(results):
+            return
         results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
         results.formatter = highlight.HtmlFormatter(tagname="mark", classname="kb-hit",
                                                     termclass="kb-term")
-        hits = []
+        top = max(float(hit.score) for hit in results) or 1.0
+        scored = []
         for hit in results:
             confidence = self._confidence(plan, hit.matched_terms())
-            hits.append(Hit(path=hit["path"], title=hit["title"], url=hit["url"],
-                            score=round(float(hit.score), 4),
-                            confidence=round(confidence, 3),
-                            snippet=hit.highlights("body", top=2) or hit.get("summary", "")))
-        if hits:
-            answer.confidence = max(h.confidence for h in hits[:3])
-            answer.answered = answer.confidence >= self.min_confidence
-            floor = self.min_confidence * 0.8
-            answer.results = [h for h in hits if h.confidence >= floor] if answer.answered else []
+            # coordination: an article holding more of the question outranks one that
+            # repeats part of it often
+            scored.append((float(hit.score) / top * confidence ** COORDINATION, confidence, hit))
+        scored.sort(key=lambda item: -item[0])
+        answer.confidence = max(c for _, c, _ in scored[:3])
+        answer.answered = answer.confidence >= self.min_confidence
+        if not answer.answered:
+            return
+        floor = self.min_confidence * 0.8
+        answer.results = [
+            Hit(path=hit["path"], title=hit["title"], url=hit["url"],
+                score=round(rank, 4), confidence=round(confidence, 3),
+                snippet=hit.highlights("body", top=2) or hit.get("summary", ""))
+            for rank, confidence, hit in scored[:limit] if confidence >= floor
+        ]
 
     def _plan(self, searcher, text: str, lang: str) -> _Plan:
         reader = searcher.reader()
@@ -185,6 +198,8 @@ class SearchEngine:
         idf = []
         for i, term in enumerate(terms):
             df = max(reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+            if df == 0:  # known only by its first letters: still not a word the center lacks
+                df = reader.doc_frequency("morph", analysis.morph(term))
             idf.append(math.log(1 + n / (df + 0.5)))
             stands_for.setdefault(term, []).append((i, 1.0))
             if df == 0 and len(term) >= 5:
@@ -194,7 +209,11 @@ class SearchEngine:
             for term in phrase:  # credit the query terms the synonym stands in for
                 for i in positions:
                     stands_for.setdefault(term, []).append((i, SYNONYM_CREDIT))
-        return _Plan(terms, idf, stands_for)
+        morphs: dict[str, list[tuple[int, float]]] = {}
+        for term, credits in stands_for.items():
+            morphs.setdefault(analysis.morph(term), []).extend(
+                (i, c * MORPH_CREDIT) for i, c in credits)
+        return _Plan(terms, idf, stands_for, morphs)
 
     @staticmethod
     def _fuzzy(reader, term: str) -> list[str]:
@@ -212,6 +231,8 @@ class SearchEngine:
             weight = max(c for _, c in credits)
             # the fields' own boosts (title, keywords…) are in the schema
             clauses.append(Or([Term(f, term, boost=weight) for f in TEXT_FIELDS]))
+        for term, credits in plan.morphs.items():
+            clauses.append(Term("morph", term, boost=max(c for _, c in credits)))
         if len(plan.terms) > 1:  # a bonus for articles holding every term of the question
             clauses.append(And([Or([Term(f, t) for f in TEXT_FIELDS]) for t in plan.terms],
                                boost=0.5))
@@ -221,9 +242,10 @@ class SearchEngine:
     def _confidence(plan: _Plan, matched) -> float:
         """The share of the question's weight (IDF) that the article contains."""
         credit = [0.0] * len(plan.terms)
-        for _field, raw in matched or ():
+        for fieldname, raw in matched or ():
             term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            for i, c in plan.stands_for.get(term, ()):
+            table = plan.morphs if fieldname == "morph" else plan.stands_for
+            for i, c in table.get(term, ()):
                 credit[i] = max(credit[i], c)
         total = sum(plan.idf)
         return sum(c * w for c, w in zip(credit, plan.idf, strict=True)) / total if total else 0.0
@@ -234,8 +256,9 @@ class SearchEngine:
         changed = False
         out = []
         for word in analysis.words(text, lang)[:MAX_TERMS]:
-            if len(word) >= 4 and reader.doc_frequency("spell", word) == 0:
-                suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            if len(word) >= 5 and reader.doc_frequency("spell", word) == 0:
+                maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
+                suggestions = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=1)
                 if not suggestions:
                     return None  # a word the help center never uses: not a typo to fix
                 out.append(suggestions[0])

@@ -86,7 +86,7 @@ def static_server(built_sample):
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # Playwright's loop must end before asyncio-based tests run
 def browser():
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
