@@ -33,8 +33,8 @@ FUZZY_CREDIT = 0.6
 SYNONYM_CREDIT = 0.9
 RERANK_DEPTH = 50
 COORDINATION = 1.0
-CORRECT_MARGIN = 0.2
-CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well  # a corrected spelling replaces the results when this much surer
+CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
+CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well
 
 
 class QueryError(KBError):
