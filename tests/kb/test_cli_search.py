@@ -1,0 +1,58 @@
+"""The search commands' contracts: kb index, kb search --json (and batch), kb eval-search."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import ROOT
+
+LABELS = ROOT / "tests/data/search_eval.jsonl"
+
+
+def test_index_then_search_json_contract(make_kb, run_kb):
+    config = make_kb()
+    indexed = run_kb("index", "--config", config)
+    assert indexed.exit_code == 0, indexed.output
+    assert "3 added" in indexed.output
+    result = run_kb("search", "charged twice", "--json", "--config", config)
+    data = json.loads(result.output)
+    assert data["query"] == "charged twice"
+    first = data["results"][0]
+    assert first["path"] == "en/billing/refunds.md"
+    assert {"path", "title", "url", "score"} <= set(first)
+    assert isinstance(first["score"], float)
+
+
+def test_batch_mode_reads_one_query_per_line(make_kb, run_kb):
+    config = make_kb()
+    run_kb("index", "--config", config)
+    result = run_kb("search", "--json", "--config", config,
+                    input="charged twice\n\nсписали дважды\n" + "x" * 600 + "\n")
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert [line["query"][:14] for line in lines[:2]] == ["charged twice", "списали дважды"]
+    assert lines[1]["lang"] == "ru" and lines[1]["results"][0]["path"] == "ru/billing/refunds.md"
+    assert "limit is 512" in lines[2]["error"]  # one bad line does not stop the batch
+
+
+def test_search_before_indexing_says_what_to_run(make_kb, run_kb):
+    result = run_kb("search", "refund", "--config", make_kb())
+    assert result.exit_code == 1
+    assert "run `kb index`" in result.output
+
+
+def test_sample_search_quality(sample_index, run_kb):
+    """The Done-when of the search issue: recall@5 ≥ 0.9 in each language."""
+    result = run_kb("eval-search", LABELS, "--config", sample_index.config_file, "--json")
+    scores = json.loads(result.output)
+    for lang in ("en", "ru", "th"):
+        assert scores[lang]["questions"] >= 10
+        assert scores[lang]["recall@5"] >= 0.9, (lang, scores[lang])
+        assert scores[lang]["unanswerable"] >= 4
+
+
+def test_bad_labels_file_names_the_line(tmp_path, sample_index, run_kb):
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"query": "refund", "gold": []}\n{"query": 3}\n')
+    result = run_kb("eval-search", labels, "--config", sample_index.config_file)
+    assert result.exit_code == 1
+    assert f"{labels}:2:" in result.output
