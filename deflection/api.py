@@ -6,18 +6,24 @@ Every error has one JSON shape: {"error": {"status", "title", "detail"}}.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import mimetypes
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import falcon
 import falcon.asgi
 
+from deflection import events as event_rules
 from deflection import openapi
+from deflection.privacy import bot_reason, client_ip, visitor_key
+from deflection.ratelimit import RateLimiter
 from deflection.search import QueryError
 from deflection.site_index import engine_for
+from deflection.store import EventStore, default_url
 
 if TYPE_CHECKING:
     from kb.settings import Site
@@ -106,14 +112,114 @@ class StaticSite:
         resp.data = target.read_bytes()
 
 
-def create_app(site: Site, site_dir: str | Path | None = None) -> falcon.asgi.App:
+class EventsResource:
+    """Validate → drop bots (counted, with a reason) → hash the visitor → limit → store."""
+
+    def __init__(self, store: EventStore, site_id: str, trusted: list[str],
+                 limiter: RateLimiter) -> None:
+        self.store = store
+        self.site_id = site_id
+        self.trusted = trusted
+        self.limiter = limiter
+
+    async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
+        limit = event_rules.MAX_BODY_BYTES
+        if (req.content_length or 0) > limit:
+            raise falcon.HTTPPayloadTooLarge(
+                title="Payload too large", description=f"the limit is {limit} bytes")
+        body = await req.stream.read(limit + 1)
+        try:
+            events = event_rules.parse(body, req.content_type)
+        except event_rules.EventError as exc:
+            raise falcon.HTTPError(falcon.code_to_http_status(exc.status), title=exc.title,
+                                   description=exc.detail) from None
+        now = dt.datetime.now(dt.UTC)
+        user_agent = req.get_header("User-Agent") or ""
+        reason = bot_reason(user_agent)
+        if reason:
+            await asyncio.wrap_future(self.store.count_drop(reason, len(events), now))
+            resp.set_header("X-KB-Dropped", reason)
+            self._accepted(resp, 0, len(events))
+            return
+        salt = await asyncio.to_thread(self.store.salt, now.date())
+        # the address is used for this hash only: it is never stored or logged
+        ip = client_ip(req.remote_addr or "", req.get_header("X-Forwarded-For"), self.trusted)
+        visitor = visitor_key(salt, ip, user_agent, self.site_id)
+        wait = self.limiter.allow(visitor, len(events), time.time())
+        if wait is not None:
+            raise falcon.HTTPTooManyRequests(
+                title="Too many events", description="this visitor sent too many events this "
+                "minute; try again later", retry_after=int(wait) + 1)
+        await asyncio.wrap_future(self.store.add(events, visitor, now))
+        self._accepted(resp, len(events), 0)
+
+    @staticmethod
+    def _accepted(resp: falcon.asgi.Response, accepted: int, dropped: int) -> None:
+        resp.status = falcon.HTTP_202
+        resp.media = {"accepted": accepted, "dropped": dropped}
+        resp.cache_control = ["no-store"]
+
+
+class CORS:
+    """Search answers any origin; events only the site's own origins."""
+
+    def __init__(self, event_origins: set[str]) -> None:
+        self.event_origins = event_origins
+
+    async def process_response(self, req, resp, resource, req_succeeded) -> None:
+        origin = req.get_header("Origin")
+        if not origin:
+            return
+        if req.path.startswith("/api/events"):
+            if origin not in self.event_origins:
+                return
+            resp.set_header("Access-Control-Allow-Origin", origin)
+            resp.set_header("Vary", "Origin")
+        else:
+            resp.set_header("Access-Control-Allow-Origin", "*")
+        if req.method == "OPTIONS":
+            resp.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            resp.set_header("Access-Control-Allow-Headers", "Content-Type")
+            resp.set_header("Access-Control-Max-Age", "86400")
+
+
+class Lifespan:
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    async def process_startup(self, scope, event) -> None:
+        pass
+
+    async def process_shutdown(self, scope, event) -> None:
+        # every acknowledged event was committed before its answer; this only lets the
+        # writer finish what is queued
+        await asyncio.to_thread(self.store.close)
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+
+
+def database_url(site: Site, db: str | None = None) -> str:
+    return db or site.options.database or default_url(site.root)
+
+
+def create_app(site: Site, site_dir: str | Path | None = None,
+               db: str | None = None) -> falcon.asgi.App:
     from kb import __version__
 
     engine = engine_for(site)
-    app = falcon.asgi.App(cors_enable=True)  # search answers are public: any origin may ask
+    store = EventStore(database_url(site, db))
+    origins = {o for o in [_origin(site.config.site_url or ""), *site.options.allowed_origins]
+               if o}
+    app = falcon.asgi.App(middleware=[CORS(origins), Lifespan(store)])
     app.set_error_serializer(_error_serializer)
     app.req_options.keep_blank_qs_values = True
     app.add_route("/api/search", SearchResource(engine))
+    app.add_route("/api/events", EventsResource(
+        store, site_id=site.config.site_name, trusted=list(site.options.trusted_proxies),
+        limiter=RateLimiter(site.options.events_per_minute)))
     app.add_route("/api/health", HealthResource(engine))
     app.add_route("/api/openapi.json", OpenAPIResource(__version__))
     if site_dir is not None:

@@ -154,9 +154,10 @@ def serve(dev_addr, open_browser, config_file) -> None:
 
 
 def _register() -> None:
+    from kb.cli_reports import deflection
     from kb.cli_search import eval_search, index, search, serve_api
 
-    for command in (index, search, eval_search, serve_api):
+    for command in (index, search, eval_search, serve_api, deflection):
         cli.add_command(command)
 
 

@@ -146,10 +146,13 @@ def eval_search(labels, as_json, failures, config_file) -> None:
 @click.option("--port", type=int, default=8001, show_default=True)
 @click.option("--site", "site_dir", type=click.Path(file_okay=False), default=None,
               help="Also serve this built site folder at / (one server for both).")
+@click.option("--db", help="Events database URL, e.g. sqlite:///var/kb/events.db (default: "
+              "the config's, or events.db next to it).")
 @config_option
 @translate_errors
-def serve_api(host, port, site_dir, config_file) -> None:
-    """Run the HTTP service: GET /api/search, GET /api/health, /api/openapi.json.
+def serve_api(host, port, site_dir, db, config_file) -> None:
+    """Run the HTTP service: GET /api/search, POST /api/events, GET /api/health,
+    /api/openapi.json.
 
     \b
     Examples:
@@ -161,7 +164,9 @@ def serve_api(host, port, site_dir, config_file) -> None:
     from deflection.api import create_app
     from kb.settings import load_site
 
-    app = create_app(load_site(config_file), site_dir=site_dir)
+    app = create_app(load_site(config_file), site_dir=site_dir, db=db)
     click.echo(f"Serving the API on http://{host}:{port}/api/" +
                (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir else ""))
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # no access log: it would hold client addresses
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=10)

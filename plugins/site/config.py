@@ -101,3 +101,18 @@ class SiteConfig(base.Config):
     search_api = c.Type(str, default="/api")
     """Address of `kb serve-api` for the site's search box, e.g. `/api` behind
     the same host or `https://help.example.com/api`; empty: browser search only."""
+
+    database = c.Type(str, default="")
+    """Where `kb serve-api` stores events and `kb deflection` reads them, as a URL
+    (`sqlite:///path/events.db`); empty: `events.db` next to the config file."""
+
+    allowed_origins = c.ListOfItems(c.Type(str), default=[])
+    """Other origins (scheme://host[:port]) whose pages may post events, besides
+    site_url's own and same-origin pages. Search answers any origin."""
+
+    trusted_proxies = c.ListOfItems(c.Type(str), default=[])
+    """Addresses or networks of reverse proxies whose X-Forwarded-For is believed,
+    e.g. [127.0.0.1, 10.0.0.0/8]. Empty: the connecting address is the client."""
+
+    events_per_minute = WholeNumber(default=120, minimum=1)
+    """Events one visitor may send a minute; more get 429 with Retry-After."""

@@ -1,0 +1,149 @@
+"""Validating what browsers post to /api/events. Pure: bytes in, events or an error out.
+
+Validation happens once, here, before any store: the same rules for SQLite and
+PostgreSQL (which, unlike SQLite, refuses NUL characters).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+
+MAX_BODY_BYTES = 16 * 1024
+MAX_EVENTS = 50
+MAX_DEPTH = 4
+TYPES = frozenset({"search", "result_click", "view", "vote", "contact_click",
+                   "suggestion_click"})
+REASONS = ("not_what_i_needed", "hard_to_understand", "outdated", "incorrect",
+           "missing_steps", "other")
+CAPS = {"path": 300, "query": 200, "comment": 2000, "lang": 16, "reason": 40}
+REQUIRED = {
+    "search": ("query", "results"),
+    "result_click": ("query", "path", "rank"),
+    "view": ("path",),
+    "vote": ("path", "helpful"),
+    "contact_click": (),
+    "suggestion_click": ("query", "path", "rank"),
+}
+FIELDS = frozenset({"id", "type", "path", "query", "results", "rank", "helpful", "reason",
+                    "comment", "lang"})
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class EventError(Exception):
+    """A request that cannot be accepted; `status` is the HTTP status to answer."""
+
+    def __init__(self, status: int, title: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    type: str
+    path: str | None = None
+    query: str | None = None
+    results: int | None = None
+    rank: int | None = None
+    helpful: bool | None = None
+    reason: str | None = None
+    comment: str | None = None
+    lang: str | None = None
+
+
+def _invalid(detail: str) -> EventError:
+    return EventError(422, "Invalid event", detail)
+
+
+def parse(body: bytes, content_type: str | None) -> list[Event]:
+    """The events of a request body, or EventError (400, 413, 415 or 422)."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media not in ("application/json", "text/plain"):
+        raise EventError(415, "Unsupported media type",
+                         "send application/json, or text/plain from navigator.sendBeacon")
+    if len(body) > MAX_BODY_BYTES:
+        raise EventError(413, "Payload too large",
+                         f"the body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise EventError(400, "Malformed JSON", f"the body is not UTF-8 JSON ({exc})") from None
+    if _depth(data) > MAX_DEPTH:
+        raise _invalid("the body is nested too deeply")
+    if not isinstance(data, dict) or not isinstance(data.get("events"), list):
+        raise _invalid('the body must be an object {"events": [...]}')
+    if set(data) - {"events"}:
+        raise _invalid(f"unknown top-level field(s): {', '.join(sorted(set(data) - {'events'}))}")
+    events = data["events"]
+    if not 1 <= len(events) <= MAX_EVENTS:
+        raise _invalid(f"send between 1 and {MAX_EVENTS} events, not {len(events)}")
+    return [_event(i, raw) for i, raw in enumerate(events)]
+
+
+def _depth(value: object, level: int = 1) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(value, dict):
+        return max([_depth(v, level + 1) for v in value.values()], default=level)
+    if isinstance(value, list):
+        return max([_depth(v, level + 1) for v in value], default=level)
+    return level
+
+
+def _event(i: int, raw: object) -> Event:
+    where = f"events[{i}]"
+    if not isinstance(raw, dict):
+        raise _invalid(f"{where} must be an object")
+    unknown = set(raw) - FIELDS
+    if unknown:
+        raise _invalid(f"{where} has unknown field(s): {', '.join(sorted(unknown))}")
+    kind = raw.get("type")
+    if kind not in TYPES:
+        raise _invalid(f"{where}.type {kind!r} is not one of {', '.join(sorted(TYPES))}")
+    event_id = raw.get("id")
+    try:
+        if not isinstance(event_id, str) or uuid.UUID(event_id).version != 4:
+            raise ValueError
+    except ValueError:
+        raise _invalid(f"{where}.id must be a UUID version 4 string") from None
+    for name in REQUIRED[kind]:
+        if raw.get(name) is None:
+            raise _invalid(f"{where}: a {kind} event needs '{name}'")
+    values = {name: _text(where, name, raw.get(name)) for name in CAPS}
+    for name in ("results", "rank"):
+        value = raw.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or not 0 <= value <= 10_000):
+            raise _invalid(f"{where}.{name} must be a whole number from 0 to 10000")
+    helpful = raw.get("helpful")
+    if helpful is not None and not isinstance(helpful, bool):
+        raise _invalid(f"{where}.helpful must be true or false")
+    if values["reason"] is not None and values["reason"] not in REASONS:
+        raise _invalid(f"{where}.reason must be one of {', '.join(REASONS)}")
+    if values["lang"] is not None and not _LANG.match(values["lang"]):
+        raise _invalid(f"{where}.lang must be a language code such as en or pt-BR")
+    if kind != "vote" and (helpful is not None or values["reason"] or values["comment"]):
+        raise _invalid(f"{where}: helpful, reason and comment belong to vote events")
+    return Event(id=str(uuid.UUID(event_id)), type=kind, results=raw.get("results"),
+                 rank=raw.get("rank"), helpful=helpful, **values)
+
+
+def _text(where: str, name: str, value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _invalid(f"{where}.{name} must be text")
+    if len(value) > CAPS[name]:
+        raise _invalid(f"{where}.{name} is {len(value)} characters; the limit is {CAPS[name]}")
+    if "\x00" in value:
+        raise _invalid(f"{where}.{name} contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _invalid(f"{where}.{name} contains a lone surrogate") from None
+    return value.strip()

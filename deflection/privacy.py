@@ -1,0 +1,58 @@
+"""Visitors without cookies or stored IPs: a daily-salted hash, and which IP counts.
+
+visitor key = SHA-256(salt of the day ‖ IP ‖ user agent ‖ site)[:16 bytes]. Salts
+rotate daily and are deleted after 48 hours, after which no key can be linked
+to an address again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import re
+from collections.abc import Sequence
+
+_BOTS = re.compile(
+    r"bot\b|bot/|crawl|spider|slurp|headless|phantom|selenium|puppeteer|playwright|"
+    r"curl/|wget/|python-requests|python-urllib|httpx|go-http-client|java/|okhttp|"
+    r"facebookexternalhit|preview|monitor|uptime|pingdom|lighthouse",
+    re.I)
+
+
+def visitor_key(salt: bytes, ip: str, user_agent: str, site: str) -> str:
+    digest = hashlib.sha256()
+    for part in (salt, ip.encode(), user_agent.encode("utf-8", "replace"), site.encode()):
+        digest.update(len(part).to_bytes(4, "big") + part)
+    return digest.hexdigest()[:32]
+
+
+def bot_reason(user_agent: str | None) -> str | None:
+    """Why a request looks automated, or None for a person's browser."""
+    if not user_agent or not user_agent.strip():
+        return "no-user-agent"
+    match = _BOTS.search(user_agent)
+    return f"user-agent:{match.group(0).strip('/').lower()}" if match else None
+
+
+def client_ip(peer: str, forwarded_for: str | None, trusted: Sequence[str]) -> str:
+    """The client's address: the peer, unless the peer is a trusted proxy, in which case
+    the nearest X-Forwarded-For hop that is not itself trusted."""
+    networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+
+    def is_trusted(address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in net for net in networks)
+
+    if not forwarded_for or not is_trusted(peer):
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not is_trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a forged or garbled header: fall back to who connected
+    return hops[0] if hops else peer

@@ -1,0 +1,73 @@
+"""kb's report commands: deflection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+
+from kb.cli_common import config_option, translate_errors
+
+
+@click.command()
+@click.option("--db", help="Events database URL (default: the config's, or events.db next "
+              "to it).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Only events from this day on (UTC).")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@click.option("--html", "html_dir", type=click.Path(file_okay=False),
+              help="Write a self-contained HTML report with charts into this folder.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False),
+              help="Write the metrics as CSV files into this folder.")
+@click.option("--tickets-requesters", type=click.IntRange(min=1),
+              help="Distinct ticket requesters in the same period, for the self-service "
+              "score.")
+@click.option("--window", type=click.IntRange(1, 24 * 60), default=30, show_default=True,
+              help="Minutes after a view or search in which a contact click counts against it.")
+@config_option
+@translate_errors
+def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window,
+               config_file) -> None:
+    """Deflection metrics from the events the site recorded (definitions in the report).
+
+    \b
+    Examples:
+      kb deflection --json
+      kb deflection --since 2026-10-01 --html reports/
+      kb deflection --csv reports/ --tickets-requesters 340
+    """
+    from deflection import metrics
+    from deflection.api import database_url
+    from deflection.store import read_all
+    from kb.settings import load_site
+
+    site = load_site(config_file)
+    url = database_url(site, db)
+    since_utc = since.replace(tzinfo=dt.UTC) if since else None
+    rows, dropped, comments = read_all(url, since_utc)
+    result = metrics.compute(rows, window_minutes=window, ticket_requesters=tickets_requesters)
+    result["dropped"] = dropped
+    result["since"] = since.date().isoformat() if since else None
+    if html_dir or csv_dir:
+        from deflection import report
+
+        if html_dir:
+            click.echo(f"Wrote {report.write_html(result, comments, html_dir)}")
+        if csv_dir:
+            for path in report.write_csv(result, csv_dir):
+                click.echo(f"Wrote {path}")
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif not (html_dir or csv_dir):
+        rate = result["session_deflection_rate"]
+        click.echo(f"Sessions: {result['sessions']} ({result['engaged_sessions']} searched or "
+                   f"read an article)")
+        click.echo("Session deflection rate: " + (f"{rate:.1%}" if rate is not None else "-"))
+        searches = result["searches"]
+        click.echo(f"Searches: {searches['total']}, no results: "
+                   + (f"{searches['no_result_rate']:.1%}" if searches["no_result_rate"]
+                      is not None else "-"))
+        for article in result["articles"][:10]:
+            click.echo(f"  {article['path']}: {article['views']} views, "
+                       f"{article['votes_yes']} yes / {article['votes_no']} no")
