@@ -125,7 +125,7 @@ class EventsResource:
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
         limit = event_rules.MAX_BODY_BYTES
         if (req.content_length or 0) > limit:
-            raise falcon.HTTPPayloadTooLarge(
+            raise falcon.HTTPContentTooLarge(
                 title="Payload too large", description=f"the limit is {limit} bytes")
         body = await req.stream.read(limit + 1)
         try:
@@ -191,9 +191,9 @@ class Lifespan:
         pass
 
     async def process_shutdown(self, scope, event) -> None:
-        # every acknowledged event was committed before its answer; this only lets the
-        # writer finish what is queued
-        await asyncio.to_thread(self.store.close)
+        # Every acknowledged event was committed before its answer, and the server lets
+        # in-flight requests finish first; this only waits for what is still queued.
+        await asyncio.to_thread(self.store.flush)
 
 
 def _origin(url: str) -> str | None:

@@ -103,7 +103,7 @@ def _event(i: int, raw: object) -> Event:
     if unknown:
         raise _invalid(f"{where} has unknown field(s): {', '.join(sorted(unknown))}")
     kind = raw.get("type")
-    if kind not in TYPES:
+    if not isinstance(kind, str) or kind not in TYPES:
         raise _invalid(f"{where}.type {kind!r} is not one of {', '.join(sorted(TYPES))}")
     event_id = raw.get("id")
     try:

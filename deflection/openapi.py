@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from deflection import events
 from deflection.search import MAX_QUERY_CHARS
 
 ERROR = {
@@ -29,13 +30,32 @@ HIT = {
 }
 
 
+EVENT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["id", "type"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "description": "UUID v4; a retry reuses it"},
+        "type": {"type": "string", "enum": sorted(events.TYPES)},
+        "path": {"type": "string", "maxLength": events.CAPS["path"]},
+        "query": {"type": "string", "maxLength": events.CAPS["query"]},
+        "results": {"type": "integer", "minimum": 0, "maximum": 10000},
+        "rank": {"type": "integer", "minimum": 0, "maximum": 10000},
+        "helpful": {"type": "boolean"},
+        "reason": {"type": "string", "enum": list(events.REASONS)},
+        "comment": {"type": "string", "maxLength": events.CAPS["comment"]},
+        "lang": {"type": "string", "maxLength": events.CAPS["lang"]},
+    },
+}
+
+
 def document(version: str) -> dict:
     error_response = {"description": "Bad request", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     return {
         "openapi": "3.1.0",
         "info": {"title": "kb help center API", "version": version,
-                 "description": "Search the help center; events come in a later version."},
+                 "description": "Search the help center and record what visitors do."},
         "paths": {
             "/api/search": {"get": {
                 "operationId": "search",
@@ -55,6 +75,24 @@ def document(version: str) -> dict:
                     "400": error_response,
                 },
             }},
+            "/api/events": {"post": {
+                "operationId": "events",
+                "summary": "Record what visitors do (search, click, view, vote, contact)",
+                "requestBody": {"required": True, "content": {
+                    media: {"schema": {"$ref": "#/components/schemas/EventBatch"}}
+                    for media in ("application/json", "text/plain")}},
+                "responses": {
+                    "202": {"description": "Stored (or dropped as a bot, with X-KB-Dropped)",
+                            "content": {"application/json": {"schema": {
+                                "type": "object", "required": ["accepted", "dropped"],
+                                "properties": {"accepted": {"type": "integer"},
+                                               "dropped": {"type": "integer"}}}}}},
+                    **{code: {**error_response, "description": text} for code, text in [
+                        ("400", "Malformed JSON"), ("413", "Body over 16 KB"),
+                        ("415", "Not JSON or text/plain"), ("422", "Invalid event"),
+                        ("429", "Too many events from this visitor")]},
+                },
+            }},
             "/api/health": {"get": {
                 "operationId": "health",
                 "summary": "Liveness and the index in use",
@@ -67,6 +105,12 @@ def document(version: str) -> dict:
         "components": {"schemas": {
             "Error": ERROR,
             "Hit": HIT,
+            "Event": EVENT,
+            "EventBatch": {"type": "object", "additionalProperties": False,
+                           "required": ["events"],
+                           "properties": {"events": {
+                               "type": "array", "minItems": 1, "maxItems": events.MAX_EVENTS,
+                               "items": {"$ref": "#/components/schemas/Event"}}}},
             "Answer": {
                 "type": "object",
                 "required": ["query", "lang", "answered", "confidence", "results"],

@@ -46,6 +46,8 @@ events_table = sa.Table(
     sa.Column("reason", sa.String(40)),
     sa.Column("comment", sa.String(2000)),
     sa.Column("lang", sa.String(16)),
+    sa.Index("events_ts", "ts"),
+    sa.Index("events_type_ts", "type", "ts"),
 )
 salts_table = sa.Table(
     "salts", metadata,
@@ -67,9 +69,7 @@ migrations_table = sa.Table(
 
 def _m001_events(conn: sa.Connection) -> None:
     for table in (events_table, salts_table, drops_table):
-        table.create(conn)
-    sa.Index("events_ts", events_table.c.ts).create(conn)
-    sa.Index("events_type_ts", events_table.c.type, events_table.c.ts).create(conn)
+        table.create(conn)  # with its indexes
 
 
 # Applied in order, each in its own transaction with its record. Never edit one that
@@ -244,6 +244,10 @@ class EventStore:
 
             self._salts = {key: self.submit(job).result(timeout=30)}
         return self._salts[key]
+
+    def flush(self, timeout: float = 30) -> None:
+        """Wait until everything queued so far is committed."""
+        self.submit(lambda conn: None).result(timeout=timeout)
 
     def close(self) -> None:
         """Finish what is queued (every acknowledged event is committed), then stop."""

@@ -1,0 +1,172 @@
+"""POST /api/events: accepted fast and once, bad input refused whole, privacy kept."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+
+import pytest
+from falcon import testing
+
+from deflection.api import create_app
+from kb.settings import load_site
+
+BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/126.0 Safari/537.36")
+
+
+@pytest.fixture
+def site(make_kb):
+    from deflection.site_index import index_site
+
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "site_name: Mini Help", "site_name: Mini Help\nsite_url: https://help.example.com/"
+    ).replace("languages: [en, ru]", "languages: [en, ru]\n      events_per_minute: 20\n"
+              "      trusted_proxies: [127.0.0.1]"))
+    site = load_site(config)
+    index_site(site)
+    return site
+
+
+@pytest.fixture
+def client(site):
+    return testing.TestClient(create_app(site))
+
+
+def db(site) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{site.root / 'events.db'}?mode=ro", uri=True)
+
+
+def stored(site) -> int:
+    with db(site) as conn:
+        return conn.execute("select count(*) from events").fetchone()[0]
+
+
+def post(client, body, content_type="application/json", ua=BROWSER, **headers):
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return client.simulate_post("/api/events", body=data, headers={
+        "Content-Type": content_type, "User-Agent": ua, **headers})
+
+
+def view(path="en/billing/refunds.md", **extra):
+    return {"id": str(uuid.uuid4()), "type": "view", "path": path, "lang": "en", **extra}
+
+
+def test_events_are_accepted_and_a_retry_is_a_no_op(client, site):
+    batch = {"events": [view(), {"id": str(uuid.uuid4()), "type": "search",
+                                 "query": "refund", "results": 2}]}
+    first = post(client, batch)
+    assert first.status_code == 202 and first.json == {"accepted": 2, "dropped": 0}
+    assert post(client, batch, content_type="text/plain;charset=UTF-8").status_code == 202
+    assert stored(site) == 2
+    assert "set-cookie" not in {k.lower() for k in first.headers}
+
+
+@pytest.mark.parametrize(("body", "content_type", "status"), [
+    (b'{"events": [' + b"x" * (1024 * 1024) + b"]}", "application/json", 413),
+    (b"{not json", "application/json", 400),
+    (b"\xff\xfe", "application/json", 400),
+    (b"[]", "application/json", 422),
+    (b'{"events": []}', "application/json", 422),
+    (b'{"events": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "application/json", 400),
+    (b'{"events": [{"a": {"b": {"c": {"d": 1}}}}]}', "application/json", 422),
+    (b'{"events": [{"id": "x", "type": "view", "path": "a"}]}', "application/json", 422),
+    (b'<events/>', "application/xml", 415),
+])
+def test_bad_bodies_get_4xx_and_nothing_is_stored(client, site, body, content_type, status):
+    result = post(client, body, content_type=content_type)
+    assert result.status_code == status, result.text
+    assert result.json["error"]["status"] == status
+    assert stored(site) == 0
+
+
+@pytest.mark.parametrize("bad", [
+    {"type": "pageview"},
+    {"path": "a\x00b"},
+    {"path": "x" * 301},
+    {"comment": "no"},  # comments belong to votes
+    {"lang": "english"},
+    {"results": -1},
+    {"extra": 1},
+])
+def test_bad_fields_are_refused_with_the_field_named(client, site, bad):
+    event = {**view(), **bad}
+    result = post(client, {"events": [view(), event]})
+    assert result.status_code == 422
+    assert "events[1]" in result.json["error"]["detail"]
+    assert stored(site) == 0, "one bad event refuses the whole batch"
+
+
+def test_lone_surrogates_are_refused(client, site):
+    body = ('{"events": [{"id": "%s", "type": "view", "path": "\\ud800"}]}'
+            % uuid.uuid4()).encode()
+    assert post(client, body).status_code == 422
+    assert stored(site) == 0
+
+
+def test_votes_need_a_known_reason_and_a_short_comment(client, site):
+    vote = {"id": str(uuid.uuid4()), "type": "vote", "path": "en/billing/refunds.md",
+            "helpful": False, "reason": "outdated", "comment": "x" * 2000}
+    assert post(client, {"events": [vote]}).status_code == 202
+    assert post(client, {"events": [{**vote, "id": str(uuid.uuid4()),
+                                     "comment": "x" * 2001}]}).status_code == 422
+    assert post(client, {"events": [{**vote, "id": str(uuid.uuid4()),
+                                     "reason": "meh"}]}).status_code == 422
+
+
+def test_bots_are_dropped_with_a_reason_and_counted(client, site):
+    result = post(client, {"events": [view(), view()]}, ua="Googlebot/2.1")
+    assert result.status_code == 202 and result.json == {"accepted": 0, "dropped": 2}
+    assert result.headers["X-KB-Dropped"].startswith("user-agent:")
+    assert stored(site) == 0
+    with db(site) as conn:
+        assert conn.execute("select sum(count) from drops").fetchone()[0] == 2
+
+
+def test_rate_limit_per_visitor(client, site):
+    for _ in range(4):
+        assert post(client, {"events": [view() for _ in range(5)]}).status_code == 202
+    limited = post(client, {"events": [view()]})
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 1
+    other = post(client, {"events": [view()]}, ua=BROWSER + " Other")
+    assert other.status_code == 202, "another visitor is not limited"
+
+
+def test_cors_only_for_the_sites_own_origin(client):
+    own = post(client, {"events": [view()]}, Origin="https://help.example.com")
+    assert own.headers["Access-Control-Allow-Origin"] == "https://help.example.com"
+    foreign = post(client, {"events": [view()]}, Origin="https://evil.example")
+    assert "Access-Control-Allow-Origin" not in foreign.headers
+    search = client.simulate_get("/api/search", params={"q": "refund"},
+                                 headers={"Origin": "https://evil.example"})
+    assert search.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site):
+    post(client, {"events": [view()]}, **{"X-Forwarded-For": "203.0.113.77"})
+    post(client, {"events": [view()]}, **{"X-Forwarded-For": "198.51.100.23"})
+    with db(site) as conn:
+        visitors = {r[0] for r in conn.execute("select visitor from events")}
+    assert len(visitors) == 2, "the forwarded address, not the proxy's, makes the visitor"
+    for file in site.root.glob("events.db*"):
+        data = file.read_bytes()
+        for ip in (b"203.0.113.77", b"198.51.100.23", b"127.0.0.1"):
+            assert ip not in data, (file.name, ip)
+
+
+def test_salts_are_deleted_after_48_hours(site):
+    import datetime as dt
+
+    from deflection.store import EventStore
+
+    store = EventStore(f"sqlite:///{site.root / 'salts.db'}")
+    day = dt.date(2026, 11, 1)
+    salts = [store.salt(day + dt.timedelta(days=i)) for i in range(3)]
+    store.close()
+    assert len(set(salts)) == 3
+    with sqlite3.connect(site.root / "salts.db") as conn:
+        days = [r[0] for r in conn.execute("select day from salts order by day")]
+    assert days == ["2026-11-02", "2026-11-03"]
