@@ -145,7 +145,8 @@ def test_cors_only_for_the_sites_own_origin(client):
     assert search.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site):
+def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site, caplog):
+    caplog.set_level("DEBUG")
     post(client, {"events": [view()]}, **{"X-Forwarded-For": "203.0.113.77"})
     post(client, {"events": [view()]}, **{"X-Forwarded-For": "198.51.100.23"})
     with db(site) as conn:
@@ -155,6 +156,7 @@ def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site):
         data = file.read_bytes()
         for ip in (b"203.0.113.77", b"198.51.100.23", b"127.0.0.1"):
             assert ip not in data, (file.name, ip)
+    assert "203.0.113.77" not in caplog.text and "198.51.100.23" not in caplog.text
 
 
 def test_salts_are_deleted_after_48_hours(site):
