@@ -55,6 +55,30 @@ class LanguageCodes(c.BaseConfigOption[list]):
         return list(value)
 
 
+class HelpdeskUrl(c.BaseConfigOption[str]):
+    """Where "Contact support" hands a customer over: an http(s) or mailto: URL, or empty."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = ""
+
+    def run_validation(self, value: object) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise base.ValidationError(
+                f"got {value!r}; write the helpdesk's address as text, for example "
+                "https://support.example.com/new or mailto:help@example.com."
+            )
+        value = value.strip()
+        if value and not re.match(r"^(https?://[^\s/]+\S*|mailto:[^\s@]+@[^\s@]+)$", value):
+            raise base.ValidationError(
+                f"got {value!r}; write an https://, http:// or mailto: address, for example "
+                "https://support.example.com/new, or leave it empty."
+            )
+        return value
+
+
 class SiteConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing its options."""
@@ -116,3 +140,9 @@ class SiteConfig(base.Config):
 
     events_per_minute = WholeNumber(default=120, minimum=1)
     """Events one visitor may send a minute; more get 429 with Retry-After."""
+
+    helpdesk_url = HelpdeskUrl()
+    """Where the contact page's "Contact support" button sends a customer who found
+    no answer: the helpdesk's new-ticket form (`https://…`) or a `mailto:` address.
+    Empty: the contact page still suggests articles, then tells the customer to
+    reach support the way they usually do."""

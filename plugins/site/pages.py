@@ -46,6 +46,10 @@ class PageInfo:
     alternates: list[Alternate] = field(default_factory=list)
     section_articles: list[Entry] = field(default_factory=list)
     lists_sections: bool = False  # a language's home page lists sections, not articles
+    article: str | None = None  # an article's path relative to docs_dir; None on other pages
+    feedback: bool = False  # show "Was this helpful?" (articles without `hide: [feedback]`)
+    contact_url: str | None = None  # the contact page in this page's language
+    helpdesk_url: str = ""
 
 
 def _summary(page: Page) -> str:
@@ -81,8 +85,13 @@ class PageIndex:
         git_dates: dict[Path, dt.datetime],
         section_lists: bool,
         search_api: str = "",
+        *,
+        contact_pages: dict[str, Page] | None = None,
+        helpdesk_url: str = "",
     ) -> None:
         self.search_api = search_api.rstrip("/")
+        self.contact_pages = contact_pages or {}
+        self.helpdesk_url = helpdesk_url
         self.languages = languages
         self.ui_languages = ui_languages
         self.git_dates = git_dates
@@ -90,6 +99,8 @@ class PageIndex:
         pages = nav.pages
         self.by_path = {p.file.src_uri: p for p in pages}
         self.homes = {lang: self.by_path.get(f"{lang}/index.md") for lang in languages}
+        # not in the nav, but each one's twin in the other languages is known
+        self.by_path.update({p.file.src_uri: p for p in self.contact_pages.values()})
         self.translations: dict[str, dict[str, Page]] = {}
         items = []
         for page in pages:
@@ -113,7 +124,13 @@ class PageIndex:
         lang = self.lang_of(page)
         ui_lang = lang if lang in self.ui_languages else self.languages[0]
         info = PageInfo(lang=lang, ui_lang=ui_lang, t=strings_for(lang),
-                        search_api=self.search_api)
+                        search_api=self.search_api, helpdesk_url=self.helpdesk_url)
+        if not page.is_index:
+            info.article = page.file.src_uri
+            hidden = page.meta.get("hide") if page.meta else None
+            info.feedback = not (isinstance(hidden, list) and "feedback" in hidden)
+        contact = self.contact_pages.get(lang) or self.contact_pages.get(self.languages[0])
+        info.contact_url = contact.url if contact is not None else None
         info.updated = self._updated(page, lang)
         info.related = [_entry(self.by_path[k]) for k in self.related.get(page.file.src_uri, [])]
         info.alternates = self._alternates(page, lang)

@@ -14,6 +14,7 @@ from kb.gitdates import last_commit_dates
 from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
 from plugins.site.config import SiteConfig
+from plugins.site.generated import contact_page, contact_uris, search_page
 from plugins.site.nav import NavPruner
 from plugins.site.pages import PageIndex
 from plugins.site.strings import strings_for
@@ -28,12 +29,10 @@ log = get_plugin_logger(__name__)
 TEMPLATES = Path(__file__).parent / "templates"
 ASSETS = Path(__file__).parent / "assets"
 SEARCH_JS = "assets/javascripts/kb-search.js"
-
-
-def search_page(title: str) -> str:
-    """The shareable results page, /search/?q=…; kb-search.js fills it in."""
-    return (f"---\ntitle: {title}\nsearch:\n  exclude: true\nhide: [navigation, toc]\n---\n\n"
-            '<div id="kb-search-page" aria-live="polite"></div>\n')
+# loaded by templates/partials/integrations/analytics/custom.html, i.e. only with
+# `extra.analytics.provider: custom` (and, with `extra.consent`, once the reader agrees)
+EVENTS_JS = "assets/javascripts/kb-events.js"
+STYLES = "assets/stylesheets/kb.css"
 
 
 class SitePlugin(BasePlugin[SiteConfig]):
@@ -60,6 +59,8 @@ class SitePlugin(BasePlugin[SiteConfig]):
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         if SEARCH_JS not in config.extra_javascript:
             config.extra_javascript.append(SEARCH_JS)
+        if STYLES not in config.extra_css:
+            config.extra_css.append(STYLES)
         self.languages = list(self.config.languages) or [config.theme.get("language") or "en"]
         self.ui_languages = {
             lang for lang in self.languages
@@ -77,8 +78,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         for file in [f for f in files if f.src_uri.startswith(synonyms)]:
             files.remove(file)  # search configuration, not content: never published
         files.append(File.generated(config, SEARCH_JS, abs_src_path=str(ASSETS / "kb-search.js")))
+        files.append(File.generated(config, EVENTS_JS, abs_src_path=str(ASSETS / "kb-events.js")))
+        files.append(File.generated(config, STYLES, abs_src_path=str(ASSETS / "kb.css")))
         files.append(File.generated(config, "search/index.md", content=search_page(
             strings_for(self.languages[0])["search_title"]), inclusion=InclusionLevel.NOT_IN_NAV))
+        self.contact_uris = self._add_contact_pages(files, config)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> None:
@@ -93,9 +97,13 @@ class SitePlugin(BasePlugin[SiteConfig]):
         for file in files.documentation_pages():
             if file.page is not None:
                 self._check_template(env, file.page)
+        contact = {lang: files.get_file_from_path(uri) for lang, uri in self.contact_uris.items()}
         self.index = PageIndex(self.nav, self.languages, self.ui_languages, self.config.related,
                                self.git_dates, self.config.section_lists,
-                               self.config.search_api)
+                               self.config.search_api,
+                               contact_pages={lang: f.page for lang, f in contact.items()
+                                              if f is not None and f.page is not None},
+                               helpdesk_url=self.config.helpdesk_url)
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
@@ -117,6 +125,22 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["kb"] = info
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
+
+    def _add_contact_pages(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
+        """Each language's contact page, unless docs_dir already publishes one there."""
+        folders = {f.src_uri.split("/", 1)[0] for f in files.documentation_pages()
+                   if "/" in f.src_uri}
+        taken = {f.url: f.src_uri for f in files.documentation_pages()}
+        uris = {}
+        for lang, uri in contact_uris(self.languages, folders).items():
+            file = File.generated(config, uri, content=contact_page(
+                strings_for(lang)["contact"]["title"]), inclusion=InclusionLevel.NOT_IN_NAV)
+            if file.url in taken:  # the writers' own contact page wins; link to it
+                uris[lang] = taken[file.url]
+                continue
+            files.append(file)
+            uris[lang] = uri
+        return uris
 
     @staticmethod
     def _check_template(env, page: Page) -> None:

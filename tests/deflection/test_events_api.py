@@ -100,8 +100,8 @@ def test_bad_fields_are_refused_with_the_field_named(client, site, bad):
 
 
 def test_lone_surrogates_are_refused(client, site):
-    body = ('{"events": [{"id": "%s", "type": "view", "path": "\\ud800"}]}'
-            % uuid.uuid4()).encode()
+    body = ('{"events": [{"id": "' + str(uuid.uuid4())
+            + '", "type": "view", "path": "\\ud800"}]}').encode()
     assert post(client, body).status_code == 422
     assert stored(site) == 0
 

@@ -1,5 +1,14 @@
 /* kb: the site's search box answers from kb's search API when it is reachable,
- * and stays Material's built-in (browser) search when it is not. */
+ * and stays Material's built-in (browser) search when it is not. The contact page's
+ * suggestions come from the same API.
+ *
+ * kb-events.js (loaded only when the site measures) learns from DOM events what
+ * this script did, so neither waits for the other:
+ *   kb:api             {available}            once the API answered /health (or did not)
+ *   kb:search-results  {query, results, source: "box"|"page"}  results were rendered
+ *   kb:suggestions     {query, results}       the contact page listed suggestions
+ * Rendered result links carry data-kb-path and data-kb-rank (1 = first); their list
+ * carries data-kb-query, the query they answer. */
 (function () {
   "use strict";
   var meta = function (name) {
@@ -12,6 +21,9 @@
   var words = {};
   try { words = JSON.parse(meta("kb-search-words") || "{}"); } catch (e) { words = {}; }
   var t = function (key, fallback) { return words[key] || fallback; };
+  var announce = function (name, detail) {
+    document.dispatchEvent(new CustomEvent(name, { detail: detail }));
+  };
   if (!api) return;
 
   var escape = function (text) {
@@ -34,10 +46,17 @@
       .then(function (r) { clearTimeout(timer); return r.ok; })
       .catch(function () { clearTimeout(timer); return false; });
   };
-  var itemHtml = function (hit) {
-    return '<li class="md-search-result__item"><a href="' + escape(root + hit.url) +
-      '" class="md-search-result__link" tabindex="-1" data-kb-path="' + escape(hit.path) + '">' +
-      '<article class="md-search-result__article md-typeset"><h1>' + escape(hit.title) +
+  var linkAttrs = function (hit, i) {
+    return 'href="' + escape(root + hit.url) + '" data-kb-path="' + escape(hit.path) +
+      '" data-kb-rank="' + (i + 1) + '"';
+  };
+  /* data-kb-own: Material's search must not replace these items (see takeOver);
+   * data-md-score: Material's Enter key opens the item with the highest score. */
+  var itemHtml = function (hit, i) {
+    return '<li class="md-search-result__item" data-kb-own><a ' + linkAttrs(hit, i) +
+      ' class="md-search-result__link" tabindex="-1">' +
+      '<article class="md-search-result__article md-typeset" data-md-score="' +
+      (Number(hit.score) || 0) + '"><h1>' + escape(hit.title) +
       "</h1><p>" + hit.snippet + "</p></article></a></li>";
   };
 
@@ -62,13 +81,16 @@
       if (!answer.results || !answer.results.length) {
         html += '<p class="kb-no-answer">' + escape(t("none", "No article answers this yet.")) + "</p>";
       } else {
-        html += '<ol class="kb-search-results">' + answer.results.map(function (hit) {
-          return '<li><a href="' + escape(root + hit.url) + '" data-kb-path="' + escape(hit.path) +
-            '"><strong>' + escape(hit.title) + "</strong></a><br><small>" + hit.snippet + "</small></li>";
-        }).join("") + "</ol>";
+        html += '<ol class="kb-search-results" data-kb-query="' + escape(query) + '">' +
+          answer.results.map(function (hit, i) {
+            return "<li><a " + linkAttrs(hit, i) + "><strong>" + escape(hit.title) +
+              "</strong></a><br><small>" + hit.snippet + "</small></li>";
+          }).join("") + "</ol>";
       }
       page.innerHTML = html;
-    });
+      announce("kb:search-results", { query: query, results: (answer.results || []).length,
+                                      source: "page" });
+    }).catch(function () { /* leave the page as it is */ });
   };
 
   /* The header's search box */
@@ -79,10 +101,11 @@
     if (!input || !list) return;
     var timer = null;
     var latest = 0;
-    var render = function () {
+    var shown = null; /* what this script last listed, to put back if Material overwrites it */
+    var render = function (then) {
       var query = input.value.trim();
       var ticket = ++latest;
-      if (!query) { list.innerHTML = ""; if (info) info.textContent = t("type", "Type to start searching"); return; }
+      if (!query) { shown = null; list.innerHTML = ""; if (info) info.textContent = t("type", "Type to start searching"); return; }
       ask(query, 8).then(function (answer) {
         if (ticket !== latest) return;
         var hits = answer.results || [];
@@ -92,10 +115,15 @@
             : escape(t("none", "No article answers this yet.")) +
               (answer.did_you_mean ? " " + escape(t("did_you_mean", "Did you mean")) + ": " + escape(answer.did_you_mean) + "?" : "");
         }
+        list.setAttribute("data-kb-query", query);
         list.innerHTML = hits.map(itemHtml).join("") +
-          '<li class="md-search-result__item"><a class="md-search-result__link" href="' +
-          escape(root + "search/?q=" + encodeURIComponent(query)) + '"><article class="md-search-result__article"><p>' +
+          '<li class="md-search-result__item" data-kb-own><a class="md-search-result__link" href="' +
+          escape(root + "search/?q=" + encodeURIComponent(query)) +
+          '"><article class="md-search-result__article" data-md-score="-1"><p>' +
           escape(t("all", "All results")) + " →</p></article></a></li>";
+        shown = { query: query, html: list.innerHTML, info: info ? info.innerHTML : "" };
+        announce("kb:search-results", { query: query, results: hits.length, source: "box" });
+        if (then) then();
       }).catch(function () { /* keep what is shown */ });
     };
     var schedule = function () { clearTimeout(timer); timer = setTimeout(render, 150); };
@@ -106,17 +134,76 @@
         if (type === "input" || !/^(Arrow|Enter|Escape|Tab)/.test(event.key || "")) schedule();
       }, true);
     });
-    input.addEventListener("focus", function () { setTimeout(render, 50); });
+    input.addEventListener("focus", function () {
+      var before = input.value;
+      /* show what the box holds; once the reader types, the debounce above renders */
+      setTimeout(function () { if (input.value === before) render(); }, 50);
+    });
+    /* Enter opens the best result (Material's keyboard handler does it): when the list
+     * still shows an earlier query's results, answer what was typed first. */
+    document.addEventListener("keydown", function (event) {
+      if (event.target !== input || event.key !== "Enter" || !input.value.trim()) return;
+      if (shown && shown.query === input.value.trim()) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      clearTimeout(timer);
+      render(function () {
+        var best = list.querySelector("a[data-kb-path]");
+        if (best) best.click();
+      });
+    }, true);
+    /* Material's search still answers once its worker is ready and on focus: put this
+     * script's results back, so what the reader sees and clicks is the API's answer. */
+    new MutationObserver(function () {
+      if (!shown) return;
+      for (var i = 0; i < list.children.length; i++) {
+        if (!list.children[i].hasAttribute("data-kb-own")) {
+          list.innerHTML = shown.html;
+          if (info) info.innerHTML = shown.info;
+          return;
+        }
+      }
+    }).observe(list, { childList: true });
     document.documentElement.setAttribute("data-kb-search", "api");
     if (input.value.trim()) render(); /* typed before the API answered: replace the browser's results */
+  };
+
+  /* The contact page: articles that may answer, while the customer types */
+  var suggestions = function () {
+    var box = document.getElementById("kb-contact-question");
+    var section = document.querySelector(".kb-contact__suggestions");
+    if (!box || !section) return;
+    var list = section.querySelector("ol");
+    var timer = null;
+    var latest = 0;
+    var suggest = function () {
+      var query = box.value.trim();
+      var ticket = ++latest;
+      if (query.length < 2) { section.hidden = true; list.innerHTML = ""; return; }
+      ask(query, 5).then(function (answer) {
+        if (ticket !== latest) return;
+        var hits = answer.results || [];
+        list.setAttribute("data-kb-query", query);
+        list.innerHTML = hits.map(function (hit, i) {
+          return "<li><a " + linkAttrs(hit, i) + ">" + escape(hit.title) + "</a>" +
+            (hit.snippet ? "<br><small>" + hit.snippet + "</small>" : "") + "</li>";
+        }).join("");
+        section.hidden = !hits.length;
+        announce("kb:suggestions", { query: query, results: hits.length });
+      }).catch(function () { /* keep what is shown */ });
+    };
+    box.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(suggest, 300); });
+    if (box.value.trim()) suggest(); /* typed before the API answered */
   };
 
   var start = function () {
     var query = new URLSearchParams(location.search).get("q") || "";
     health().then(function (available) {
-      if (available) takeOver();
+      document.documentElement.setAttribute("data-kb-api", available ? "up" : "down");
+      if (available) { takeOver(); suggestions(); }
       else document.documentElement.setAttribute("data-kb-search", "browser");
       showPage(query, available);
+      announce("kb:api", { available: available });
     });
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
