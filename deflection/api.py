@@ -19,7 +19,7 @@ import falcon.asgi
 
 from deflection import events as event_rules
 from deflection import openapi
-from deflection.privacy import bot_reason, client_ip, visitor_key
+from deflection.privacy import bot_reason, client_ip, networks, visitor_key
 from deflection.ratelimit import RateLimiter
 from deflection.search import QueryError
 from deflection.site_index import engine_for
@@ -119,7 +119,7 @@ class EventsResource:
                  limiter: RateLimiter) -> None:
         self.store = store
         self.site_id = site_id
-        self.trusted = trusted
+        self.trusted = networks(trusted)  # parsed once
         self.limiter = limiter
 
     async def on_post(self, req: falcon.asgi.Request, resp: falcon.asgi.Response) -> None:
@@ -141,7 +141,8 @@ class EventsResource:
             resp.set_header("X-KB-Dropped", reason)
             self._accepted(resp, 0, len(events))
             return
-        salt = await asyncio.to_thread(self.store.salt, now.date())
+        salt = self.store.cached_salt(now.date()) or \
+            await asyncio.to_thread(self.store.salt, now.date())
         # the address is used for this hash only: it is never stored or logged
         ip = client_ip(req.remote_addr or "", req.get_header("X-Forwarded-For"), self.trusted)
         visitor = visitor_key(salt, ip, user_agent, self.site_id)
@@ -150,7 +151,7 @@ class EventsResource:
             raise falcon.HTTPTooManyRequests(
                 title="Too many events", description="this visitor sent too many events this "
                 "minute; try again later", retry_after=int(wait) + 1)
-        await asyncio.wrap_future(self.store.add(events, visitor, now))
+        await self.store.add_async(events, visitor, now)
         self._accepted(resp, len(events), 0)
 
     @staticmethod

@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 _BOTS = re.compile(
     r"bot\b|bot/|crawl|spider|slurp|headless|phantom|selenium|puppeteer|playwright|"
@@ -26,6 +27,7 @@ def visitor_key(salt: bytes, ip: str, user_agent: str, site: str) -> str:
     return digest.hexdigest()[:32]
 
 
+@lru_cache(maxsize=4096)
 def bot_reason(user_agent: str | None) -> str | None:
     """Why a request looks automated, or None for a person's browser."""
     if not user_agent or not user_agent.strip():
@@ -34,17 +36,21 @@ def bot_reason(user_agent: str | None) -> str | None:
     return f"user-agent:{match.group(0).strip('/').lower()}" if match else None
 
 
-def client_ip(peer: str, forwarded_for: str | None, trusted: Sequence[str]) -> str:
-    """The client's address: the peer, unless the peer is a trusted proxy, in which case
-    the nearest X-Forwarded-For hop that is not itself trusted."""
-    networks = [ipaddress.ip_network(t, strict=False) for t in trusted]
+def networks(trusted: Sequence[str]) -> tuple:
+    """Parse trusted proxies once (config: addresses or CIDR networks)."""
+    return tuple(ipaddress.ip_network(t, strict=False) for t in trusted)
+
+
+def client_ip(peer: str, forwarded_for: str | None, trusted: tuple) -> str:
+    """The client's address: the peer, unless the peer is a trusted proxy (`trusted` as
+    made by `networks`), in which case the nearest X-Forwarded-For hop not itself trusted."""
 
     def is_trusted(address: str) -> bool:
         try:
             ip = ipaddress.ip_address(address)
         except ValueError:
             return False
-        return any(ip in net for net in networks)
+        return any(ip in net for net in trusted)
 
     if not forwarded_for or not is_trusted(peer):
         return peer

@@ -8,6 +8,7 @@ a time limit that works in server threads bounds every search.
 
 from __future__ import annotations
 
+import html
 import math
 import threading
 from dataclasses import asdict, dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from whoosh import highlight, index, scoring
 from whoosh.collectors import TimeLimitCollector
-from whoosh.query import And, Or, Term
+from whoosh.query import Or, Term
 from whoosh.searching import TimeLimit
 
 from deflection import analysis, synonyms
@@ -32,6 +33,8 @@ MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian mor
 FUZZY_CREDIT = 0.6
 SYNONYM_CREDIT = 0.9
 RERANK_DEPTH = 50
+SNIPPETS = 5  # results with passages from the body
+SNIPPET_SOURCE_CHARS = 6000
 COORDINATION = 1.0
 CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
 CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well
@@ -157,23 +160,20 @@ class SearchEngine:
         plan = self._plan(searcher, text, lang)
         if not plan.terms:
             return
-        query = self._query(plan)
-        collector = searcher.collector(limit=max(limit, RERANK_DEPTH), terms=True)
+        collector = searcher.collector(limit=max(limit, RERANK_DEPTH))
         timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT_S, use_alarm=False)
         try:
-            searcher.search_with_collector(query, timed)
+            searcher.search_with_collector(self._query(plan), timed)
         except TimeLimit:
             answer.timed_out = True
-        results = timed.results()
-        if not len(results):
+        hits = list(timed.results())  # never len(results): Whoosh would search again to count
+        if not hits:
             return
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = highlight.HtmlFormatter(tagname="mark", classname="kb-hit",
-                                                    termclass="kb-term")
-        top = max(float(hit.score) for hit in results) or 1.0
+        matched = self._matched(searcher, plan, [hit.docnum for hit in hits])
+        top = max(float(hit.score) for hit in hits) or 1.0
         scored = []
-        for hit in results:
-            confidence = self._confidence(plan, hit.matched_terms())
+        for hit in hits:
+            confidence = self._confidence(plan, matched[hit.docnum])
             # coordination: an article holding more of the question outranks one that
             # repeats part of it often
             scored.append((float(hit.score) / top * confidence ** COORDINATION, confidence, hit))
@@ -182,13 +182,49 @@ class SearchEngine:
         answer.answered = answer.confidence >= self.min_confidence
         if not answer.answered:
             return
+        results = hits[0].results
+        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.formatter = highlight.HtmlFormatter(tagname="mark", classname="kb-hit",
+                                                    termclass="kb-term")
         floor = self.min_confidence * 0.8
         answer.results = [
             Hit(path=hit["path"], title=hit["title"], url=hit["url"],
                 score=round(rank, 4), confidence=round(confidence, 3),
-                snippet=hit.highlights("body", top=2) or hit.get("summary", ""))
-            for rank, confidence, hit in scored[:limit] if confidence >= floor
+                snippet=self._snippet(hit, i))
+            for i, (rank, confidence, hit) in enumerate(scored[:limit]) if confidence >= floor
         ]
+
+    @staticmethod
+    def _snippet(hit, position: int) -> str:
+        """Highlighted passages for the first results; the summary for the rest (highlighting
+        re-analyses the text, the costliest step of a search)."""
+        if position < SNIPPETS:
+            passage = hit.highlights("body", text=hit["body"][:SNIPPET_SOURCE_CHARS], top=2)
+            if passage:
+                return passage
+        return html.escape(hit.get("summary", ""))
+
+    @staticmethod
+    def _matched(searcher, plan: _Plan, docnums: list[int]) -> dict[int, list]:
+        """(field, term) pairs each of a few documents holds: probed in the postings for
+        these documents only, so the search itself can skip what cannot rank."""
+        reader = searcher.reader()
+        found: dict[int, list] = {d: [] for d in docnums}
+        wanted = sorted(set(docnums))
+        probes = [(f, t) for t in plan.stands_for for f in TEXT_FIELDS]
+        probes += [("morph", t) for t in plan.morphs]
+        for fieldname, term in probes:
+            if (fieldname, term) not in reader:
+                continue
+            postings = reader.postings(fieldname, term)
+            for docnum in wanted:
+                if not postings.is_active():
+                    break
+                if postings.id() < docnum:
+                    postings.skip_to(docnum)
+                if postings.is_active() and postings.id() == docnum:
+                    found[docnum].append((fieldname, term))
+        return found
 
     def _plan(self, searcher, text: str, lang: str) -> _Plan:
         reader = searcher.reader()
@@ -232,10 +268,8 @@ class SearchEngine:
             # the fields' own boosts (title, keywords…) are in the schema
             clauses.append(Or([Term(f, term, boost=weight) for f in TEXT_FIELDS]))
         for term, credits in plan.morphs.items():
-            clauses.append(Term("morph", term, boost=max(c for _, c in credits)))
-        if len(plan.terms) > 1:  # a bonus for articles holding every term of the question
-            clauses.append(And([Or([Term(f, t) for f in TEXT_FIELDS]) for t in plan.terms],
-                               boost=0.5))
+            if term not in plan.stands_for:  # only where first letters differ from the word
+                clauses.append(Term("morph", term, boost=max(c for _, c in credits)))
         return Or(clauses)
 
     @staticmethod

@@ -13,6 +13,8 @@ only the writer writes or checkpoints; readers open the file read-only.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import queue
 import secrets
@@ -146,6 +148,54 @@ def migrate(engine: sa.Engine) -> list[str]:
 _STOP = object()
 
 
+class _Rows:
+    """An insert job: the writer merges these into one statement per batch."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows: list[dict]) -> None:
+        self.rows = rows
+
+
+def _rows(events: list[Event], visitor: str, now: dt.datetime) -> _Rows:
+    ts = now.replace(tzinfo=None)
+    return _Rows([{"id": e.id, "type": e.type, "ts": ts, "visitor": visitor, "path": e.path,
+                   "query": e.query, "results": e.results, "rank": e.rank,
+                   "helpful": e.helpful, "reason": e.reason, "comment": e.comment,
+                   "lang": e.lang} for e in events])
+
+
+class _LoopFuture:
+    """An asyncio future resolved from the writer thread."""
+
+    __slots__ = ("loop", "future")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, future: asyncio.Future) -> None:
+        self.loop = loop
+        self.future = future
+
+
+def _claim(fut) -> bool:
+    """False for a waiter that gave up (a cancelled request): its job is skipped."""
+    if isinstance(fut, _LoopFuture):
+        return not fut.future.cancelled()
+    return fut.set_running_or_notify_cancel()
+
+
+def _settle(fut, value, failed: bool = False) -> None:
+    if isinstance(fut, _LoopFuture):
+        def settle(f=fut.future) -> None:
+            if not f.done():
+                f.set_exception(value) if failed else f.set_result(value)
+
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            fut.loop.call_soon_threadsafe(settle)
+    elif failed:
+        fut.set_exception(value)
+    else:
+        fut.set_result(value)
+
+
 class EventStore:
     """Writes through one thread with group commit; see the module docstring."""
 
@@ -167,6 +217,9 @@ class EventStore:
         return future
 
     def _write_loop(self) -> None:
+        from sqlalchemy.dialects.sqlite import insert
+
+        insert_events = insert(events_table).on_conflict_do_nothing(index_elements=["id"])
         with self.engine.connect() as conn:
             while True:
                 item = self._queue.get()
@@ -182,37 +235,41 @@ class EventStore:
                         self._queue.put(_STOP)
                         break
                     batch.append(nxt)
-                self._commit(conn, batch)
+                self._commit(conn, batch, insert_events)
 
     @staticmethod
-    def _commit(conn: sa.Connection, batch: list) -> None:
-        results = []
+    def _commit(conn: sa.Connection, batch: list, insert_events) -> None:
+        """One transaction for the batch: all event rows in one statement, then the other
+        jobs. Waiters hear the outcome only after the commit."""
+        live = [(job, fut) for job, fut in batch if _claim(fut)]
+        rows = [row for job, _ in live if isinstance(job, _Rows) for row in job.rows]
+        results: list[object] = []
         try:
             with conn.begin():
-                for job, _future in batch:
-                    results.append(job(conn))
+                if rows:
+                    conn.execute(insert_events, rows)
+                for job, _ in live:
+                    results.append(len(job.rows) if isinstance(job, _Rows) else job(conn))
         except Exception as exc:  # nothing of the batch is stored: every waiter is told
-            for _job, future in batch:
-                future.set_exception(exc)
+            for _, fut in live:
+                _settle(fut, exc, failed=True)
             return
-        for (_job, future), result in zip(batch, results, strict=True):
-            future.set_result(result)
+        for (_, fut), result in zip(live, results, strict=True):
+            _settle(fut, result)
 
     def add(self, events: list[Event], visitor: str, now: dt.datetime) -> Future:
         """Store events (a retried id is a no-op); resolves after the commit."""
-        rows = [{"id": e.id, "type": e.type, "ts": now.replace(tzinfo=None), "visitor": visitor,
-                 "path": e.path, "query": e.query, "results": e.results, "rank": e.rank,
-                 "helpful": e.helpful, "reason": e.reason, "comment": e.comment,
-                 "lang": e.lang} for e in events]
+        future: Future = Future()
+        self._queue.put((_rows(events, visitor, now), future))
+        return future
 
-        def job(conn: sa.Connection) -> int:
-            from sqlalchemy.dialects.sqlite import insert
-
-            conn.execute(insert(events_table).on_conflict_do_nothing(index_elements=["id"]),
-                         rows)
-            return len(rows)
-
-        return self.submit(job)
+    def add_async(self, events: list[Event], visitor: str,
+                  now: dt.datetime) -> asyncio.Future:
+        """`add` for the event loop: the writer wakes the loop once per batch."""
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._queue.put((_rows(events, visitor, now), _LoopFuture(loop, future)))
+        return future
 
     def count_drop(self, reason: str, n: int, now: dt.datetime) -> Future:
         day = now.date().isoformat()
@@ -227,22 +284,26 @@ class EventStore:
 
         return self.submit(job)
 
+    def cached_salt(self, day: dt.date) -> bytes | None:
+        return self._salts.get(day.isoformat())
+
     def salt(self, day: dt.date) -> bytes:
         """The day's salt, made on first use; salts older than 48 hours are deleted."""
         key = day.isoformat()
-        if key not in self._salts:
-            oldest = (day - dt.timedelta(days=SALT_KEEP_DAYS - 1)).isoformat()
+        if key in self._salts:
+            return self._salts[key]
+        oldest = (day - dt.timedelta(days=SALT_KEEP_DAYS - 1)).isoformat()
 
-            def job(conn: sa.Connection) -> bytes:
-                from sqlalchemy.dialects.sqlite import insert
+        def job(conn: sa.Connection) -> bytes:
+            from sqlalchemy.dialects.sqlite import insert
 
-                conn.execute(insert(salts_table).values(day=key, salt=secrets.token_bytes(32))
-                             .on_conflict_do_nothing(index_elements=["day"]))
-                conn.execute(salts_table.delete().where(salts_table.c.day < oldest))
-                return conn.execute(sa.select(salts_table.c.salt)
-                                    .where(salts_table.c.day == key)).scalar_one()
+            conn.execute(insert(salts_table).values(day=key, salt=secrets.token_bytes(32))
+                         .on_conflict_do_nothing(index_elements=["day"]))
+            conn.execute(salts_table.delete().where(salts_table.c.day < oldest))
+            return conn.execute(sa.select(salts_table.c.salt)
+                                .where(salts_table.c.day == key)).scalar_one()
 
-            self._salts = {key: self.submit(job).result(timeout=30)}
+        self._salts = {key: self.submit(job).result(timeout=30)}
         return self._salts[key]
 
     def flush(self, timeout: float = 30) -> None:

@@ -79,6 +79,30 @@ class HelpdeskUrl(c.BaseConfigOption[str]):
         return value
 
 
+class Networks(c.BaseConfigOption[list]):
+    """A list of IP addresses or networks such as `[127.0.0.1, 10.0.0.0/8]`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.default = []
+
+    def run_validation(self, value: object) -> list[str]:
+        import ipaddress
+
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise base.ValidationError(f"got {value!r}; write a list such as [127.0.0.1]")
+        for item in value:
+            try:
+                ipaddress.ip_network(str(item), strict=False)
+            except ValueError:
+                raise base.ValidationError(
+                    f"{item!r} is not an IP address or network; write e.g. 10.0.0.0/8"
+                ) from None
+        return [str(item) for item in value]
+
+
 class SiteConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing its options."""
@@ -134,7 +158,7 @@ class SiteConfig(base.Config):
     """Other origins (scheme://host[:port]) whose pages may post events, besides
     site_url's own and same-origin pages. Search answers any origin."""
 
-    trusted_proxies = c.ListOfItems(c.Type(str), default=[])
+    trusted_proxies = Networks()
     """Addresses or networks of reverse proxies whose X-Forwarded-For is believed,
     e.g. [127.0.0.1, 10.0.0.0/8]. Empty: the connecting address is the client."""
 

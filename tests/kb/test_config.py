@@ -51,3 +51,12 @@ def test_plain_mkdocs_config_works_with_every_command(tmp_path, run_kb):
     assert "docs/guide.md:1: error: the article has no front matter" in result.output
     assert run_kb("build", "--config", config).exit_code == 0
     assert (tmp_path / "site/guide/index.html").is_file()
+
+
+def test_bad_trusted_proxy_is_named(make_kb, run_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", "languages: [en, ru]\n      trusted_proxies: [my-proxy]"))
+    result = run_kb("check", "--config", config)
+    assert result.exit_code == 1
+    assert "'my-proxy' is not an IP address or network" in result.output
