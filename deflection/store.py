@@ -146,6 +146,7 @@ def migrate(engine: sa.Engine) -> list[str]:
 
 
 _STOP = object()
+SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class _Rows:
@@ -158,7 +159,7 @@ class _Rows:
 
 
 def _rows(events: list[Event], visitor: str, now: dt.datetime) -> _Rows:
-    ts = now.replace(tzinfo=None)
+    ts = now.strftime(SQLITE_TIME)  # the text SQLAlchemy's DateTime reads back
     return _Rows([{"id": e.id, "type": e.type, "ts": ts, "visitor": visitor, "path": e.path,
                    "query": e.query, "results": e.results, "rank": e.rank,
                    "helpful": e.helpful, "reason": e.reason, "comment": e.comment,
@@ -217,9 +218,13 @@ class EventStore:
         return future
 
     def _write_loop(self) -> None:
+        from sqlalchemy.dialects import sqlite
         from sqlalchemy.dialects.sqlite import insert
 
-        insert_events = insert(events_table).on_conflict_do_nothing(index_elements=["id"])
+        statement = insert(events_table).on_conflict_do_nothing(index_elements=["id"])
+        # compiled once; the hot insert then goes straight to the driver (executemany),
+        # parameterised like every statement here
+        insert_events = str(statement.compile(dialect=sqlite.dialect(paramstyle="named")))
         with self.engine.connect() as conn:
             while True:
                 item = self._queue.get()
@@ -247,7 +252,9 @@ class EventStore:
         try:
             with conn.begin():
                 if rows:
-                    conn.execute(insert_events, rows)
+                    cursor = conn.connection.driver_connection.cursor()
+                    cursor.executemany(insert_events, rows)
+                    cursor.close()
                 for job, _ in live:
                     results.append(len(job.rows) if isinstance(job, _Rows) else job(conn))
         except Exception as exc:  # nothing of the batch is stored: every waiter is told
