@@ -118,18 +118,13 @@ def build(strict, site_dir, verbose, config_file) -> None:
       kb build --strict
       kb build --site-dir /srv/help
     """
-    from deflection.site_index import index_site
     from kb.build import build_site, mkdocs_logging
-    from kb.cli_common import progress_bar
+    from kb.cli_common import index_with_progress
 
     with mkdocs_logging(verbose):
         site = build_site(config_file, strict=strict, site_dir=site_dir)
     click.echo(f"Site written to {site.config.site_dir}")
-    update, close = progress_bar("Indexing")
-    try:
-        report = index_site(site, progress=update)
-    finally:
-        close()
+    report = index_with_progress(site)
     click.echo(f"Search index {report.build_id}: {report.added + report.updated} articles "
                f"analysed, {report.unchanged} unchanged")
 

@@ -46,3 +46,14 @@ def progress_bar(label: str):
             state["bar"].__exit__(None, None, None)
 
     return update, close
+
+
+def index_with_progress(site):
+    """Build the search index with a progress bar on stderr; returns the build report."""
+    from deflection.site_index import index_site
+
+    update, close = progress_bar("Indexing")
+    try:
+        return index_site(site, progress=update)
+    finally:
+        close()

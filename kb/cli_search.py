@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from kb.cli_common import config_option, progress_bar, translate_errors
+from kb.cli_common import config_option, index_with_progress, translate_errors
 
 
 @click.command()
@@ -20,15 +20,9 @@ def index(config_file) -> None:
     Example:
       kb index --config site_config.yml
     """
-    from deflection.site_index import index_site
     from kb.settings import load_site
 
-    site = load_site(config_file)
-    update, close = progress_bar("Indexing")
-    try:
-        report = index_site(site, progress=update)
-    finally:
-        close()
+    report = index_with_progress(load_site(config_file))
     click.echo(f"Index {report.build_id} in {report.path.parent.parent}: {report.added} added, "
                f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged "
                f"({', '.join(f'{k}: {v}' for k, v in sorted(report.languages.items()))})")

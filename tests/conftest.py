@@ -70,3 +70,15 @@ def engine(sample_index):
     from deflection.site_index import engine_for
 
     return engine_for(sample_index)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The sample help center built once with `kb build --strict`'s MkDocs step; its site/."""
+    from kb.build import build_site
+
+    root = tmp_path_factory.mktemp("built-sample")
+    shutil.copytree(ROOT / "articles", root / "articles")
+    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
+    build_site(root / "site_config.yml", strict=True)
+    return root / "site"

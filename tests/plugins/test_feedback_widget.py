@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -20,13 +19,9 @@ from tests.conftest import ROOT
 HELPDESK = "https://tasklane.example/support/new"
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("feedback")
-    shutil.copytree(ROOT / "articles", root / "articles")
-    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
-    build_site(root / "site_config.yml", strict=True)
-    return root / "site"
+@pytest.fixture
+def built(built_site) -> Path:
+    return built_site
 
 
 def page(site: Path, url: str) -> str:

@@ -9,20 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kb.build import build_site
 
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    import shutil
-
-    from tests.conftest import ROOT
-
-    root = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "articles", root / "articles")
-    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
-    build_site(root / "site_config.yml", strict=True)
-    return root / "site"
+@pytest.fixture
+def built(built_site) -> Path:
+    return built_site
 
 
 def page(site: Path, url: str) -> str:
