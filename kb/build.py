@@ -64,6 +64,30 @@ def build_site(config_file: str | Path | None = None, *, strict: bool = False,
     return site
 
 
+def _index(config_file: str):
+    from deflection.site_index import index_site
+
+    return index_site(load_site(config_file))
+
+
+def build_site_and_index(config_file: str | Path | None = None, *, strict: bool = False,
+                         site_dir: str | Path | None = None):
+    """The site and the search index side by side: the index builds in a second process
+    (both are CPU-bound), so `kb build` takes about as long as the longer of the two."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from kb.settings import resolve_config_file
+
+    config = str(resolve_config_file(config_file))
+    load_site(config)  # a bad config fails here, once, with kb's message
+    with ProcessPoolExecutor(max_workers=1,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        indexing = pool.submit(_index, config)
+        site = build_site(config, strict=strict, site_dir=site_dir)
+        return site, indexing.result()
+
+
 def serve_site(config_file: str | Path | None = None, *, dev_addr: str | None = None,
                open_browser: bool = False) -> None:
     """Live preview: rebuilds and reloads the browser on every saved change."""

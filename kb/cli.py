@@ -118,13 +118,11 @@ def build(strict, site_dir, verbose, config_file) -> None:
       kb build --strict
       kb build --site-dir /srv/help
     """
-    from kb.build import build_site, mkdocs_logging
-    from kb.cli_common import index_with_progress
+    from kb.build import build_site_and_index, mkdocs_logging
 
     with mkdocs_logging(verbose):
-        site = build_site(config_file, strict=strict, site_dir=site_dir)
+        site, report = build_site_and_index(config_file, strict=strict, site_dir=site_dir)
     click.echo(f"Site written to {site.config.site_dir}")
-    report = index_with_progress(site)
     click.echo(f"Search index {report.build_id}: {report.added + report.updated} articles "
                f"analysed, {report.unchanged} unchanged")
 
