@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from dataclasses import dataclass
 
 MAX_BODY_BYTES = 16 * 1024
 MAX_EVENTS = 50
-MAX_DEPTH = 4
 TYPES = frozenset({"search", "result_click", "view", "vote", "contact_click",
                    "suggestion_click"})
 REASONS = ("not_what_i_needed", "hard_to_understand", "outdated", "incorrect",
@@ -29,6 +27,9 @@ REQUIRED = {
 }
 FIELDS = frozenset({"id", "type", "path", "query", "results", "rank", "helpful", "reason",
                     "comment", "lang"})
+# Nested values never get this far: every field must be text, a number or a boolean.
+_UUID4 = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
+                    r"[0-9a-fA-F]{12}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
@@ -73,8 +74,6 @@ def parse(body: bytes, content_type: str | None) -> list[Event]:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise EventError(400, "Malformed JSON", f"the body is not UTF-8 JSON ({exc})") from None
-    if _depth(data) > MAX_DEPTH:
-        raise _invalid("the body is nested too deeply")
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise _invalid('the body must be an object {"events": [...]}')
     if set(data) - {"events"}:
@@ -83,16 +82,6 @@ def parse(body: bytes, content_type: str | None) -> list[Event]:
     if not 1 <= len(events) <= MAX_EVENTS:
         raise _invalid(f"send between 1 and {MAX_EVENTS} events, not {len(events)}")
     return [_event(i, raw) for i, raw in enumerate(events)]
-
-
-def _depth(value: object, level: int = 1) -> int:
-    if level > MAX_DEPTH:
-        return level
-    if isinstance(value, dict):
-        return max([_depth(v, level + 1) for v in value.values()], default=level)
-    if isinstance(value, list):
-        return max([_depth(v, level + 1) for v in value], default=level)
-    return level
 
 
 def _event(i: int, raw: object) -> Event:
@@ -106,11 +95,8 @@ def _event(i: int, raw: object) -> Event:
     if not isinstance(kind, str) or kind not in TYPES:
         raise _invalid(f"{where}.type {kind!r} is not one of {', '.join(sorted(TYPES))}")
     event_id = raw.get("id")
-    try:
-        if not isinstance(event_id, str) or uuid.UUID(event_id).version != 4:
-            raise ValueError
-    except ValueError:
-        raise _invalid(f"{where}.id must be a UUID version 4 string") from None
+    if not isinstance(event_id, str) or not _UUID4.match(event_id):
+        raise _invalid(f"{where}.id must be a UUID version 4 string")
     for name in REQUIRED[kind]:
         if raw.get(name) is None:
             raise _invalid(f"{where}: a {kind} event needs '{name}'")
@@ -129,7 +115,7 @@ def _event(i: int, raw: object) -> Event:
         raise _invalid(f"{where}.lang must be a language code such as en or pt-BR")
     if kind != "vote" and (helpful is not None or values["reason"] or values["comment"]):
         raise _invalid(f"{where}: helpful, reason and comment belong to vote events")
-    return Event(id=str(uuid.UUID(event_id)), type=kind, results=raw.get("results"),
+    return Event(id=event_id.lower(), type=kind, results=raw.get("results"),
                  rank=raw.get("rank"), helpful=helpful, **values)
 
 
