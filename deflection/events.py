@@ -28,9 +28,11 @@ REQUIRED = {
 FIELDS = frozenset({"id", "type", "path", "query", "results", "rank", "helpful", "reason",
                     "comment", "lang"})
 # Nested values never get this far: every field must be text, a number or a boolean.
-_UUID4 = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
-                    r"[0-9a-fA-F]{12}$")
-_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+UUID4_PATTERN = ("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-"
+                 "[0-9a-fA-F]{12}$")
+LANG_PATTERN = "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$"
+_UUID4 = re.compile(UUID4_PATTERN)
+_LANG = re.compile(LANG_PATTERN)
 
 
 class EventError(Exception):
@@ -101,11 +103,15 @@ def _event(i: int, raw: object) -> Event:
         if raw.get(name) is None:
             raise _invalid(f"{where}: a {kind} event needs '{name}'")
     values = {name: _text(where, name, raw.get(name)) for name in CAPS}
+    numbers = {}
     for name in ("results", "rank"):
         value = raw.get(name)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 3.0 is a whole number in JSON
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                   or not 0 <= value <= 10_000):
             raise _invalid(f"{where}.{name} must be a whole number from 0 to 10000")
+        numbers[name] = value
     helpful = raw.get("helpful")
     if helpful is not None and not isinstance(helpful, bool):
         raise _invalid(f"{where}.helpful must be true or false")
@@ -115,8 +121,7 @@ def _event(i: int, raw: object) -> Event:
         raise _invalid(f"{where}.lang must be a language code such as en or pt-BR")
     if kind != "vote" and (helpful is not None or values["reason"] or values["comment"]):
         raise _invalid(f"{where}: helpful, reason and comment belong to vote events")
-    return Event(id=event_id.lower(), type=kind, results=raw.get("results"),
-                 rank=raw.get("rank"), helpful=helpful, **values)
+    return Event(id=event_id.lower(), type=kind, helpful=helpful, **numbers, **values)
 
 
 def _text(where: str, name: str, value: object) -> str | None:

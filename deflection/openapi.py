@@ -30,23 +30,32 @@ HIT = {
 }
 
 
-EVENT = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["id", "type"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid", "description": "UUID v4; a retry reuses it"},
-        "type": {"type": "string", "enum": sorted(events.TYPES)},
-        "path": {"type": "string", "maxLength": events.CAPS["path"]},
-        "query": {"type": "string", "maxLength": events.CAPS["query"]},
-        "results": {"type": "integer", "minimum": 0, "maximum": 10000},
-        "rank": {"type": "integer", "minimum": 0, "maximum": 10000},
-        "helpful": {"type": "boolean"},
-        "reason": {"type": "string", "enum": list(events.REASONS)},
-        "comment": {"type": "string", "maxLength": events.CAPS["comment"]},
-        "lang": {"type": "string", "maxLength": events.CAPS["lang"]},
-    },
+_NO_NUL = "^[^\\u0000]*$"  # PostgreSQL refuses NUL characters; kb refuses them for every store
+_FIELDS = {
+    "id": {"type": "string", "pattern": events.UUID4_PATTERN,
+           "description": "UUID v4; a retry reuses it"},
+    "path": {"type": "string", "maxLength": events.CAPS["path"], "pattern": _NO_NUL},
+    "query": {"type": "string", "maxLength": events.CAPS["query"], "pattern": _NO_NUL},
+    "results": {"type": "integer", "minimum": 0, "maximum": 10000},
+    "rank": {"type": "integer", "minimum": 0, "maximum": 10000},
+    "helpful": {"type": "boolean"},
+    "reason": {"type": "string", "enum": list(events.REASONS)},
+    "comment": {"type": "string", "maxLength": events.CAPS["comment"], "pattern": _NO_NUL},
+    "lang": {"type": "string", "pattern": events.LANG_PATTERN},
 }
+_VOTE_ONLY = ("helpful", "reason", "comment")
+
+
+def _event_schema(kind: str) -> dict:
+    """One event type exactly as deflection/events.py accepts it."""
+    names = [n for n in _FIELDS if kind == "vote" or n not in _VOTE_ONLY]
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "type", *events.REQUIRED[kind]],
+        "properties": {"type": {"type": "string", "enum": [kind]},
+                       **{n: _FIELDS[n] for n in names}},
+    }
 
 
 def document(version: str) -> dict:
@@ -105,12 +114,14 @@ def document(version: str) -> dict:
         "components": {"schemas": {
             "Error": ERROR,
             "Hit": HIT,
-            "Event": EVENT,
+            **{f"Event_{kind}": _event_schema(kind) for kind in sorted(events.TYPES)},
             "EventBatch": {"type": "object", "additionalProperties": False,
                            "required": ["events"],
                            "properties": {"events": {
                                "type": "array", "minItems": 1, "maxItems": events.MAX_EVENTS,
-                               "items": {"$ref": "#/components/schemas/Event"}}}},
+                               "items": {"oneOf": [
+                                   {"$ref": f"#/components/schemas/Event_{kind}"}
+                                   for kind in sorted(events.TYPES)]}}}},
             "Answer": {
                 "type": "object",
                 "required": ["query", "lang", "answered", "confidence", "results"],
