@@ -324,12 +324,6 @@ class EventStore:
         self.engine.dispose()
 
 
-def read_rows(url: str, since: dt.datetime | None = None) -> tuple[list[Row], dict]:
-    """Events (as metric rows) and drop counts, read-only."""
-    rows, dropped, _ = read_all(url, since)
-    return rows, dropped
-
-
 def read_all(url: str, since: dt.datetime | None = None,
              max_comments: int = 200) -> tuple[list[Row], dict, list[dict]]:
     """Events, drop counts, and the latest "No" votes' comments, read-only."""
@@ -361,8 +355,3 @@ def read_all(url: str, since: dt.datetime | None = None,
     finally:
         engine.dispose()
     return rows, dropped, comments
-
-
-def db_files(url: str) -> list[Path]:
-    path = Path(sa.engine.make_url(url).database or "")
-    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]

@@ -17,8 +17,7 @@ class BuildFailed(KBError):
 
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        prefix = f"{record.levelname:<8}- " if record.levelno != logging.INFO else "INFO    - "
-        return prefix + record.getMessage()
+        return f"{record.levelname:<8}- {record.getMessage()}"
 
 
 @contextmanager

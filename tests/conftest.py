@@ -82,3 +82,8 @@ def built_site(tmp_path_factory) -> Path:
     shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
     build_site(root / "site_config.yml", strict=True)
     return root / "site"
+
+
+def read_page(site: Path, url: str) -> str:
+    """The HTML of a built page, by its address (`en/billing`)."""
+    return (site / url / "index.html").read_text(encoding="utf-8")

@@ -30,29 +30,45 @@ class WholeNumber(c.BaseConfigOption[int]):
         return value
 
 
-class LanguageCodes(c.BaseConfigOption[list]):
-    """A list of language codes such as `[en, ru, th]`."""
+class ListOption(c.BaseConfigOption[list]):
+    """A list (a single value counts as a list of one) whose items `check` accepts."""
+
+    example = "[a, b]"
 
     def __init__(self) -> None:
         super().__init__()
         self.default = []
 
+    def check(self, item: object) -> str:
+        """The item as text, or ValidationError naming it and the fix."""
+        raise NotImplementedError
+
     def run_validation(self, value: object) -> list[str]:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
+            raise base.ValidationError(f"got {value!r}; write a list such as {self.example}.")
+        return [self.check(item) for item in value]
+
+
+class LanguageCodes(ListOption):
+    """A list of language codes such as `[en, ru, th]`."""
+
+    example = "[en, ru, th]"
+
+    def check(self, item: object) -> str:
+        if not isinstance(item, str) or not _LANG_CODE.match(item):
             raise base.ValidationError(
-                f"got {value!r}; write a list of language codes, for example [en, ru, th]."
+                f"{item!r} is not a language code; use ISO 639-1 codes "
+                "such as en, ru, th (or pt-BR)."
             )
-        for code in value:
-            if not isinstance(code, str) or not _LANG_CODE.match(code):
-                raise base.ValidationError(
-                    f"{code!r} is not a language code; use ISO 639-1 codes "
-                    "such as en, ru, th (or pt-BR)."
-                )
-        if len(set(value)) != len(value):
-            raise base.ValidationError(f"{value!r} lists a language twice; list each once.")
-        return list(value)
+        return item
+
+    def run_validation(self, value: object) -> list[str]:
+        codes = super().run_validation(value)
+        if len(set(codes)) != len(codes):
+            raise base.ValidationError(f"{codes!r} lists a language twice; list each once.")
+        return codes
 
 
 class HelpdeskUrl(c.BaseConfigOption[str]):
@@ -79,28 +95,21 @@ class HelpdeskUrl(c.BaseConfigOption[str]):
         return value
 
 
-class Networks(c.BaseConfigOption[list]):
+class Networks(ListOption):
     """A list of IP addresses or networks such as `[127.0.0.1, 10.0.0.0/8]`."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.default = []
+    example = "[127.0.0.1, 10.0.0.0/8]"
 
-    def run_validation(self, value: object) -> list[str]:
+    def check(self, item: object) -> str:
         import ipaddress
 
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            raise base.ValidationError(f"got {value!r}; write a list such as [127.0.0.1]")
-        for item in value:
-            try:
-                ipaddress.ip_network(str(item), strict=False)
-            except ValueError:
-                raise base.ValidationError(
-                    f"{item!r} is not an IP address or network; write e.g. 10.0.0.0/8"
-                ) from None
-        return [str(item) for item in value]
+        try:
+            ipaddress.ip_network(str(item), strict=False)
+        except ValueError:
+            raise base.ValidationError(
+                f"{item!r} is not an IP address or network; write e.g. 10.0.0.0/8"
+            ) from None
+        return str(item)
 
 
 class SiteConfig(base.Config):

@@ -61,7 +61,6 @@ class NavPruner:
 
     def for_page(self, page: Page, all_label: str = "All {n} articles →") -> PrunedNav:
         """The navigation for `page`; `all_label` names the link to a long section's page."""
-        self._all_label = all_label
         ancestors = page.ancestors
         top = ancestors[-1] if ancestors else None
         if top is not None and id(top) in self.language_roots:
@@ -69,23 +68,23 @@ class NavPruner:
         else:
             items = self.nav.items
         active = {id(a) for a in ancestors}
-        return PrunedNav(self._prune(items, page, active), self.nav.homepage)
+        return PrunedNav(self._prune(items, page, active, all_label), self.nav.homepage)
 
-    def _prune(self, items: list, page: Page, active: set[int]) -> list:
+    def _prune(self, items: list, page: Page, active: set[int], label: str) -> list:
         out = []
         for item in items:
             if not item.is_section:
                 out.append(item)
             elif id(item) in active:
-                copy = Section(item.title, self._window(item, page, active))
+                copy = Section(item.title, self._window(item, page, active, label))
                 copy.active = True
                 out.append(copy)
             else:
                 out.append(self._collapsed(item))
         return out
 
-    def _window(self, section: Section, page: Page, active: set[int]) -> list:
-        children = self._prune(section.children, page, active)
+    def _window(self, section: Section, page: Page, active: set[int], label: str) -> list:
+        children = self._prune(section.children, page, active, label)
         pages = [c for c in children if c.is_page and not c.is_index]
         if len(pages) <= self.window:
             return children
@@ -95,7 +94,7 @@ class NavPruner:
         pruned = [c for c in children if not (c.is_page and not c.is_index) or id(c) in keep]
         target = index_page(section) or first_page(section)
         if target is not None:
-            pruned.append(Link(self._all_label.format(n=len(pages)), target.url or "./"))
+            pruned.append(Link(label.format(n=len(pages)), target.url or "./"))
         return pruned
 
     @staticmethod

@@ -15,6 +15,7 @@ from kb.settings import load_site
 from plugins.site.generated import contact_uris
 from plugins.site.strings import STRINGS
 from tests.conftest import ROOT
+from tests.conftest import read_page as page
 
 HELPDESK = "https://tasklane.example/support/new"
 
@@ -22,10 +23,6 @@ HELPDESK = "https://tasklane.example/support/new"
 @pytest.fixture
 def built(built_site) -> Path:
     return built_site
-
-
-def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
 
 
 def widget(html: str) -> str:

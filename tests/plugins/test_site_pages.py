@@ -9,14 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import read_page as page
+
 
 @pytest.fixture
 def built(built_site) -> Path:
     return built_site
-
-
-def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
 
 
 def sidebar(html: str) -> str:
