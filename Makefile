@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 		{ echo "kb needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,postgres]'
 	touch $(STAMP)
 
 ## Build the sample help site and its search index, then serve both on

@@ -147,10 +147,11 @@ def serve(dev_addr, open_browser, config_file) -> None:
 
 
 def _register() -> None:
-    from kb.cli_reports import deflection
+    from kb.cli_gaps import COMMANDS as gaps_commands
+    from kb.cli_reports import COMMANDS as report_commands
     from kb.cli_search import eval_search, index, search, serve_api
 
-    for command in (index, search, eval_search, serve_api, deflection):
+    for command in (index, search, eval_search, serve_api, *report_commands, *gaps_commands):
         cli.add_command(command)
 
 

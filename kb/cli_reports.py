@@ -71,3 +71,6 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
         for article in result["articles"][:10]:
             click.echo(f"  {article['path']}: {article['views']} views, "
                        f"{article['votes_yes']} yes / {article['votes_no']} no")
+
+
+COMMANDS = [deflection]

@@ -1,0 +1,1 @@
+"""Gaps from tickets: import a helpdesk export, link tickets to articles, find topics."""
