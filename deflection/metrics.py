@@ -44,6 +44,19 @@ class Row:
     lang: str | None = None
 
 
+@dataclass(frozen=True)
+class SummaryRow:
+    """Events of a day folded by `kb prune-events`: counts and the votes that count."""
+
+    day: str
+    type: str
+    path: str | None
+    lang: str | None
+    events: int
+    votes_yes: int = 0
+    votes_no: int = 0
+
+
 def wilson_lower_bound(yes: int, total: int, z: float = Z95) -> float | None:
     if total == 0:
         return None
@@ -77,7 +90,9 @@ def _contact_within(session: list[Row], after: dt.datetime, window: dt.timedelta
 
 def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
             idle_minutes: int = IDLE_MINUTES, ticket_requesters: int | None = None,
-            top_failed: int = 20) -> dict:
+            top_failed: int = 20, summary: Iterable[SummaryRow] = ()) -> dict:
+    """The metrics of `rows`; `summary` (pruned days) adds to the event counts and to each
+    article's views and votes, while session figures come from `rows` alone."""
     window = dt.timedelta(minutes=window_minutes)
     all_sessions = sessions(rows, idle_minutes) if rows else []
     counts = Counter(r.type for r in rows)
@@ -136,6 +151,14 @@ def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
     no: Counter[str] = Counter()
     for (_visitor, path, _day), row in votes.items():
         (yes if row.helpful else no)[path] += 1
+    for folded in summary:
+        counts[folded.type] += folded.events
+        if folded.path and folded.type == "view" and folded.events:
+            views[folded.path] += folded.events
+        if folded.path and folded.votes_yes:
+            yes[folded.path] += folded.votes_yes
+        if folded.path and folded.votes_no:
+            no[folded.path] += folded.votes_no
 
     articles = []
     for path in sorted(set(views) | set(yes) | set(no)):

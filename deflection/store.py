@@ -1,14 +1,18 @@
-"""The event store: SQLite by default, behind SQLAlchemy Core (PostgreSQL comes next).
+"""The event store: SQLite by default, PostgreSQL for several replicas, behind
+SQLAlchemy Core (schema and migrations: `store_schema`).
 
 Durability: SQLite runs in WAL mode with `synchronous=FULL`, so a committed
-(acknowledged) event survives a crash of the process and of the machine.
+(acknowledged) event survives a crash of the process and of the machine; PostgreSQL
+commits with its own (default) `synchronous_commit=on`.
 
-Writes: one writer thread owns the only writing connection and commits what has
-queued up in one transaction (group commit). Requests wait for that commit
+Writes: one writer thread per process owns the only writing connection and commits
+what has queued up in one transaction (group commit). Requests wait for that commit
 before they are answered, so "acknowledged" means "on disk". With one writer
 there is no "database is locked", and SQLite 3.40's WAL-reset bug (several
 connections writing and checkpointing at once; fixed in 3.51.3) cannot happen:
-only the writer writes or checkpoints; readers open the file read-only.
+only the writer writes or checkpoints; readers open the file read-only. On
+PostgreSQL each replica has its writer; inserts are idempotent on the event id
+(ON CONFLICT DO NOTHING), so a retry through another replica is a no-op too.
 """
 
 from __future__ import annotations
@@ -21,132 +25,35 @@ import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import event as sa_event
 
 from deflection.events import Event
 from deflection.metrics import Row
-from kb.errors import KBError
+from deflection.store_schema import (
+    MIGRATIONS,
+    SQLITE_TIME,
+    StoreError,
+    backend_of,
+    connect_error,
+    default_url,
+    drops_table,
+    events_table,
+    insert,
+    migrate,
+    open_engine,
+    salts_table,
+    shown,
+)
+
+__all__ = ["MIGRATIONS", "EventStore", "StoreError", "default_url", "migrate", "read_all"]
 
 MAX_BATCH = 512
+TRIES = 3  # a batch PostgreSQL broke a deadlock with runs again, up to this many times
 SALT_KEEP_DAYS = 2  # today's and yesterday's: a salt is deleted 48 hours after its day began
-
-metadata = sa.MetaData()
-events_table = sa.Table(
-    "events", metadata,
-    sa.Column("id", sa.String(36), primary_key=True),
-    sa.Column("type", sa.String(20), nullable=False),
-    sa.Column("ts", sa.DateTime, nullable=False),
-    sa.Column("visitor", sa.String(32), nullable=False),
-    sa.Column("path", sa.String(300)),
-    sa.Column("query", sa.String(200)),
-    sa.Column("results", sa.Integer),
-    sa.Column("rank", sa.Integer),
-    sa.Column("helpful", sa.Boolean),
-    sa.Column("reason", sa.String(40)),
-    sa.Column("comment", sa.String(2000)),
-    sa.Column("lang", sa.String(16)),
-    sa.Index("events_ts", "ts"),
-    sa.Index("events_type_ts", "type", "ts"),
-)
-salts_table = sa.Table(
-    "salts", metadata,
-    sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("salt", sa.LargeBinary(32), nullable=False),
-)
-drops_table = sa.Table(
-    "drops", metadata,
-    sa.Column("day", sa.String(10), primary_key=True),
-    sa.Column("reason", sa.String(60), primary_key=True),
-    sa.Column("count", sa.Integer, nullable=False),
-)
-migrations_table = sa.Table(
-    "kb_migrations", metadata,
-    sa.Column("name", sa.String(100), primary_key=True),
-    sa.Column("applied_at", sa.DateTime, nullable=False),
-)
-
-
-def _m001_events(conn: sa.Connection) -> None:
-    for table in (events_table, salts_table, drops_table):
-        table.create(conn)  # with its indexes
-
-
-# Applied in order, each in its own transaction with its record. Never edit one that
-# has shipped: add the next.
-MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
-    ("001_events_salts_drops", _m001_events),
-]
-
-
-class StoreError(KBError):
-    pass
-
-
-def default_url(root: Path) -> str:
-    return f"sqlite:///{root / 'events.db'}"
-
-
-def _engine(url: str, readonly: bool) -> sa.Engine:
-    try:
-        parsed = sa.engine.make_url(url)
-    except sa.exc.ArgumentError:
-        raise StoreError(f"--db {url!r} is not a database URL; write sqlite:///path/events.db"
-                         ) from None
-    if parsed.get_backend_name() != "sqlite":
-        raise StoreError(f"--db {url!r}: only sqlite:/// URLs are supported in this version")
-    path = parsed.database or ""
-    if not path or path == ":memory:":
-        raise StoreError("--db needs a file: sqlite:///path/events.db")
-    if readonly:
-        if not Path(path).is_file():
-            raise StoreError(f"no events database at {path}: start `kb serve-api` to collect "
-                             "events, or pass --db")
-        engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true",
-                                  poolclass=sa.pool.NullPool)
-    else:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.StaticPool,
-                                  connect_args={"check_same_thread": False,
-                                                "isolation_level": None})
-
-    @sa_event.listens_for(engine, "connect")
-    def _pragmas(dbapi, _record) -> None:
-        cursor = dbapi.cursor()
-        cursor.execute("PRAGMA busy_timeout = 10000")
-        if not readonly:
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = FULL")
-        cursor.close()
-
-    if not readonly:
-        @sa_event.listens_for(engine, "begin")
-        def _begin(conn) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def migrate(engine: sa.Engine) -> list[str]:
-    with engine.begin() as conn:
-        migrations_table.create(conn, checkfirst=True)
-        done = {r[0] for r in conn.execute(sa.select(migrations_table.c.name))}
-    applied = []
-    for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        with engine.begin() as conn:
-            step(conn)
-            conn.execute(migrations_table.insert().values(
-                name=name, applied_at=dt.datetime.now(dt.UTC).replace(tzinfo=None)))
-        applied.append(name)
-    return applied
 
 
 _STOP = object()
-SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 class _Rows:
@@ -158,8 +65,12 @@ class _Rows:
         self.rows = rows
 
 
-def _rows(events: list[Event], visitor: str, now: dt.datetime) -> _Rows:
-    ts = now.strftime(SQLITE_TIME)  # the text SQLAlchemy's DateTime reads back
+def _rows(events: list[Event], visitor: str, now: dt.datetime, sqlite: bool) -> _Rows:
+    # naive UTC; SQLite gets the text SQLAlchemy's DateTime reads back (the raw driver
+    # insert skips SQLAlchemy's own conversion)
+    ts: object = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
+    if sqlite:
+        ts = ts.strftime(SQLITE_TIME)
     return _Rows([{"id": e.id, "type": e.type, "ts": ts, "visitor": visitor, "path": e.path,
                    "query": e.query, "results": e.results, "rank": e.rank,
                    "helpful": e.helpful, "reason": e.reason, "comment": e.comment,
@@ -197,13 +108,33 @@ def _settle(fut, value, failed: bool = False) -> None:
         fut.set_result(value)
 
 
+def _transient(exc: Exception) -> bool:
+    """A deadlock or serialization failure (PostgreSQL): the same batch can run again."""
+    state = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate",
+                                                      None)
+    return state in ("40P01", "40001")
+
+
+def _drop_if_broken(conn: sa.Connection) -> None:
+    """After the server went away (PostgreSQL restarted), the next batch reconnects."""
+    with contextlib.suppress(sa.exc.DBAPIError):  # still down: the next batch says so
+        driver = conn.connection.driver_connection
+        if getattr(driver, "broken", False) or getattr(driver, "closed", False):
+            conn.invalidate()
+
+
 class EventStore:
     """Writes through one thread with group commit; see the module docstring."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = _engine(url, readonly=False)
-        migrate(self.engine)
+        self.engine = open_engine(url)
+        self.backend = backend_of(self.engine)
+        try:
+            migrate(self.engine)
+        except sa.exc.DBAPIError as exc:
+            self.engine.dispose()
+            raise connect_error(url, exc) from None
         self._queue: queue.Queue = queue.Queue()
         self._salts: dict[str, bytes] = {}
         self._writer = threading.Thread(target=self._write_loop, name="kb-event-writer",
@@ -219,12 +150,14 @@ class EventStore:
 
     def _write_loop(self) -> None:
         from sqlalchemy.dialects import sqlite
-        from sqlalchemy.dialects.sqlite import insert
 
-        statement = insert(events_table).on_conflict_do_nothing(index_elements=["id"])
+        statement = insert(self.engine, events_table) \
+            .on_conflict_do_nothing(index_elements=["id"])
         # compiled once; the hot insert then goes straight to the driver (executemany),
         # parameterised like every statement here
-        insert_events = str(statement.compile(dialect=sqlite.dialect(paramstyle="named")))
+        dialect = sqlite.dialect(paramstyle="named") if self.backend == "sqlite" \
+            else self.engine.dialect
+        insert_events = str(statement.compile(dialect=dialect))
         with self.engine.connect() as conn:
             while True:
                 item = self._queue.get()
@@ -247,27 +180,35 @@ class EventStore:
         """One transaction for the batch: all event rows in one statement, then the other
         jobs. Waiters hear the outcome only after the commit."""
         live = [(job, fut) for job, fut in batch if _claim(fut)]
-        rows = [row for job, _ in live if isinstance(job, _Rows) for row in job.rows]
-        results: list[object] = []
-        try:
-            with conn.begin():
-                if rows:
-                    cursor = conn.connection.driver_connection.cursor()
-                    cursor.executemany(insert_events, rows)
-                    cursor.close()
-                for job, _ in live:
-                    results.append(len(job.rows) if isinstance(job, _Rows) else job(conn))
-        except Exception as exc:  # nothing of the batch is stored: every waiter is told
-            for _, fut in live:
-                _settle(fut, exc, failed=True)
-            return
+        # In id order, so two replicas inserting the same retried ids take their row
+        # locks in the same order and cannot deadlock each other.
+        rows = sorted((row for job, _ in live if isinstance(job, _Rows) for row in job.rows),
+                      key=lambda row: row["id"])
+        for attempt in range(1, TRIES + 1):
+            results: list[object] = []
+            try:
+                with conn.begin():
+                    if rows:
+                        cursor = conn.connection.driver_connection.cursor()
+                        cursor.executemany(insert_events, rows)
+                        cursor.close()
+                    for job, _ in live:
+                        results.append(len(job.rows) if isinstance(job, _Rows) else job(conn))
+                break
+            except Exception as exc:  # nothing of the batch is stored
+                if attempt < TRIES and _transient(exc):
+                    continue  # PostgreSQL chose this transaction to break a deadlock
+                for _, fut in live:  # every waiter is told
+                    _settle(fut, exc, failed=True)
+                _drop_if_broken(conn)
+                return
         for (_, fut), result in zip(live, results, strict=True):
             _settle(fut, result)
 
     def add(self, events: list[Event], visitor: str, now: dt.datetime) -> Future:
         """Store events (a retried id is a no-op); resolves after the commit."""
         future: Future = Future()
-        self._queue.put((_rows(events, visitor, now), future))
+        self._queue.put((_rows(events, visitor, now, self.backend == "sqlite"), future))
         return future
 
     def add_async(self, events: list[Event], visitor: str,
@@ -275,16 +216,15 @@ class EventStore:
         """`add` for the event loop: the writer wakes the loop once per batch."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put((_rows(events, visitor, now), _LoopFuture(loop, future)))
+        self._queue.put((_rows(events, visitor, now, self.backend == "sqlite"),
+                         _LoopFuture(loop, future)))
         return future
 
     def count_drop(self, reason: str, n: int, now: dt.datetime) -> Future:
         day = now.date().isoformat()
 
         def job(conn: sa.Connection) -> None:
-            from sqlalchemy.dialects.sqlite import insert
-
-            stmt = insert(drops_table).values(day=day, reason=reason[:60], count=n)
+            stmt = insert(conn, drops_table).values(day=day, reason=reason[:60], count=n)
             conn.execute(stmt.on_conflict_do_update(
                 index_elements=["day", "reason"],
                 set_={"count": drops_table.c.count + stmt.excluded.count}))
@@ -301,10 +241,10 @@ class EventStore:
             return self._salts[key]
         oldest = (day - dt.timedelta(days=SALT_KEEP_DAYS - 1)).isoformat()
 
+        # Race-free across replicas: whoever inserts first wins, every replica then reads
+        # the one stored salt, so all of them hash a visitor the same way.
         def job(conn: sa.Connection) -> bytes:
-            from sqlalchemy.dialects.sqlite import insert
-
-            conn.execute(insert(salts_table).values(day=key, salt=secrets.token_bytes(32))
+            conn.execute(insert(conn, salts_table).values(day=key, salt=secrets.token_bytes(32))
                          .on_conflict_do_nothing(index_elements=["day"]))
             conn.execute(salts_table.delete().where(salts_table.c.day < oldest))
             return conn.execute(sa.select(salts_table.c.salt)
@@ -327,14 +267,18 @@ class EventStore:
 def read_all(url: str, since: dt.datetime | None = None,
              max_comments: int = 200) -> tuple[list[Row], dict, list[dict]]:
     """Events, drop counts, and the latest "No" votes' comments, read-only."""
-    engine = _engine(url, readonly=True)
+    engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
-            query = sa.select(events_table).order_by(events_table.c.ts)
+            if not sa.inspect(conn).has_table("events"):
+                raise StoreError(f"no events in {shown(url)} yet: start `kb serve-api --db "
+                                 "URL` to collect events, or pass another --db")
+            # ts, then id: the same order on both backends when times are equal
+            query = sa.select(events_table).order_by(events_table.c.ts, events_table.c.id)
             drops = sa.select(drops_table.c.reason, sa.func.sum(drops_table.c.count)) \
-                .group_by(drops_table.c.reason)
+                .group_by(drops_table.c.reason).order_by(drops_table.c.reason)
             if since is not None:
-                query = query.where(events_table.c.ts >= since.replace(tzinfo=None))
+                query = query.where(events_table.c.ts >= _naive(since))
                 drops = drops.where(drops_table.c.day >= since.date().isoformat())
             rows = [Row(type=r.type, ts=r.ts, visitor=r.visitor, path=r.path, query=r.query,
                         results=r.results, rank=r.rank, helpful=r.helpful, reason=r.reason,
@@ -344,14 +288,23 @@ def read_all(url: str, since: dt.datetime | None = None,
                              events_table.c.comment, events_table.c.lang) \
                 .where(events_table.c.type == "vote", events_table.c.comment.is_not(None),
                        events_table.c.comment != "") \
-                .order_by(events_table.c.ts.desc()).limit(max_comments)
+                .order_by(events_table.c.ts.desc(), events_table.c.id.desc()) \
+                .limit(max_comments)
             if since is not None:
-                said = said.where(events_table.c.ts >= since.replace(tzinfo=None))
+                said = said.where(events_table.c.ts >= _naive(since))
             comments = [{"ts": r.ts.isoformat(timespec="seconds"), "path": r.path,
                          "reason": r.reason, "comment": r.comment, "lang": r.lang}
                         for r in conn.execute(said)]
-    except sa.exc.OperationalError as exc:
-        raise StoreError(f"cannot read the events database: {exc.orig}") from None
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"cannot read the events database {shown(url)}: "
+                         f"{str(exc.orig).strip()}") from None
     finally:
         engine.dispose()
     return rows, dropped, comments
+
+
+def _naive(moment: dt.datetime) -> dt.datetime:
+    """Stored times are naive UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=None)

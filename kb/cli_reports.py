@@ -1,4 +1,4 @@
-"""kb's report commands: deflection."""
+"""kb's report commands: deflection, and pruning the events behind it."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 
 import click
 
-from kb.cli_common import config_option, translate_errors
+from kb.cli_common import config_option, progress_bar, translate_errors
 
 
 @click.command()
@@ -39,6 +39,7 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
     """
     from deflection import metrics
     from deflection.api import database_url
+    from deflection.retention import read_summary
     from deflection.store import read_all
     from kb.settings import load_site
 
@@ -46,7 +47,8 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
     url = database_url(site, db)
     since_utc = since.replace(tzinfo=dt.UTC) if since else None
     rows, dropped, comments = read_all(url, since_utc)
-    result = metrics.compute(rows, window_minutes=window, ticket_requesters=tickets_requesters)
+    result = metrics.compute(rows, window_minutes=window, ticket_requesters=tickets_requesters,
+                             summary=read_summary(url, since_utc))
     result["dropped"] = dropped
     result["since"] = since.date().isoformat() if since else None
     if html_dir or csv_dir:
@@ -73,4 +75,41 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
                        f"{article['votes_yes']} yes / {article['votes_no']} no")
 
 
-COMMANDS = [deflection]
+@click.command("prune-events")
+@click.option("--db", help="Events database URL (default: the config's, or events.db next "
+              "to it).")
+@click.option("--older-than", "days", type=click.IntRange(min=1), required=True, metavar="DAYS",
+              help="Fold and delete the events of the days before today minus DAYS (UTC).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was pruned as JSON.")
+@config_option
+@translate_errors
+def prune_events(db, days, as_json, config_file) -> None:
+    """Fold old events into daily counts and delete them, in one transaction.
+
+    Views and votes per article and the event counts of `kb deflection` stay right;
+    session figures then cover the events kept.
+
+    \b
+    Examples:
+      kb prune-events --older-than 400
+      kb prune-events --db postgresql://kb@db/kb --older-than 90 --json
+    """
+    from deflection.api import database_url
+    from deflection.retention import prune_events as prune
+    from kb.settings import load_site
+
+    url = database_url(load_site(config_file), db)
+    if as_json:
+        pruned = prune(url, days)
+        click.echo(json.dumps(pruned.as_dict(), indent=2))
+        return
+    update, close = progress_bar("Reading old events")
+    try:
+        pruned = prune(url, days, progress=update)
+    finally:
+        close()
+    click.echo(f"Deleted {pruned.events} events from before {pruned.before} ({pruned.days} "
+               f"days), folded into {pruned.summary_rows} daily summary rows.")
+
+
+COMMANDS = [deflection, prune_events]

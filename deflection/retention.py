@@ -1,0 +1,160 @@
+"""Retention: old events folded into a daily summary, then deleted (`kb prune-events`).
+
+Whole days only: everything before midnight UTC of (today − DAYS) goes, in one
+transaction, so a day is either still in `events` or wholly in `daily_summary`. The
+summary keeps per day, type, path and language the number of events and the votes
+(yes/no after the one-vote-per-visitor-article-and-day rule, the last vote wins), so
+`kb deflection` still counts every view and vote. Session figures (sessions,
+deflection rates, search rates, languages) need the single events: they cover the
+events still kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from deflection.metrics import SummaryRow
+from deflection.store_schema import (
+    StoreError,
+    backend_of,
+    connect_error,
+    daily_summary_table,
+    events_table,
+    insert,
+    migrate,
+    open_engine,
+    parse_url,
+    shown,
+)
+
+CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class Pruned:
+    before: str  # the first day kept (YYYY-MM-DD): every event before it was summarised
+    events: int  # events deleted
+    days: int  # days they spanned
+    summary_rows: int  # summary rows written or added to
+
+    def as_dict(self) -> dict:
+        return {"before": self.before, "events_deleted": self.events, "days": self.days,
+                "summary_rows": self.summary_rows}
+
+
+def _summarise(rows) -> tuple[Counter, Counter, Counter]:
+    """Counts per (day, type, path, lang), and the votes that count, from rows in (ts, id)
+    order: the last vote of a visitor on an article in a day wins, as in the metrics."""
+    events: Counter = Counter()
+    last_vote: dict[tuple[str, str, str], tuple[tuple, bool]] = {}
+    for row in rows:
+        day = row.ts.date().isoformat()
+        key = (day, row.type, row.path or "", row.lang or "")
+        events[key] += 1
+        if row.type == "vote" and row.path:
+            last_vote[(row.visitor, row.path, day)] = (key, bool(row.helpful))
+    yes: Counter = Counter()
+    no: Counter = Counter()
+    for key, helpful in last_vote.values():
+        (yes if helpful else no)[key] += 1
+    return events, yes, no
+
+
+def prune_events(url: str, older_than_days: int, now: dt.datetime | None = None,
+                 progress: Callable[[int, int], None] | None = None) -> Pruned:
+    """Summarise and delete the events of the days before today − `older_than_days`.
+    `progress(done, total)` hears how far the reading went."""
+    if older_than_days < 1:
+        raise StoreError("--older-than must be at least 1 day: today's events stay")
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
+        raise StoreError(f"no events database at {parsed.database}: check --db")
+    now = now or dt.datetime.now(dt.UTC)
+    first_kept = now.astimezone(dt.UTC).date() - dt.timedelta(days=older_than_days)
+    cutoff = dt.datetime.combine(first_kept, dt.time())
+    engine = open_engine(url)
+    if backend_of(engine) == "sqlite":
+        _no_checkpoints(engine)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("events"):
+                raise StoreError(f"no events in {shown(url)}: nothing to prune")
+        migrate(engine)  # the summary table arrived with migration 002
+        with engine.begin() as conn:
+            old = events_table.c.ts < cutoff
+            total = conn.execute(sa.select(sa.func.count()).where(old)).scalar_one()
+            query = sa.select(events_table.c.type, events_table.c.ts, events_table.c.visitor,
+                              events_table.c.path, events_table.c.lang,
+                              events_table.c.helpful).where(old) \
+                .order_by(events_table.c.ts, events_table.c.id)
+
+            def streamed():  # in chunks: constant memory however many events go
+                done = 0
+                result = conn.execute(query, execution_options={"yield_per": CHUNK})
+                for chunk in result.partitions():
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+                    yield from chunk
+
+            events, yes, no = _summarise(streamed())
+            if events:
+                stmt = insert(conn, daily_summary_table)
+                table = daily_summary_table
+                conn.execute(stmt.on_conflict_do_update(
+                    index_elements=["day", "type", "path", "lang"],
+                    set_={"events": table.c.events + stmt.excluded.events,
+                          "votes_yes": table.c.votes_yes + stmt.excluded.votes_yes,
+                          "votes_no": table.c.votes_no + stmt.excluded.votes_no}),
+                    [{"day": k[0], "type": k[1], "path": k[2], "lang": k[3], "events": n,
+                      "votes_yes": yes[k], "votes_no": no[k]} for k, n in events.items()])
+            deleted = conn.execute(events_table.delete().where(old)).rowcount
+            if deleted != sum(events.values()):  # events never arrive in the past
+                raise StoreError(f"read {sum(events.values())} old events but deleted "
+                                 f"{deleted}: nothing was changed; run the command again")
+    except sa.exc.OperationalError as exc:  # unreachable, locked, disk full
+        raise connect_error(url, exc) from None
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"cannot prune the events in {shown(url)}: {str(exc.orig).strip()}; "
+                         "nothing was changed") from None
+    finally:
+        engine.dispose()
+    return Pruned(before=first_kept.isoformat(), events=deleted,
+                  days=len({k[0] for k in events}), summary_rows=len(events))
+
+
+def _no_checkpoints(engine: sa.Engine) -> None:
+    """Leave checkpoints to the server's writer: SQLite 3.40's WAL-reset bug needs two
+    connections writing and checkpointing at once."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _pragma(dbapi, _record) -> None:
+        dbapi.execute("PRAGMA wal_autocheckpoint = 0")
+
+
+def read_summary(url: str, since: dt.datetime | None = None) -> list[SummaryRow]:
+    """The daily summary rows (from `since`'s day on), read-only; none before any prune."""
+    engine = open_engine(url, readonly=True)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("daily_summary"):
+                return []
+            table = daily_summary_table
+            query = sa.select(table).order_by(table.c.day, table.c.type, table.c.path,
+                                               table.c.lang)
+            if since is not None:
+                query = query.where(table.c.day >= since.date().isoformat())
+            return [SummaryRow(day=r.day, type=r.type, path=r.path or None,
+                               lang=r.lang or None, events=r.events, votes_yes=r.votes_yes,
+                               votes_no=r.votes_no) for r in conn.execute(query)]
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"cannot read the events database {shown(url)}: "
+                         f"{str(exc.orig).strip()}") from None
+    finally:
+        engine.dispose()

@@ -1,0 +1,221 @@
+"""SQLite and PostgreSQL give the same results: answers, stored rows, salts, metrics.
+
+Each backend also gets what only several replicas can do to it: stores racing for
+today's salt, for the migrations and for the same event ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+import uuid
+
+import pytest
+from falcon import testing
+
+from deflection.events import Event
+from deflection.store import EventStore, StoreError
+from deflection.store_schema import MIGRATIONS
+from tests.deflection.conftest import Backend
+
+BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/126.0 Safari/537.36")
+COLUMNS = "id, type, path, query, results, rank, helpful, reason, comment, lang"
+
+
+@pytest.fixture
+def both(tmp_path, postgres_server) -> list[Backend]:
+    return [Backend("sqlite", f"sqlite:///{tmp_path / 'events.db'}"),
+            Backend("postgresql", postgres_server.new_database())]
+
+
+def uid(n: int) -> str:
+    return str(uuid.UUID(int=n, version=4))
+
+
+def requests() -> list[tuple[bytes, str, str]]:
+    """(body, content type, user agent): good, retried, hostile and bot requests."""
+    good = {"events": [
+        {"id": uid(1), "type": "view", "path": "en/billing/refunds.md", "lang": "en"},
+        {"id": uid(2), "type": "search", "query": "  refund  ", "results": 0, "lang": "en"},
+        {"id": uid(3), "type": "vote", "path": "en/billing/refunds.md", "helpful": False,
+         "reason": "outdated", "comment": "Шаги устарели 😀 <script>x</script>"},
+        {"id": uid(4), "type": "result_click", "query": "refund", "path": "en/a.md",
+         "rank": 1.0},
+        {"id": uid(5), "type": "contact_click"}]}
+    event = {"id": uid(6), "type": "view", "path": "en/x.md"}
+    out = [(json.dumps(good).encode(), "application/json", BROWSER),
+           (json.dumps(good).encode(), "text/plain;charset=UTF-8", BROWSER)]  # a retry
+    for bad in ({"path": "a\x00b"}, {"query": "nul\x00"}, {"path": "x" * 301},
+                {"type": "pageview"}, {"results": -1}, {"comment": "votes only"},
+                {"lang": "english"}, {"extra": 1}):
+        out.append((json.dumps({"events": [event, {**event, **bad}]}).encode(),
+                    "application/json", BROWSER))
+    out += [
+        (b'{"events": [{"id": "' + uid(7).encode() + b'", "type": "view", "path": "\\ud800"}]}',
+         "application/json", BROWSER),
+        (b'{"events": [{"id": "' + uid(8).encode() + b'", "type": "view", "path": "a\\u0000"}]}',
+         "application/json", BROWSER),
+        (b"{not json", "application/json", BROWSER),
+        (b"\xff\xfe", "text/plain", BROWSER),
+        (b'{"events": [' + b"x" * 20000 + b"]}", "application/json", BROWSER),
+        (b"<events/>", "application/xml", BROWSER),
+        (json.dumps({"events": [event]}).encode(), "application/json", "Googlebot/2.1"),
+        (json.dumps({"events": [event]}).encode(), "application/json", BROWSER),
+    ]
+    return out
+
+
+def test_the_same_requests_get_the_same_answers_and_rows(make_kb, both):
+    from deflection.api import create_app
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    site = load_site(make_kb())
+    index_site(site)
+    answers, rows = [], []
+    for backend in both:
+        client = testing.TestClient(create_app(site, db=backend.url))
+        answers.append([(r.status_code, r.text, r.headers.get("X-KB-Dropped"))
+                        for r in (client.simulate_post(
+                            "/api/events", body=body,
+                            headers={"Content-Type": kind, "User-Agent": ua})
+                            for body, kind, ua in requests())])
+        rows.append(backend.query(f"select {COLUMNS} from events order by id"))
+        rows.append(backend.query("select reason, count from drops"))
+    assert answers[0] == answers[1]
+    assert [a[0] for a in answers[0]] == [202, 202] + [422] * 10 + [400, 400, 413, 415,
+                                                                    202, 202]
+    assert rows[0] == rows[2] and rows[1] == rows[3]
+    assert len(rows[0]) == 6, "5 events, stored once despite the retry, then 1 more"
+    assert rows[0][1][3] == "refund", "text is stripped the same way"
+
+
+def test_kb_deflection_gives_identical_figures(both, make_kb, run_kb):
+    config = make_kb()
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(hours=5)
+    outputs = []
+    for backend in both:
+        store = EventStore(backend.url)
+        for i in range(40):
+            at = now + dt.timedelta(minutes=7 * i)
+            visitor = f"{i % 5:032x}"
+            events = [Event(id=uid(1000 + 3 * i), type="search", query=f"q{i % 4}",
+                            results=i % 3, lang="en"),
+                      Event(id=uid(1001 + 3 * i), type="view", path=f"en/{i % 3}.md",
+                            lang="ru" if i % 7 == 0 else "en")]
+            if i % 4 == 0:
+                events.append(Event(id=uid(1002 + 3 * i), type="contact_click"))
+            elif i % 4 == 1:
+                events.append(Event(id=uid(1002 + 3 * i), type="vote", path=f"en/{i % 3}.md",
+                                    helpful=i % 3 == 0, reason=None if i % 3 == 0 else "other",
+                                    comment=f"comment {i}"))
+            store.add(events, visitor, at).result(timeout=30)
+        store.add([Event(id=uid(1000), type="view", path="en/dup.md")], "0" * 32,
+                  now).result(timeout=30)  # a retried id stays the first event
+        store.count_drop("user-agent:bot", 3, now).result(timeout=30)
+        store.close()
+        result = run_kb("deflection", "--config", config, "--db", backend.url, "--json")
+        assert result.exit_code == 0, result.output
+        outputs.append(json.loads(result.output))
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["events"]["search"] == 40 and outputs[0]["dropped"] == {
+        "user-agent:bot": 3}
+
+
+def test_replicas_racing_for_todays_salt_get_one(backend):
+    stores = [EventStore(backend.url) for _ in range(3)]
+    day = dt.date(2026, 11, 22)
+    start = threading.Barrier(len(stores))
+    salts: list[bytes] = []
+
+    def ask(store: EventStore) -> None:
+        start.wait()
+        salts.append(store.salt(day))
+
+    threads = [threading.Thread(target=ask, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert len(salts) == 3 and len(set(salts)) == 1
+    assert backend.query("select count(*) from salts") == [(1,)]
+
+
+def test_replicas_migrating_at_once_apply_each_migration_once(backend):
+    errors: list[Exception] = []
+    stores: list[EventStore] = []
+    start = threading.Barrier(3)
+
+    def open_store() -> None:
+        start.wait()
+        try:
+            stores.append(EventStore(backend.url))
+        except Exception as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_store) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for store in stores:
+        store.close()
+    assert errors == []
+    names = [r[0] for r in backend.query("select name from kb_migrations order by name")]
+    assert names == [name for name, _ in MIGRATIONS]
+
+
+def test_an_event_id_is_stored_once_whichever_replica_gets_it(backend):
+    stores = [EventStore(backend.url) for _ in range(2)]
+    now = dt.datetime.now(dt.UTC)
+    events = [Event(id=uid(n), type="view", path="en/a.md") for n in range(20)]
+    futures = [store.add(events[i::2] + events[:10], "v" * 32, now)
+               for i, store in enumerate(stores)]
+    for future in futures:
+        future.result(timeout=30)
+    for store in stores:
+        store.close()
+    assert backend.query("select count(*), count(distinct id) from events") == [(20, 20)]
+
+
+def test_unreachable_and_unknown_databases_are_explained(postgres_server):
+    from tests.browser.conftest import free_port
+
+    closed = f"postgresql://kb:s3cret@127.0.0.1:{free_port()}/kb"
+    with pytest.raises(StoreError, match="cannot use the events database") as caught:
+        EventStore(closed)
+    assert "s3cret" not in str(caught.value) and "check that the server runs" in str(
+        caught.value)
+    with pytest.raises(StoreError, match="does not exist"):
+        EventStore(postgres_server.url("no_such_database"))
+    with pytest.raises(StoreError, match="sqlite:/// or postgresql://"):
+        EventStore("mysql://kb@localhost/kb")
+    with pytest.raises(StoreError, match="not a database URL"):
+        EventStore("events.db")
+
+
+def test_a_lost_server_connection_fails_one_batch_and_the_next_reconnects(postgres_server):
+    backend = Backend("postgresql", postgres_server.new_database())
+    store = EventStore(backend.url)
+    now = dt.datetime.now(dt.UTC)
+    store.add([Event(id=uid(1), type="view", path="en/a.md")], "v" * 32, now).result(30)
+    database = backend.url.rsplit("/", 1)[1]
+    backend.query("select pg_terminate_backend(pid) from pg_stat_activity where datname = "
+                  f"'{database}' and pid <> pg_backend_pid()")
+    outcomes = []
+    for n in range(2, 5):
+        try:
+            store.add([Event(id=uid(n), type="view", path="en/a.md")], "v" * 32,
+                      now).result(30)
+            outcomes.append("stored")
+        except Exception:  # the batch on the dead connection: its waiter is told
+            outcomes.append("failed")
+    store.close()
+    assert outcomes == ["failed", "stored", "stored"], "unacknowledged, then reconnected"
+    stored = {r[0] for r in backend.query("select id from events")}
+    assert stored == {uid(1)} | {uid(n) for n, o in zip(range(2, 5), outcomes, strict=True)
+                                 if o == "stored"}
