@@ -1,0 +1,398 @@
+"""Reading export files record by record, in constant memory, with clear errors.
+
+`sniff` looks at the head of a file (kind, CSV header, JSON keys) so the detector can
+choose a format; `csv_rows`, `json_records` and `ndjson_records` stream the records
+with a `where` ("export.csv:12", "export.json:tickets[3]") for every message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import ijson
+
+from kb.gaps.model import TicketImportError
+
+HEAD_BYTES = 256 * 1024
+# A single CSV field larger than this is refused (an unclosed quote would otherwise read
+# the rest of the file into one field); a ticket body is never this long.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+MAX_FIELD_CHARS = 1_000_000  # a longer field makes its record a problem, not a ticket
+_REPEAT_SUFFIX = re.compile(r"^(.*)\.(\d+)$")  # pandas renames repeated columns "Labels.1"
+
+
+class BadRecord(Exception):
+    """One record cannot become a ticket; the message says why and what to do."""
+
+
+class SkipRecord(Exception):
+    """One record is deliberately not a ticket (deleted, spam); the message says why."""
+
+
+@dataclass
+class Head:
+    """What the start of a file looks like."""
+
+    kind: str  # "csv" | "json" | "ndjson"
+    delimiter: str = ","  # CSV: "," or the ";" / tab of spreadsheet exports
+    columns: list[str] = field(default_factory=list)  # CSV header
+    top_keys: list[str] = field(default_factory=list)  # keys of a top-level JSON object
+    array_at: str | None = None  # ijson prefix of the record array, "" for a top-level array
+    first_keys: list[str] = field(default_factory=list)  # keys of the first record
+    first: dict | None = None  # the first record itself (JSON, NDJSON), when small
+
+
+def check_file(path: Path) -> bytes:
+    """The first bytes of `path`, after refusing a missing, empty, binary or non-UTF-8 file."""
+    name = path.name
+    if not path.exists():
+        raise TicketImportError(f"{path}: no such file; check the path given to --tickets")
+    if path.is_dir():
+        raise TicketImportError(f"{path}: is a folder; give the export file itself")
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as exc:
+        raise TicketImportError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise TicketImportError(f"{name}: the file is empty; export the tickets again")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head[:400]):
+        raise TicketImportError(
+            f"{name}: the file is UTF-16, kb reads UTF-8; export it again as UTF-8 "
+            "(in Excel: Save As > CSV UTF-8)"
+        )
+    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"%PDF")):
+        raise TicketImportError(
+            f"{name}: a binary file (zip, gzip, PDF or a spreadsheet?), not a CSV or JSON "
+            "export; unpack it or export the tickets as CSV or JSON"
+        )
+    _check_utf8(name, head, complete=len(head) < HEAD_BYTES)
+    return head
+
+
+def _looks_utf16(sample: bytes) -> bool:
+    """UTF-16 without a BOM: mostly-ASCII text with a NUL in every other byte."""
+    odd, even = sample[1::2], sample[0::2]
+    for zeros, chars in ((odd, even), (even, odd)):
+        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+            return True
+    return False
+
+
+def _check_utf8(name: str, data: bytes, complete: bool) -> None:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if not complete and exc.start >= len(data) - 4:
+            return  # a character cut by the end of the head
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise TicketImportError(
+            f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); the file is in another "
+            "encoding (Windows-1251, TIS-620, Latin-1?): export it again as UTF-8"
+        ) from None
+
+
+def sniff(path: Path, head: bytes) -> Head:
+    """Kind and shape of the export from its first bytes."""
+    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    if text.startswith(("{", "[")):
+        first_line = text.split("\n", 1)[0].strip()
+        if text.startswith("{") and first_line.endswith("}"):
+            try:
+                first = json.loads(first_line)
+            except ValueError:
+                pass
+            else:
+                if isinstance(first, dict) and text[len(first_line) :].strip().startswith("{"):
+                    return Head("ndjson", first_keys=list(first), first=first)
+        return _sniff_json(path)
+    header_line = text.split("\n", 1)[0]
+    # Spreadsheets in many locales (ru among them) save CSV with ";" between columns.
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    if not header_line.count(delimiter):
+        delimiter = ","
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=False)
+    try:
+        columns = next(reader, [])
+    except csv.Error as exc:
+        raise TicketImportError(f"{path.name}:1: the CSV header cannot be read ({exc})") from None
+    return Head("csv", delimiter=delimiter, columns=[c.strip() for c in columns])
+
+
+def _lines(text: str) -> Iterator[str]:
+    yield from text.splitlines(keepends=True)
+
+
+# Where exports keep their list of records inside a top-level object.
+RECORD_ARRAYS = (
+    "tickets", "issues", "items", "conversations", "_embedded.conversations", "data",
+    "results", "records", "requests", "values",
+)  # fmt: skip
+_SINGLE_OBJECT_LIMIT = 50 * 1024 * 1024
+
+
+def _sniff_json(path: Path) -> Head:
+    """Top-level keys and the first record, from a bounded number of parse events."""
+    head = Head("json")
+    builder: ijson.ObjectBuilder | None = None
+    item_prefix = ""
+    try:
+        with path.open("rb") as handle:
+            for count, (prefix, event, value) in enumerate(ijson.parse(handle, use_float=True)):
+                if builder is not None:
+                    builder.event(event, value)
+                    if prefix == item_prefix and event == "end_map":
+                        head.first = builder.value
+                        break
+                elif count > 500_000:
+                    break
+                elif prefix == "" and event == "map_key":
+                    head.top_keys.append(value)
+                elif event == "start_array" and (prefix == "" or prefix in RECORD_ARRAYS):
+                    if head.array_at is None:
+                        head.array_at = prefix
+                elif event == "start_map" and head.array_at is not None:
+                    expected = f"{head.array_at}.item" if head.array_at else "item"
+                    if prefix == expected:
+                        item_prefix = prefix
+                        builder = ijson.ObjectBuilder()
+                        builder.event(event, value)
+                elif prefix == "" and event == "end_map":
+                    break
+    except ijson.JSONError as exc:
+        if head.first is None and (builder is None or not head.top_keys):
+            raise TicketImportError(
+                f"{path.name}: not valid JSON ({_json_reason(exc)}); check the file is a "
+                "complete JSON export"
+            ) from None
+    if head.first is None and head.array_at is None and head.top_keys:
+        head.first = _single_object(path)  # Freshdesk detail, Jira issue, Help Scout {item}
+    head.first_keys = list(head.first) if isinstance(head.first, dict) else []
+    return head
+
+
+def _single_object(path: Path) -> dict | None:
+    if path.stat().st_size > _SINGLE_OBJECT_LIMIT:
+        return None
+    try:
+        with path.open("rb") as handle:
+            obj = next(ijson.items(handle, "", use_float=True))
+    except (ijson.JSONError, StopIteration) as exc:
+        raise TicketImportError(
+            f"{path.name}: not valid JSON ({_json_reason(exc)}); check the file is complete"
+        ) from None
+    return obj if isinstance(obj, dict) else None
+
+
+def _json_reason(exc: Exception) -> str:
+    """The first line of an ijson error, as text (the C backend gives bytes)."""
+    detail = exc.args[0] if exc.args else ""
+    if isinstance(detail, bytes):
+        detail = detail.decode("utf-8", errors="replace")
+    lines = str(detail).strip().splitlines()
+    text = lines[0].strip() if lines else type(exc).__name__
+    if "invalid bytes in UTF8" in text:
+        return "not UTF-8: export the file again as UTF-8"
+    return text[:200]
+
+
+class Row:
+    """One CSV record addressed by column name; repeated columns keep every value."""
+
+    __slots__ = ("_index", "values")
+
+    def __init__(self, index: dict[str, list[int]], values: list[str]) -> None:
+        self._index = index
+        self.values = values
+
+    def all(self, *names: str) -> list[str]:
+        """Every non-blank value under any of `names` (case-insensitive), in column order."""
+        found: list[str] = []
+        for name in names:
+            for i in self._index.get(name.casefold(), ()):
+                if i < len(self.values) and (value := self.values[i].strip()):
+                    found.append(value)
+        return found
+
+    def get(self, *names: str) -> str | None:
+        """The first non-blank value under any of `names`, or None."""
+        values = self.all(*names)
+        return values[0] if values else None
+
+
+def column_index(columns: list[str]) -> dict[str, list[int]]:
+    """Column positions by case-folded name; "Labels.1" also counts as "Labels"."""
+    index: dict[str, list[int]] = {}
+    for i, column in enumerate(columns):
+        key = column.strip().lstrip("\ufeff").casefold()
+        match = _REPEAT_SUFFIX.match(key)
+        if match and match.group(1) in index:
+            key = match.group(1)
+        index.setdefault(key, []).append(i)
+    return index
+
+
+def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadRecord]]:
+    """(where, Row) per CSV record after the header, or (where, BadRecord) for a broken one.
+
+    `where` names the line the record starts on. Blank lines are skipped.
+    """
+    csv.field_size_limit(CSV_FIELD_LIMIT)
+    name = path.name
+    with path.open("rb") as handle:
+        reader = csv.reader(_decoded_lines(handle, name), delimiter=delimiter, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise TicketImportError(f"{name}:1: the CSV header cannot be read ({exc})") from None
+        index = column_index(header)
+        width = len(header)
+        start = reader.line_num + 1
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"{name}:{start}", BadRecord(_csv_reason(exc, start, reader.line_num))
+                start = reader.line_num + 1
+                continue
+            where = f"{name}:{start}"
+            start = reader.line_num + 1
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) != width:
+                yield (
+                    where,
+                    BadRecord(
+                        f"{len(values)} columns where the header has {width}: the row is cut "
+                        "short (a truncated file?) or a field has an unquoted comma or quote; "
+                        "fix the row or export again"
+                    ),
+                )
+                continue
+            longest = max(values, key=len)
+            if len(longest) > MAX_FIELD_CHARS:
+                column = header[values.index(longest)]
+                yield (
+                    where,
+                    BadRecord(
+                        f"field {column!r} is {len(longest):,} characters, over kb's limit of "
+                        f"{MAX_FIELD_CHARS:,}; shorten it or remove the row"
+                    ),
+                )
+                continue
+            yield where, Row(index, values)
+
+
+def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
+    """The lines of a binary file as text, so a decoding error names its exact line."""
+    for number, raw in enumerate(handle, 1):
+        try:
+            yield (raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _encoding_error(name, number, exc) from None
+
+
+def _csv_reason(exc: csv.Error, start: int, end: int) -> str:
+    message = str(exc)
+    if "unexpected end of data" in message:
+        return (
+            "the file ends inside a quoted field: it is truncated or a quote is never "
+            "closed; export the file again or close the quote"
+        )
+    if "field larger than field limit" in message:
+        return (
+            f"a field runs past {CSV_FIELD_LIMIT // (1024 * 1024)} MB (lines {start}-{end}): "
+            "a quote is probably never closed; fix the quoting"
+        )
+    return f"the CSV row cannot be read ({message}); fix its quoting"
+
+
+def _encoding_error(name: str, line: int, exc: UnicodeDecodeError) -> TicketImportError:
+    return TicketImportError(
+        f"{name}:{line}: not UTF-8 (byte 0x{exc.object[exc.start]:02X}); the file is in another "
+        "encoding (Windows-1251, TIS-620, Latin-1?): export it again as UTF-8"
+    )
+
+
+def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, object]]:
+    """(where, record) for each element of the array at `prefix` ("" = top level).
+
+    A single top-level object (prefix None in the head) is one record. Truncated or
+    invalid JSON raises TicketImportError naming the last good record.
+    """
+    name = path.name
+    count = 0
+    item_prefix = f"{prefix}.item" if prefix else "item"
+    try:
+        with path.open("rb") as handle:
+            for count, record in enumerate(ijson.items(handle, item_prefix, use_float=True), 1):
+                yield f"{name}:{label}[{count - 1}]", record
+    except ijson.JSONError as exc:
+        reason = _json_reason(exc)
+        if reason.startswith("not UTF-8"):
+            raise TicketImportError(
+                f"{name}: after record {label}[{count - 1}]: {reason}"
+            ) from None
+        raise TicketImportError(
+            f"{name}: the JSON breaks off after record {label}[{count - 1}] "
+            f"({reason}): the file is truncated or invalid; export it again"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise TicketImportError(
+            f"{name}: not UTF-8 after record {label}[{count - 1}] (byte "
+            f"0x{exc.object[exc.start]:02X}); export the file again as UTF-8"
+        ) from None
+
+
+def single_record(path: Path) -> Iterator[tuple[str, object]]:
+    """The one top-level JSON object of `path` as a record."""
+    try:
+        with path.open("rb") as handle:
+            record = next(ijson.items(handle, "", use_float=True))
+    except ijson.JSONError as exc:
+        raise TicketImportError(
+            f"{path.name}: not valid JSON ({_json_reason(exc)}); export it again"
+        ) from None
+    yield f"{path.name}:1", record
+
+
+def ndjson_records(path: Path) -> Iterator[tuple[str, object]]:
+    """(where, object) per non-blank line; a line that is not JSON is a BadRecord."""
+    name = path.name
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            if not raw.strip():
+                continue
+            where = f"{name}:{number}"
+            if len(raw) > MAX_FIELD_CHARS * 4:
+                yield (
+                    where,
+                    BadRecord(
+                        f"the line is {len(raw):,} bytes, over kb's limit of "
+                        f"{MAX_FIELD_CHARS * 4:,}; shorten the ticket or remove the line"
+                    ),
+                )
+                continue
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(name, number, exc) from None
+            try:
+                yield where, json.loads(text)
+            except ValueError as exc:
+                cut = text.lstrip().startswith("{") and not text.rstrip().endswith("}")
+                reason = "the line is cut short" if cut else str(exc)
+                yield where, BadRecord(f"not a JSON object ({reason}); fix or remove the line")

@@ -1,0 +1,244 @@
+"""Any other export layout, described by a small YAML file (`kb gaps --mapping FILE`).
+
+    fields:                      # generic field: CSV column, or JSON key path (a.b.c)
+      id: Ticket number
+      subject: Title
+      body: Details
+      created_at: Opened on
+      tags: Labels
+      requester: customer.email
+    date_format: "%d.%m.%Y %H:%M"   # strptime format; default: ISO 8601
+    tag_separator: ";"              # default ","
+    records: data.tickets           # JSON only: where the list of tickets is
+    html: auto                      # is the body HTML? auto | true | false
+
+`id` and `subject` are required; the other fields of DESIGN.md's generic schema are
+optional. Errors name the mapping file, its line and the key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from kb.gaps.importers._build import Plan, date, make_ticket, text_id
+from kb.gaps.importers._io import (
+    BadRecord,
+    Head,
+    Row,
+    csv_rows,
+    json_records,
+    ndjson_records,
+    single_record,
+)
+from kb.gaps.importers.generic import FIELDS
+from kb.gaps.model import Ticket, TicketImportError
+from kb.gaps.normalise import split_tags
+
+NAME = "mapping"
+KEYS = ("fields", "date_format", "tag_separator", "records", "html")
+
+
+@dataclass
+class Mapping:
+    """A validated mapping file."""
+
+    fields: dict[str, str]
+    date_format: str | None = None
+    tag_separator: str = ","
+    records: str | None = None
+    html: bool | None = None
+    lines: dict[str, int] = field(default_factory=dict)  # "fields.subject" → line
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file; TicketImportError names the line and key."""
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise TicketImportError(f"{path}: no such mapping file; check --mapping") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TicketImportError(f"{path}: the mapping file cannot be read ({exc})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or exc
+        raise TicketImportError(f"{name}{line}: not valid YAML ({reason})") from None
+    if not isinstance(node, yaml.MappingNode):
+        raise TicketImportError(
+            f"{name}: a mapping file is a YAML mapping with a 'fields' key; see kb gaps --help"
+        )
+    top = _entries(name, node, "")
+    lines: dict[str, int] = {}
+    for key, (_, line) in top.items():
+        lines[key] = line
+        if key not in KEYS:
+            raise TicketImportError(f"{name}:{line}: unknown key {key!r}; use {', '.join(KEYS)}")
+    if "fields" not in top:
+        raise TicketImportError(f"{name}: no 'fields' key; map at least id and subject")
+    fields_node, fields_line = top["fields"]
+    if not isinstance(fields_node, yaml.MappingNode):
+        raise TicketImportError(
+            f"{name}:{fields_line}: 'fields' must map generic fields to columns, "
+            "e.g. 'subject: Title'"
+        )
+    fields: dict[str, str] = {}
+    for key, (value, line) in _entries(name, fields_node, "fields.").items():
+        lines[f"fields.{key}"] = line
+        if key not in FIELDS:
+            raise TicketImportError(
+                f"{name}:{line}: fields.{key} is not a ticket field; use {', '.join(FIELDS)}"
+            )
+        if not isinstance(value, yaml.ScalarNode) or not str(value.value).strip():
+            raise TicketImportError(
+                f"{name}:{line}: fields.{key} must be a column name or a JSON key path"
+            )
+        fields[key] = str(value.value).strip()
+    for required in ("id", "subject"):
+        if required not in fields:
+            raise TicketImportError(
+                f"{name}:{fields_line}: fields.{required} is missing; every ticket needs an "
+                "id and a subject"
+            )
+    mapping = Mapping(fields=fields, lines=lines)
+    mapping.date_format = _scalar(name, top, "date_format")
+    if mapping.date_format is not None:
+        _check_date_format(name, top["date_format"][1], mapping.date_format)
+    separator = _scalar(name, top, "tag_separator")
+    if separator is not None:
+        mapping.tag_separator = separator
+    mapping.records = _scalar(name, top, "records")
+    html = _scalar(name, top, "html")
+    if html is not None:
+        choices = {"auto": None, "true": True, "false": False, "yes": True, "no": False}
+        if html.lower() not in choices:
+            raise TicketImportError(
+                f"{name}:{top['html'][1]}: html is {html!r}; use auto, true or false"
+            )
+        mapping.html = choices[html.lower()]
+    return mapping
+
+
+def _entries(name: str, node: yaml.MappingNode, prefix: str) -> dict[str, tuple[yaml.Node, int]]:
+    entries: dict[str, tuple[yaml.Node, int]] = {}
+    for key_node, value_node in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 1
+        if key in entries:
+            raise TicketImportError(f"{name}:{line}: {prefix}{key} is given twice")
+        entries[key] = (value_node, line)
+    return entries
+
+
+def _scalar(name: str, top: dict[str, tuple[yaml.Node, int]], key: str) -> str | None:
+    if key not in top:
+        return None
+    node, line = top[key]
+    if not isinstance(node, yaml.ScalarNode):
+        raise TicketImportError(f"{name}:{line}: {key} must be a single value")
+    return str(node.value)
+
+
+def _check_date_format(name: str, line: int, fmt: str) -> None:
+    sample = dt.datetime(2025, 7, 14, 15, 42, 9)
+    try:
+        parsed = dt.datetime.strptime(sample.strftime(fmt), fmt)
+    except ValueError as exc:
+        raise TicketImportError(
+            f"{name}:{line}: date_format {fmt!r} is not a strptime format ({exc}); "
+            "e.g. '%d.%m.%Y %H:%M'"
+        ) from None
+    if parsed.date() != sample.date():
+        raise TicketImportError(
+            f"{name}:{line}: date_format {fmt!r} loses the day, month or year; "
+            "include %d, %m (or %b) and %Y"
+        )
+
+
+def plan(path: Path, head: Head, mapping_path: Path) -> Plan:
+    mapping = load_mapping(mapping_path)
+    if head.kind == "csv":
+        index = {c.strip().casefold() for c in head.columns}
+        for key, column in mapping.fields.items():
+            if column.casefold() not in index:
+                shown = ", ".join(repr(c) for c in head.columns[:15])
+                raise TicketImportError(
+                    f"{mapping_path.name}:{mapping.lines[f'fields.{key}']}: fields.{key} names "
+                    f"the column {column!r}, which {path.name} does not have (columns: {shown})"
+                )
+        return Plan(
+            NAME,
+            lambda: csv_rows(path, head.delimiter),
+            lambda row, at: _from_row(mapping, row, at),
+        )
+
+    def convert(record: object, where: str) -> Ticket:
+        return _from_object(mapping, record, where)
+
+    if head.kind == "ndjson":
+        return Plan(NAME, lambda: ndjson_records(path), convert)
+    prefix = mapping.records if mapping.records is not None else head.array_at
+    if prefix is None:
+        return Plan(NAME, lambda: single_record(path), convert)
+    return Plan(NAME, lambda: json_records(path, prefix, prefix or ""), convert)
+
+
+def _build(mapping: Mapping, where: str, get) -> Ticket:
+    fields = mapping.fields
+
+    def value(key: str) -> object:
+        return get(fields[key]) if key in fields else None
+
+    tags = value("tags")
+    if isinstance(tags, list):
+        tags = [part for item in tags for part in str(item).split(mapping.tag_separator)]
+    return make_ticket(
+        where,
+        id=text_id(value("id"), fields["id"]),
+        subject=value("subject"),
+        body=value("body"),
+        html=mapping.html,
+        created_at=date(value("created_at"), fields.get("created_at", ""), mapping.date_format),
+        tags=split_tags(tags, mapping.tag_separator),
+        status=value("status"),
+        channel=value("channel"),
+        language=value("language"),
+        requester=value("requester"),
+        linked_article=value("linked_article"),
+        subject_field=fields["subject"],
+    )
+
+
+def _from_row(mapping: Mapping, row: object, where: str) -> Ticket:
+    assert isinstance(row, Row)
+    tags_column = mapping.fields.get("tags")
+
+    def get(column: str) -> object:
+        # Repeated tag columns (Jira's "Labels,Labels") each hold some of the tags.
+        return row.all(column) if column == tags_column else row.get(column)
+
+    return _build(mapping, where, get)
+
+
+def _from_object(mapping: Mapping, record: object, where: str) -> Ticket:
+    if not isinstance(record, dict):
+        raise BadRecord(f"a {type(record).__name__}, not a JSON object")
+
+    def get(path: str) -> object:
+        current: object = record
+        for part in path.split("."):
+            if isinstance(current, dict):
+                current = current.get(part)
+            elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+                current = current[int(part)]
+            else:
+                return None
+        return current
+
+    return _build(mapping, where, get)

@@ -1,0 +1,112 @@
+"""Personal data out of ticket excerpts, and requesters counted without being kept.
+
+`redact` replaces emails, card numbers (Luhn-checked), IP addresses and phone numbers
+with `[email]`, `[card]`, `[ip]` and `[phone]`. It errs on the side of the reader:
+dates, versions, order ids and amounts stay. `requester_key` is a salted hash so
+distinct requesters can be counted and never shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import re
+
+__all__ = ["luhn_valid", "redact", "requester_key"]
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+'-]+@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])"
+)
+# 13-19 digits, optionally grouped by single spaces or dashes.
+_CARD = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
+_IPV4 = re.compile(
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+    r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{1,5})?(?![\w]|\.\d)"
+)
+_IPV6 = re.compile(
+    r"(?<![\w:.])\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]{0,15}(?:%\w+)?\]?(?![\w:])"
+)
+# A phone: "+" and digits, or local digits in groups; checked further in `_phone`.
+_PHONE = re.compile(
+    r"(?<![\w+#№/.:-])(?:\+|\b00)?\(?\d[\d \t().-]{5,20}\d(?:\s?(?:ext\.?|x|доб\.?)\s?\d{1,5})?"
+    r"(?![\w/]|[.,:-]\d)"
+)
+_DATE = re.compile(
+    r"^\s*(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
+    r"(?:[ T]\d{1,2}[:.]\d{2}(?:[:.]\d{2})?)?\s*$"
+)
+_SEPARATED = re.compile(r"[ \t().-]+")
+
+
+def luhn_valid(digits: str) -> bool:
+    """Whether a string of digits passes the Luhn check card numbers carry."""
+    total = 0
+    for i, char in enumerate(reversed(digits)):
+        n = ord(char) - 48
+        if i % 2:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def _card(match: re.Match[str]) -> str:
+    digits = re.sub(r"\D", "", match.group(0))
+    if 13 <= len(digits) <= 19 and luhn_valid(digits) and len(set(digits)) > 1:
+        return "[card]"
+    return match.group(0)
+
+
+def _ipv6(match: re.Match[str]) -> str:
+    found = match.group(0)
+    text = found.rstrip(".")  # a full stop ending the sentence
+    try:
+        ipaddress.IPv6Address(text.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return found
+    return "[ip]" + found[len(text) :]
+
+
+def _phone(match: re.Match[str]) -> str:
+    text = match.group(0)
+    core = re.split(r"\s?(?:ext\.?|x|доб\.?)\s?\d", text)[0]
+    digits = re.sub(r"\D", "", core)
+    if text.count("(") != text.count(")") or _DATE.match(core):
+        return text
+    if core.startswith(("+", "00")):
+        return "[phone]" if 8 <= len(digits) <= 15 else text
+    groups = [g for g in _SEPARATED.split(core.strip()) if g]
+    if "." in core and "(" not in core and len(groups) > 2 and core.count(".") >= 2:
+        # 10.2.3.4567 is a version, 12.07.2025 a date; a phone uses spaces or dashes.
+        return text
+    if len(groups) == 1:
+        # Unseparated: only the common mobile shapes (0812345678, 89161234567).
+        if (digits.startswith("0") and 9 <= len(digits) <= 11) or re.fullmatch(r"89\d{9}", digits):
+            return "[phone]"
+        return text
+    if any(len(g) > 5 for g in groups[1:]):
+        return text
+    if 9 <= len(digits) <= 15 or re.fullmatch(r"\(?\d{3}\)?[ -]\d{3}-\d{4}|\d{3}-\d{4}", core):
+        return "[phone]"
+    return text
+
+
+def redact(text: str) -> str:
+    """`text` with emails, card numbers, IP addresses and phone numbers replaced."""
+    if not text:
+        return text
+    text = _EMAIL.sub("[email]", text)
+    if ":" not in text and not any(char.isdigit() for char in text):
+        return text
+    text = _CARD.sub(_card, text)
+    if ":" in text:  # before IPv4: "::ffff:192.0.2.1" is one address
+        text = _IPV6.sub(_ipv6, text)
+    text = _IPV4.sub("[ip]", text)
+    return _PHONE.sub(_phone, text)
+
+
+def requester_key(raw: str, salt: bytes) -> str:
+    """A salted hash of a requester's identity (email, user id), equal for equal
+    identities however they are cased or padded; the identity cannot be read back."""
+    identity = raw.strip().casefold().encode("utf-8")
+    return hmac.new(salt, identity, hashlib.sha256).hexdigest()[:20]

@@ -1,0 +1,176 @@
+"""Layout details of each helpdesk beyond the samples: envelopes, duplicates, codes,
+documents, delimiters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.gaps.importers import read_tickets
+
+
+def write_json(tmp_path: Path, name: str, body: object, lines: bool = False) -> Path:
+    path = tmp_path / name
+    if lines:
+        text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in body)
+    else:
+        text = json.dumps(body, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def zendesk_ticket(n: int, **extra) -> dict:
+    ticket = {
+        "id": n,
+        "subject": f"Ticket {n}",
+        "raw_subject": f"Ticket {n}",
+        "description": "Help",
+        "status": "open",
+        "via": {"channel": "email"},
+        "requester_id": 500 + n,
+        "created_at": "2025-07-14T15:42:00Z",
+        "tags": [],
+    }
+    return ticket | extra
+
+
+def test_zendesk_incremental_pages_repeat_the_last_ticket(tmp_path):
+    # end_time is inclusive: a ticket comes back on the next page; joined pages repeat it.
+    body = {
+        "tickets": [zendesk_ticket(1), zendesk_ticket(2), zendesk_ticket(2)],
+        "users": [{"id": 501, "locale": "ru", "email": "ivan@example.org"}],
+        "end_of_stream": True,
+        "end_time": 1,
+        "count": 3,
+    }
+    stream = read_tickets(write_json(tmp_path, "z.json", body))
+    tickets = list(stream)
+    assert [t.id for t in tickets] == ["1", "2"] and stream.duplicates == 1
+    assert (tickets[0].language, tickets[0].requester) == ("ru", "ivan@example.org")
+    assert tickets[1].requester == "502"  # not side-loaded: the id
+
+
+def test_zendesk_users_after_tickets_are_still_read(tmp_path):
+    body = {
+        "count": 1,
+        "tickets": [zendesk_ticket(1)],
+        "users": [{"id": 501, "locale": "th", "email": "nok@example.net"}],
+    }
+    (ticket,) = read_tickets(write_json(tmp_path, "z.json", body))
+    assert ticket.language == "th"
+
+
+def test_zendesk_show_endpoint_and_full_json_export(tmp_path):
+    (single,) = read_tickets(write_json(tmp_path, "one.json", {"ticket": zendesk_ticket(7)}))
+    assert single.id == "7"
+    rows = [zendesk_ticket(1), zendesk_ticket(2, status="deleted", subject="SCRUBBED")]
+    stream = read_tickets(write_json(tmp_path, "full.json", rows, lines=True))
+    assert [t.id for t in stream] == ["1"] and stream.format == "zendesk"
+    assert stream.skipped[0].where == "full.json:2"
+
+
+def test_freshdesk_custom_status_and_unknown_source(tmp_path):
+    ticket = {
+        "id": 3,
+        "subject": "Q",
+        "status": 8,
+        "source": 99,
+        "priority": 1,
+        "requester_id": 1,
+        "fr_due_by": "2025-07-15T00:00:00Z",
+        "created_at": "2025-07-14T15:42:00Z",
+        "description": "<p>Hello <b>there</b></p>",
+    }
+    (parsed,) = read_tickets(write_json(tmp_path, "f.json", [ticket]))
+    assert (parsed.status, parsed.channel, parsed.body) == ("status 8", "source 99", "Hello there")
+
+
+def test_jira_cloud_adf_description(tmp_path):
+    adf = {
+        "type": "doc",
+        "version": 1,
+        "content": [
+            {
+                "type": "paragraph",
+                "content": [
+                    {"type": "text", "text": "Export fails"},
+                    {"type": "hardBreak"},
+                    {"type": "text", "text": "with 500"},
+                ],
+            },
+            {
+                "type": "blockquote",
+                "content": [
+                    {"type": "paragraph", "content": [{"type": "text", "text": "old reply"}]}
+                ],
+            },
+        ],
+    }
+    issue = {
+        "key": "SUP-9",
+        "fields": {
+            "summary": "Export",
+            "description": adf,
+            "created": "2025-07-14T15:42:00.000+0700",
+            "labels": ["export"],
+            "status": {"name": "Open"},
+            "reporter": {"accountId": "5b10a2844c20165700ede21g"},
+        },
+    }
+    stream = read_tickets(write_json(tmp_path, "j.json", {"issues": [issue], "total": 1}))
+    (ticket,) = stream
+    assert stream.format == "jira"
+    assert (ticket.body, ticket.requester) == ("Export fails with 500", "5b10a2844c20165700ede21g")
+
+
+def test_jira_wiki_markup_description(tmp_path):
+    issue = {
+        "key": "SUP-1",
+        "fields": {
+            "summary": "Login",
+            "description": "Can't log in, see [the page|https://x.example.com].\n{quote}old{quote}\n{code}trace{code}",
+        },
+    }
+    (ticket,) = read_tickets(write_json(tmp_path, "j.json", issue))
+    assert ticket.body == "Can't log in, see the page. trace"
+
+
+def test_helpscout_v2_single_conversation(tmp_path):
+    conversation = {
+        "id": 42,
+        "number": 7,
+        "subject": "Refund",
+        "status": "active",
+        "createdAt": "2025-07-14T15:42:00Z",
+        "type": "email",
+        "primaryCustomer": {"id": 9, "email": "ann@example.com"},
+        "tags": [{"id": 1, "tag": "billing"}],
+        "preview": "short",
+        "customFields": [{"id": 1, "name": "Customer language", "value": "ru", "text": "ru"}],
+        "_embedded": {
+            "threads": [
+                {"type": "note", "body": "internal", "createdAt": "2025-07-14T15:00:00Z"},
+                {
+                    "type": "customer",
+                    "body": "<p>Money back?</p>",
+                    "createdAt": "2025-07-14T15:42:00Z",
+                    "createdBy": {"type": "customer"},
+                },
+            ]
+        },
+    }
+    stream = read_tickets(write_json(tmp_path, "h.json", conversation))
+    (ticket,) = stream
+    assert stream.format == "helpscout"
+    assert (ticket.body, ticket.tags, ticket.language) == ("Money back?", ("billing",), "ru")
+    assert ticket.requester == "ann@example.com"
+
+
+def test_semicolon_csv_from_a_spreadsheet(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_text(
+        '\ufeffid;subject;body;tags\n1;Счёт;"Где счёт; за июль?";billing,vat\n', encoding="utf-8"
+    )
+    (ticket,) = read_tickets(path)
+    assert (ticket.subject, ticket.body) == ("Счёт", "Где счёт; за июль?")
+    assert ticket.tags == ("billing", "vat")
