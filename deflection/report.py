@@ -7,69 +7,32 @@ queries, paths) is escaped everywhere: it never becomes markup, a link or a form
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import html
-import io
-import os
-import re
-import tempfile
-import unicodedata
-import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from deflection import metrics
-from kb.errors import KBError
+from kb.reporting import BLUE as _BLUE
+from kb.reporting import CSS, HEAD, ReportError
+from kb.reporting import INK as _INK  # noqa: F401  (the tests check charts rewrite it)
+from kb.reporting import ORANGE as _ORANGE
+from kb.reporting import barh as _barh
+from kb.reporting import csv_cell as _cell  # noqa: F401  (kept for callers of the old name)
+from kb.reporting import csv_text as _csv_text
+from kb.reporting import empty as _empty
+from kb.reporting import escape as _e
+from kb.reporting import section as _section
+from kb.reporting import short_label as _label
+from kb.reporting import svg_figure as _svg
+from kb.reporting import table as _table
+from kb.reporting import write_atomic as _write_atomic
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = ["CSS", "ReportError", "csv_tables", "render_html", "write_csv", "write_html"]
 CHART_ROWS = 15
-LABEL_CHARS = 48
-# Text and axes are drawn in this sentinel colour, then rewritten to currentColor so the
-# charts follow the page's light or dark text colour.
-_INK = "#010203"
-_BLUE, _ORANGE = "#4e8fd6", "#f08a3c"  # mid-tones that read on white and on near-black
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-CSS = """
-:root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--card:#f6f8fa}
-@media (prefers-color-scheme:dark){:root{--bg:#0d1117;--fg:#e6edf3;--muted:#9198a1;--line:#3d444d;
---card:#151b23}}
-body{margin:0 auto;max-width:1100px;padding:1.5rem;font:15px/1.5 system-ui,sans-serif;
-background:var(--bg);color:var(--fg)}h1{margin:0}h2{margin-top:2.5rem;border-bottom:1px solid
-var(--line)}.muted,.detail,.meta{color:var(--muted);font-size:.9rem}.value{font-size:1.5rem;
-font-weight:600}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));
-gap:.75rem}.card{background:var(--card);border:1px solid var(--line);border-radius:8px;
-padding:.6rem .8rem}figure{margin:1rem 0}figure svg{display:block;width:100%;height:auto}
-table{border-collapse:collapse;width:100%;font-size:.9rem;font-variant-numeric:tabular-nums}
-th,td{border-bottom:1px solid var(--line);padding:.3rem .5rem;text-align:left;vertical-align:top}
-th+th,td+td{text-align:right}td:first-child{overflow-wrap:anywhere}.comments li{margin:0 0 .8rem}
-.empty{padding:1rem;border:1px dashed var(--line);border-radius:8px;color:var(--muted)}
-.comment{white-space:pre-wrap;overflow-wrap:anywhere;unicode-bidi:plaintext;margin:.2rem 0}
-"""
-
-
-class ReportError(KBError):
-    """The report could not be written."""
-
-
-def _clean(value: object) -> str:
-    """Text without control characters (but newline and tab) or lone surrogates."""
-    text = "" if value is None else str(value)
-    text = text.encode("utf-8", "replace").decode("utf-8")
-    return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
-
-
-def _e(value: object) -> str:
-    return html.escape(_clean(value), quote=True)
-
-
-def _label(value: object) -> str:
-    text = " ".join(_clean(value).split()) or "(empty)"
-    return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
 def _pct(rate: float | None) -> str:
@@ -82,42 +45,6 @@ def _of(rate: float | None, whole: int, unit: str) -> str:
 
 def _part(rate: float | None, whole: int) -> int:
     return round(rate * whole) if rate is not None else 0
-
-
-def _svg(draw: Callable[[Figure], None], rows: int) -> str:
-    """A <figure> of inline SVG drawn by `draw`, its text and axes in currentColor."""
-    import matplotlib
-    from matplotlib.figure import Figure  # no pyplot: no global backend, no GUI
-
-    rc = {"svg.fonttype": "none", "text.parse_math": False, "font.size": 10,
-          "text.color": _INK, "axes.labelcolor": _INK, "axes.edgecolor": _INK,
-          "xtick.color": _INK, "ytick.color": _INK, "grid.color": _INK, "grid.alpha": 0.2,
-          "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False}
-    buffer = io.StringIO()
-    with matplotlib.rc_context(rc), warnings.catch_warnings():
-        # Text stays text (svg.fonttype none): the browser finds the fonts for Thai and the
-        # like, so matplotlib's own font lacking them does not matter.
-        warnings.filterwarnings("ignore", "Glyph .* missing from font", UserWarning)
-        fig = Figure(figsize=(10.5, 1.2 + 0.3 * max(rows, 2)), layout="constrained")
-        draw(fig)
-        fig.savefig(buffer, format="svg", transparent=True,
-                    metadata=dict.fromkeys(("Creator", "Date", "Format", "Type")))
-    svg = buffer.getvalue()
-    svg = svg[svg.index("<svg"):].replace(_INK, "currentColor")  # inline: no XML prolog
-    # Drop the ids every chart repeats ("axes_1"); the hashed ones that <use> and clip-path
-    # refer to stay.
-    return "<figure>" + re.sub(r' id="[A-Za-z0-9.]+_[0-9]+"', "", svg) + "</figure>"
-
-
-def _barh(ax, values: Sequence[float], notes: Sequence[str], labels: Sequence[str] = (),
-          color: str = _BLUE) -> None:
-    y = range(len(values))
-    ax.bar_label(ax.barh(y, values, color=color), notes, padding=4, fontsize=9)
-    if labels:
-        ax.set_yticks(y, [_label(x) for x in labels])
-        ax.invert_yaxis()
-    ax.grid(axis="x")
-    ax.set_axisbelow(True)
 
 
 def _rates(ax, rates: Sequence[float | None], notes: Sequence[str], title: str) -> None:
@@ -183,22 +110,6 @@ def _failed_chart(failed: list[dict]) -> str:
         ax.margins(x=0.1)
         ax.set_xlabel("searches with no result")
     return _svg(draw, len(failed))
-
-
-def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    th = "".join(f"<th>{_e(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>"
-                   for row in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _section(anchor: str, title: str, intro: str, body: str) -> str:
-    return (f'<section id="{anchor}"><h2>{_e(title)}</h2><p class="muted">{_e(intro)}</p>'
-            f"{body}</section>")
-
-
-def _empty(message: str) -> str:
-    return f'<p class="empty">{_e(message)}</p>'
 
 
 def _cards(result: dict) -> str:
@@ -312,13 +223,7 @@ def render_html(result: dict, comments: list[dict], *, generated: dt.datetime) -
                              "Latest first, written by visitors: shown as plain text.",
                              _comments(comments))
     return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta name="color-scheme" content="light dark">'
-        # Defence in depth behind the escaping: no script, no request, whatever the data.
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-        'style-src \'unsafe-inline\'; img-src data:">'
-        '<meta name="referrer" content="no-referrer">'
+        f'<!doctype html>\n<html lang="en"><head>{HEAD}'
         f"<title>Deflection report</title><style>{CSS}</style></head>\n<body>"
         f'<header><h1>Help center deflection</h1><p class="muted">{_e(period)}. '
         f"{_e(settings)}</p></header>\n{_cards(result)}\n{body}\n{_definitions()}\n"
@@ -326,50 +231,10 @@ def render_html(result: dict, comments: list[dict], *, generated: dt.datetime) -
     )
 
 
-def _write_atomic(path: Path, text: str) -> Path:
-    """Write through a temporary file in the same folder, so readers never see half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide a report meant to be shared
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise ReportError(f"cannot write {path}: {exc.strerror or exc}; choose a folder you "
-                          "can write to") from None
-    return path
-
-
 def write_html(result: dict, comments: list[dict], out_dir: str | Path) -> Path:
     """Write OUT_DIR/deflection.html; return its path."""
     page = render_html(result, comments, generated=dt.datetime.now(dt.UTC))
     return _write_atomic(Path(out_dir) / "deflection.html", page)
-
-
-def _cell(value: object) -> object:
-    """A CSV cell: numbers stay numbers; text never starts like a spreadsheet formula."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return round(value, 6) if isinstance(value, float) else value
-    text = _clean(value)  # drops a leading "\r": what was there before counts too
-    guard = str(value).startswith(_FORMULA_START) or text.startswith(_FORMULA_START)
-    return "'" + text if guard else text
-
-
-def _csv_text(head: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    writer.writerow([_cell(h) for h in head])
-    writer.writerows([_cell(c) for c in row] for row in rows)
-    return buffer.getvalue()
 
 
 def csv_tables(result: dict) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -215,7 +216,7 @@ def test_a_failed_write_keeps_the_previous_report(tmp_path, monkeypatch):
     def crash(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(report.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(report.ReportError, match="No space left on device"):
         report.write_html(make_result(), HOSTILE, tmp_path)
     assert path.read_bytes() == before
