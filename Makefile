@@ -34,8 +34,15 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null
 
+# Debian's nginx for the reverse-proxy test (tests skip without it).
+NGINX := /usr/sbin/nginx
+$(NGINX):
+	@command -v apt-get >/dev/null || { echo "install nginx at $(NGINX) to run the proxy test"; exit 1; }
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null
+
 ## Run the test suite
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(NGINX)
 	$(BIN)/ruff check kb plugins deflection tests bench
 	$(BIN)/python -m pytest
 

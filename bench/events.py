@@ -10,14 +10,17 @@
      body, json-decodes it and answers 202: no validation, no privacy, no store. The same
      requests, clients and connections.
 Reported per server: events acknowledged (202), 4xx/5xx, events/s over the whole load,
-request latency p50/p99 and the server's CPU seconds. For kb the database is then read
-(sqlite3, read-only, while the server still runs): the stored ids must equal the unique
-acknowledged ids, with no duplicates. Target: kb events/s >= 0.6 x bare events/s.
+request latency p50/p99 and the server's CPU seconds; per round, the median 4 KiB
+write + fsync where kb's database lives (kb's latency floor: it answers after the
+commit). For kb the database is then read (sqlite3, read-only, while the server still
+runs): the stored ids must equal the unique acknowledged ids, with no duplicates.
+Target: kb events/s >= 0.6 x bare events/s.
 
 Example:
     .venv/bin/python bench/events.py
     .venv/bin/python bench/events.py --events 20000 --clients 16 --json
     .venv/bin/python bench/events.py --profile /tmp/kb.prof   # kb's server under cProfile
+    .venv/bin/python bench/events.py --db-dir /dev/shm        # kb without the disk's fsync
 """
 
 from __future__ import annotations
@@ -186,9 +189,10 @@ def bare_app():
 def serve_bare(port: int) -> None:
     import uvicorn
 
-    # the options of `kb serve-api` (kb/cli_search.py)
-    uvicorn.run(bare_app(), host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+    from deflection.serve import uvicorn_options
+
+    # exactly the server settings of `kb serve-api` (httptools and uvloop when installed)
+    uvicorn.run(bare_app(), **uvicorn_options("127.0.0.1", port))
 
 
 def free_port() -> int:
@@ -236,6 +240,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def fsync_ms(folder: Path, n: int = 50) -> float:
+    """The median time of a 4 KiB write + fsync where the database lives: kb answers
+    only after its commit reached the disk, so this bounds its latency (the bare
+    endpoint never waits for a disk)."""
+    path = folder / f"fsync-probe-{os.getpid()}"
+    times = []
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for _ in range(n):
+            os.write(fd, b"x" * 4096)
+            began = time.perf_counter()
+            os.fsync(fd)
+            times.append(time.perf_counter() - began)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return round(statistics.median(times) * 1000, 3)
+
+
 def check_db(db: Path, acked: set[str]) -> dict:
     with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
         stored = {row[0] for row in conn.execute("SELECT id FROM events")}
@@ -269,7 +292,7 @@ def run_rounds(args: argparse.Namespace, tmp: Path) -> tuple[list[dict], list[li
     for r in range(args.rounds):
         one = {}
         for name in ("kb", "bare") if r % 2 == 0 else ("bare", "kb"):
-            port, db = free_port(), tmp / f"events-{r}.db"
+            port, db = free_port(), (args.db_dir or tmp) / f"events-{r}-{os.getpid()}.db"
             if name == "kb":
                 command = [str(Path(sys.executable).parent / "kb"), "serve-api", "--config",
                            str(config), "--port", str(port), "--db", f"sqlite:///{db}"]
@@ -280,7 +303,11 @@ def run_rounds(args: argparse.Namespace, tmp: Path) -> tuple[list[dict], list[li
                 command = [sys.executable, __file__, "--serve-bare", str(port)]
                 one["bare"] = measure(command, port, plan, tmp / "bare.log")
         one["ratio"] = round(one["kb"]["events_per_s"] / one["bare"]["events_per_s"], 3)
+        one["fsync_p50_ms"] = fsync_ms(args.db_dir or tmp)
         rounds.append(one)
+        if args.db_dir:
+            for leftover in args.db_dir.glob(f"events-{r}-{os.getpid()}.db*"):
+                leftover.unlink()
     return rounds, plan
 
 
@@ -290,7 +317,8 @@ def summarize(rounds: list[dict]) -> dict:
     return {
         "median_ratio": ratio, "ratio_met": ratio >= TARGET_RATIO,
         **{f"median_{name}_{key}": statistics.median(r[name][key] for r in rounds)
-           for name in ("kb", "bare") for key in ("events_per_s", "p99_ms")},
+           for name in ("kb", "bare") for key in ("events_per_s", "p99_ms", "server_cpu_s")},
+        "median_fsync_p50_ms": statistics.median(r["fsync_p50_ms"] for r in rounds),
         "no_server_errors": all(k["5xx"] == 0 and k["failed"] == 0 for k in kbs),
         "stored_equals_acked": all(k["missing"] == k["unexpected"] == 0
                                    and k["stored"] == k["unique_acked"] for k in kbs),
@@ -308,6 +336,8 @@ def main() -> None:
                         help="kb/bare pairs; the median ratio is reported (3)")
     parser.add_argument("--seed", type=int, default=13, help="of the planned requests (13)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--db-dir", type=Path, help="folder of kb's database (default: a "
+                        "temporary folder); /dev/shm takes the disk out (fsync is free there)")
     parser.add_argument("--profile", metavar="FILE", help="run kb's server under cProfile "
                         "(its event-loop thread; one round), write FILE, print the top")
     parser.add_argument("--serve-bare", type=int, metavar="PORT", help=argparse.SUPPRESS)
@@ -342,13 +372,18 @@ def main() -> None:
                       + " |")
         for i, one in enumerate(rounds, 1):
             k = one["kb"]
-            print(f"round {i}: kb/bare {one['ratio']:.2f}; database {k['stored']} rows = "
+            print(f"round {i}: kb/bare {one['ratio']:.2f}, fsync p50 {one['fsync_p50_ms']} ms; "
+                  f"database {k['stored']} rows = "
                   f"{k['unique_acked']} unique acknowledged ids, {k['missing']} missing, "
                   f"{k['unexpected']} unexpected, {k['duplicates']} duplicates")
         s = summary
         print(f"\nmedian events/s: kb {s['median_kb_events_per_s']}, bare "
               f"{s['median_bare_events_per_s']}; median p99: kb {s['median_kb_p99_ms']} ms, "
               f"bare {s['median_bare_p99_ms']} ms")
+        print(f"median server CPU a request: kb "
+              f"{s['median_kb_server_cpu_s'] / requests * 1e6:.0f} us, bare "
+              f"{s['median_bare_server_cpu_s'] / requests * 1e6:.0f} us; median fsync "
+              f"{s['median_fsync_p50_ms']} ms where kb's database lives")
         print(f"median kb/bare ratio {s['median_ratio']:.2f} (target >= {TARGET_RATIO}): "
               f"{'met' if s['ratio_met'] else 'MISSED'}")
         for name in ("no_server_errors", "stored_equals_acked", "no_duplicates"):

@@ -45,20 +45,29 @@ def client_ip(peer: str, forwarded_for: str | None, trusted: tuple) -> str:
     """The client's address: the peer, unless the peer is a trusted proxy (`trusted` as
     made by `networks`), in which case the nearest X-Forwarded-For hop not itself trusted."""
 
-    def is_trusted(address: str) -> bool:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(ip in net for net in trusted)
-
-    if not forwarded_for or not is_trusted(peer):
+    if not forwarded_for or not _is_trusted(peer, trusted):
         return peer
     hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
     for hop in reversed(hops):
-        if not is_trusted(hop):
-            try:
-                return str(ipaddress.ip_address(hop))
-            except ValueError:
-                return peer  # a forged or garbled header: fall back to who connected
+        if not _is_trusted(hop, trusted):
+            # a forged or garbled header: fall back to who connected
+            return _canonical(hop) or peer
     return hops[0] if hops else peer
+
+
+@lru_cache(maxsize=4096)
+def _is_trusted(address: str, trusted: tuple) -> bool:
+    # cached: parsing an address costs more than the rest of the per-request check
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in trusted)
+
+
+@lru_cache(maxsize=4096)
+def _canonical(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

@@ -140,27 +140,37 @@ def eval_search(labels, as_json, failures, config_file) -> None:
 @click.option("--port", type=int, default=8001, show_default=True)
 @click.option("--site", "site_dir", type=click.Path(file_okay=False), default=None,
               help="Also serve this built site folder at / (one server for both).")
-@click.option("--db", help="Events database URL, e.g. sqlite:///var/kb/events.db (default: "
-              "the config's, or events.db next to it).")
+@click.option("--db", help="Events database URL, e.g. sqlite:///var/kb/events.db or "
+              "postgresql://kb@db/kb (default: the config's, or events.db next to it).")
+@click.option("--workers", type=int, default=1, show_default=True,
+              help="Server processes on this machine; more than 1 needs PostgreSQL.")
 @config_option
 @translate_errors
-def serve_api(host, port, site_dir, db, config_file) -> None:
+def serve_api(host, port, site_dir, db, workers, config_file) -> None:
     """Run the HTTP service: GET /api/search, POST /api/events, GET /api/health,
-    /api/openapi.json.
+    /api/openapi.json. SIGTERM or Ctrl+C stops it gracefully: requests in flight are
+    answered and every acknowledged event is stored.
 
     \b
     Examples:
       kb serve-api --port 8001
       kb serve-api --site site --port 8000     (site and API on one address)
+      kb serve-api --db postgresql://kb@db.internal/kb --workers 4 --host 0.0.0.0
     """
     import uvicorn
 
-    from deflection.api import create_app
-    from kb.settings import load_site
+    from deflection.serve import export_settings, prepare, run_workers, uvicorn_options
 
-    app = create_app(load_site(config_file), site_dir=site_dir, db=db)
+    site, url = prepare(config_file, site_dir, db, workers)
     click.echo(f"Serving the API on http://{host}:{port}/api/" +
-               (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir else ""))
-    # no access log: it would hold client addresses
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+               (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir else "")
+               + (f" ({workers} worker processes)" if workers > 1 else ""))
+    options = uvicorn_options(host, port)
+    if workers == 1:
+        from deflection.api import create_app
+
+        uvicorn.run(create_app(site, site_dir=site_dir, db=url), **options)
+        return
+    # each worker imports the factory; it reads the settings checked above
+    export_settings(config_file, site_dir, url)
+    run_workers(workers, options)

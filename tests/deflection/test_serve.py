@@ -1,0 +1,71 @@
+"""`kb serve-api --workers`, the server settings, and the nginx config template."""
+
+from __future__ import annotations
+
+import pytest
+
+from deflection.serve import (
+    NGINX_TEMPLATE,
+    ServeError,
+    app_from_env,
+    check_workers,
+    export_settings,
+    nginx_config,
+    uvicorn_options,
+)
+
+
+def test_several_workers_on_sqlite_are_refused_with_the_way_out(run_kb, make_kb, tmp_path):
+    config = make_kb()
+    result = run_kb("serve-api", "--config", config, "--workers", "2",
+                    "--db", f"sqlite:///{tmp_path / 'events.db'}")
+    assert result.exit_code == 1
+    assert "--workers 2 needs PostgreSQL" in result.output
+    assert "drop --workers" in result.output
+    assert not (tmp_path / "events.db").exists(), "refused before anything was created"
+
+
+def test_workers_must_be_positive():
+    with pytest.raises(ServeError, match="--workers 0"):
+        check_workers(0, "postgresql://kb@db/kb")
+    check_workers(4, "postgresql://kb@db/kb")
+    check_workers(1, "sqlite:///x.db")
+
+
+def test_a_missing_site_folder_is_named(run_kb, make_kb, tmp_path):
+    config = make_kb()
+    result = run_kb("serve-api", "--config", config, "--site", tmp_path / "nope",
+                    "--db", f"sqlite:///{tmp_path / 'events.db'}")
+    assert result.exit_code == 1 and "nope: no such folder" in result.output
+
+
+def test_workers_build_the_app_from_the_environment(make_kb, tmp_path, monkeypatch):
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    config = make_kb()
+    index_site(load_site(config))
+    for name in ("KB_SERVE_CONFIG", "KB_SERVE_SITE", "KB_SERVE_DB"):
+        monkeypatch.setenv(name, "")  # restored after the test; export_settings sets them
+    monkeypatch.chdir(tmp_path)  # the path travels absolute, whatever the folder
+    export_settings(str(config), None, f"sqlite:///{tmp_path / 'events.db'}")
+    app = app_from_env()
+    assert app is not None and (tmp_path / "events.db").is_file()
+
+
+def test_uvicorn_leaves_forwarded_headers_to_kb():
+    options = uvicorn_options("127.0.0.1", 8001)
+    # uvicorn would otherwise trust X-Forwarded-For from 127.0.0.1 on its own, before
+    # kb's trusted_proxies setting is asked
+    assert options["proxy_headers"] is False
+    assert options["access_log"] is False
+
+
+def test_nginx_template_placeholders_are_all_filled(tmp_path):
+    text = nginx_config(tmp_path, ["127.0.0.1:8001", "127.0.0.1:8002"], "8080")
+    body = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in body if "@" in line]
+    assert "server 127.0.0.1:8002" in text and f"root {tmp_path};" in text
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in NGINX_TEMPLATE.read_text()
+    with pytest.raises(ServeError, match="at least one"):
+        nginx_config(tmp_path, [], "8080")
