@@ -1,9 +1,11 @@
 """The event store: SQLite by default, PostgreSQL for several replicas, behind
 SQLAlchemy Core (schema and migrations: `store_schema`).
 
-Durability: SQLite runs in WAL mode with `synchronous=FULL`, so a committed
-(acknowledged) event survives a crash of the process and of the machine; PostgreSQL
-commits with its own (default) `synchronous_commit=on`.
+Durability: SQLite runs in WAL mode with `synchronous=NORMAL` by default, so a
+committed (acknowledged) event survives a crash of kb and the file cannot be corrupted;
+`?synchronous=full` on the URL also makes it survive a power cut, at one fsync per commit
+(`store_schema.sqlite_synchronous`). PostgreSQL commits with its own (default)
+`synchronous_commit=on`.
 
 Writes: one writer thread per process owns the only writing connection and commits
 what has queued up in one transaction (group commit). Requests wait for that commit
@@ -56,12 +58,17 @@ SALT_KEEP_DAYS = 2  # today's and yesterday's: a salt is deleted 48 hours after 
 _STOP = object()
 
 
+# the order of the insert's positional parameters; `id` first, so rows sort by id
+COLUMNS = ("id", "type", "ts", "visitor", "path", "query", "results", "rank", "helpful",
+           "reason", "comment", "lang")
+
+
 class _Rows:
     """An insert job: the writer merges these into one statement per batch."""
 
     __slots__ = ("rows",)
 
-    def __init__(self, rows: list[dict]) -> None:
+    def __init__(self, rows: list[tuple]) -> None:
         self.rows = rows
 
 
@@ -71,10 +78,9 @@ def _rows(events: list[Event], visitor: str, now: dt.datetime, sqlite: bool) -> 
     ts: object = now.astimezone(dt.UTC).replace(tzinfo=None) if now.tzinfo else now
     if sqlite:
         ts = ts.strftime(SQLITE_TIME)
-    return _Rows([{"id": e.id, "type": e.type, "ts": ts, "visitor": visitor, "path": e.path,
-                   "query": e.query, "results": e.results, "rank": e.rank,
-                   "helpful": e.helpful, "reason": e.reason, "comment": e.comment,
-                   "lang": e.lang} for e in events])
+    # tuples in COLUMNS order: the driver binds them without a dict lookup per column
+    return _Rows([(e.id, e.type, ts, visitor, e.path, e.query, e.results, e.rank, e.helpful,
+                   e.reason, e.comment, e.lang) for e in events])
 
 
 class _LoopFuture:
@@ -94,18 +100,43 @@ def _claim(fut) -> bool:
     return fut.set_running_or_notify_cancel()
 
 
-def _settle(fut, value, failed: bool = False) -> None:
-    if isinstance(fut, _LoopFuture):
-        def settle(f=fut.future) -> None:
-            if not f.done():
-                f.set_exception(value) if failed else f.set_result(value)
-
+def _settle_all(outcomes: list[tuple[object, object, bool]]) -> None:
+    """Tell every waiter of a batch its outcome (future, value, failed). Event-loop
+    waiters are woken with one call per loop, not one per request: each wake-up is a
+    write to the loop's self-pipe and a pass of the loop."""
+    by_loop: dict[asyncio.AbstractEventLoop, list] = {}
+    for fut, value, failed in outcomes:
+        if isinstance(fut, _LoopFuture):
+            by_loop.setdefault(fut.loop, []).append((fut.future, value, failed))
+        elif failed:
+            fut.set_exception(value)
+        else:
+            fut.set_result(value)
+    for loop, waiting in by_loop.items():
         with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-            fut.loop.call_soon_threadsafe(settle)
-    elif failed:
-        fut.set_exception(value)
-    else:
-        fut.set_result(value)
+            loop.call_soon_threadsafe(_settle_futures, waiting)
+
+
+def _settle_futures(waiting: list) -> None:
+    for future, value, failed in waiting:
+        if not future.done():
+            future.set_exception(value) if failed else future.set_result(value)
+
+
+def _positional_insert(engine: sa.Engine) -> str:
+    """The events insert, compiled once with positional parameters in COLUMNS order; the
+    hot path then hands tuples straight to the driver (executemany), parameterised like
+    every statement here."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    statement = insert(engine, events_table).values({c: sa.bindparam(c) for c in COLUMNS}) \
+        .on_conflict_do_nothing(index_elements=["id"])
+    dialect = sqlite.dialect(paramstyle="qmark") if engine.dialect.name == "sqlite" \
+        else postgresql.psycopg.dialect(paramstyle="format")
+    compiled = statement.compile(dialect=dialect)
+    if tuple(compiled.positiontup or ()) != COLUMNS:
+        raise StoreError(f"the events insert binds {compiled.positiontup}, not {COLUMNS}")
+    return str(compiled)
 
 
 def _transient(exc: Exception) -> bool:
@@ -149,15 +180,7 @@ class EventStore:
         return future
 
     def _write_loop(self) -> None:
-        from sqlalchemy.dialects import sqlite
-
-        statement = insert(self.engine, events_table) \
-            .on_conflict_do_nothing(index_elements=["id"])
-        # compiled once; the hot insert then goes straight to the driver (executemany),
-        # parameterised like every statement here
-        dialect = sqlite.dialect(paramstyle="named") if self.backend == "sqlite" \
-            else self.engine.dialect
-        insert_events = str(statement.compile(dialect=dialect))
+        insert_events = _positional_insert(self.engine)
         with self.engine.connect() as conn:
             while True:
                 item = self._queue.get()
@@ -182,8 +205,7 @@ class EventStore:
         live = [(job, fut) for job, fut in batch if _claim(fut)]
         # In id order, so two replicas inserting the same retried ids take their row
         # locks in the same order and cannot deadlock each other.
-        rows = sorted((row for job, _ in live if isinstance(job, _Rows) for row in job.rows),
-                      key=lambda row: row["id"])
+        rows = sorted(row for job, _ in live if isinstance(job, _Rows) for row in job.rows)
         for attempt in range(1, TRIES + 1):
             results: list[object] = []
             try:
@@ -198,12 +220,11 @@ class EventStore:
             except Exception as exc:  # nothing of the batch is stored
                 if attempt < TRIES and _transient(exc):
                     continue  # PostgreSQL chose this transaction to break a deadlock
-                for _, fut in live:  # every waiter is told
-                    _settle(fut, exc, failed=True)
+                _settle_all([(fut, exc, True) for _, fut in live])  # every waiter is told
                 _drop_if_broken(conn)
                 return
-        for (_, fut), result in zip(live, results, strict=True):
-            _settle(fut, result)
+        _settle_all([(fut, result, False)
+                     for (_, fut), result in zip(live, results, strict=True)])
 
     def add(self, events: list[Event], visitor: str, now: dt.datetime) -> Future:
         """Store events (a retried id is a no-op); resolves after the commit."""

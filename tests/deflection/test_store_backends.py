@@ -219,3 +219,25 @@ def test_a_lost_server_connection_fails_one_batch_and_the_next_reconnects(postgr
     stored = {r[0] for r in backend.query("select id from events")}
     assert stored == {uid(1)} | {uid(n) for n, o in zip(range(2, 5), outcomes, strict=True)
                                  if o == "stored"}
+
+
+@pytest.mark.parametrize(("query", "pragma"), [("", 1), ("?synchronous=normal", 1),
+                                               ("?synchronous=full", 2)])
+def test_sqlite_durability_is_chosen_on_the_url(tmp_path, query, pragma):
+    store = EventStore(f"sqlite:///{tmp_path / 'events.db'}{query}")
+    try:
+        mode = store.submit(lambda conn: conn.exec_driver_sql("PRAGMA synchronous")
+                            .scalar()).result(timeout=10)
+        store.add([Event(id=uid(1), type="view", path="en/a.md", lang="en")], "v",
+                  dt.datetime.now(dt.UTC)).result(timeout=10)
+    finally:
+        store.close()
+    assert mode == pragma
+
+
+@pytest.mark.parametrize(("query", "named"), [("?synchronous=off", "synchronous='off'"),
+                                              ("?journal=wal", "unknown option 'journal'")])
+def test_a_bad_sqlite_option_is_named(tmp_path, query, named):
+    with pytest.raises(StoreError, match=named):
+        EventStore(f"sqlite:///{tmp_path / 'events.db'}{query}")
+    assert not (tmp_path / "events.db").exists()
