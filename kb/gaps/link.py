@@ -1,0 +1,400 @@
+"""Linking tickets to the articles that answer them, in batch, through the search index.
+
+The search engine answers one customer's question in milliseconds; a quarter's export
+holds 100,000 tickets. So the linker reads each language's index once (its postings,
+field lengths and the analyzers it was built with) into one sparse article × term
+matrix of BM25F weights, and links every ticket by one sparse product. A ticket's
+confidence is what the search calls it: the share of the question's weight (IDF) the
+best article holds. Below `threshold` no article answers the ticket.
+
+A ticket is long: its query is every term of the subject, plus the body's most
+informative terms the help center knows (highest tf × idf), up to the engine's cap of
+terms. Identical texts are analysed and scored once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from deflection import analysis, synonyms
+from deflection.index import FIELD_BOOSTS, SearchIndexError, current_build
+from kb.gaps.model import Ticket
+
+TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
+MAX_TERMS = 16  # the search engine's cap on a question's terms
+SUBJECT_WEIGHT = 1.0
+BODY_WEIGHT = 0.5  # body terms carry the question less surely than the subject
+SUBJECT_CHARS = 1000  # a subject is a line; past this it is pasted text
+BODY_CHARS = 4000  # distinct body sentences are analysed up to this many characters
+MORPH_CREDIT = 0.8  # a Russian word matched only by its first letters
+SYNONYM_CREDIT = 0.9
+K1, B = 1.2, 0.75
+FIELD_B = {"title": 0.3, "keywords": 0.3, "tags": 0.0}
+# Tuned on the development sets of tests/data/gaps_eval*.jsonl (bench/RESULTS.md,
+# "Gaps linking"): a ticket whose best article holds less of its weight is unanswered.
+DEFAULT_THRESHOLD = 0.4
+MAX_SENTENCE = 1000
+_MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
+
+
+@dataclass(slots=True)
+class Linked:
+    """One ticket's link: the article (None below the threshold), its confidence, and the
+    terms the analysis found (the topics reuse them)."""
+
+    id: str
+    lang: str
+    article: str | None
+    score: float  # confidence of the best article, 0..1
+    best: str | None  # the best article even below the threshold (for evaluation)
+    terms: tuple[str, ...] = ()
+    subject_terms: int = 0  # how many of `terms` (the first ones) come from the subject
+
+
+@dataclass
+class _Model:
+    """One language's articles as a matrix."""
+
+    lang: str
+    paths: list[str]
+    titles: list[str]
+    vocab: dict[str, int]
+    weights: sparse.csr_matrix  # vocab × articles: Σ field boost × BM25 term weight
+    credit: sparse.csr_matrix  # vocab × articles: 1 when a text field holds the term
+    df: np.ndarray  # articles holding each term (the engine's: max over text fields)
+    synonyms: synonyms.Synonyms = field(default_factory=synonyms.Synonyms)
+    # first term of a synonym → (the synonym's terms, the group's other members)
+    _synonym_index: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = field(
+        default_factory=dict
+    )
+
+    _idf: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for group in self.synonyms.groups:
+            for member in group:
+                others = [other for other in group if other != member]
+                self._synonym_index.setdefault(member[0], []).append((member, others))
+        # one-way synonyms (what customers type → the articles' word), where the search has them
+        for alias, word in getattr(self.synonyms, "one_way", ()):
+            if alias:
+                self._synonym_index.setdefault(alias[0], []).append((alias, [word]))
+
+    def synonyms_of(self, terms: list[str]):
+        """(positions of a synonym in `terms`, another member of its group): what
+        `Synonyms.expand` gives, through an index on first terms."""
+        for i, term in enumerate(terms):
+            for member, others in self._synonym_index.get(term, ()):
+                if tuple(terms[i : i + len(member)]) == member:
+                    positions = tuple(range(i, i + len(member)))
+                    for other in others:
+                        yield positions, other
+
+    @property
+    def n(self) -> int:
+        return max(1, len(self.paths))
+
+    def idf(self, term: str) -> float:
+        """The search engine's IDF: a word known only by its first letters still counts."""
+        known = self._idf.get(term)
+        if known is None:
+            i = self.vocab.get(term)
+            df = self.df[i] if i is not None else 0
+            if df == 0 and _MORPH + analysis.morph(term) in self.vocab:
+                df = self.df[self.vocab[_MORPH + analysis.morph(term)]]
+            known = self._idf[term] = math.log(1 + self.n / (df + 0.5))
+        return known
+
+
+def _load_model(folder: Path, lang: str, synonyms_dir: Path | None) -> _Model:
+    from whoosh import index
+
+    ix = index.open_dir(folder)
+    with ix.reader() as reader:
+        docnums = sorted(reader.all_doc_ids())
+        column = {d: i for i, d in enumerate(docnums)}
+        paths, titles = [], []
+        for d in docnums:
+            stored = reader.stored_fields(d)
+            paths.append(stored["path"])
+            titles.append(stored.get("title", ""))
+        vocab: dict[str, int] = {}
+        rows, cols, weights, credits = [], [], [], []
+        df: dict[int, int] = {}
+        for fieldname in (*TEXT_FIELDS, "morph"):
+            if fieldname not in reader.indexed_field_names():
+                continue
+            boost = FIELD_BOOSTS.get(fieldname, 1.0)
+            b = FIELD_B.get(fieldname, B)
+            avg = (reader.field_length(fieldname) / len(docnums)) if docnums else 1.0
+            lengths = {d: reader.doc_field_length(d, fieldname) or 0 for d in docnums}
+            prefix = _MORPH if fieldname == "morph" else ""
+            for raw in reader.lexicon(fieldname):
+                term = prefix + (raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+                i = vocab.setdefault(term, len(vocab))
+                postings = reader.postings(fieldname, raw)
+                holders = 0
+                while postings.is_active():
+                    d = postings.id()
+                    if d in column:
+                        tf = postings.weight()
+                        norm = K1 * (1 - b + b * lengths[d] / (avg or 1.0))
+                        rows.append(i)
+                        cols.append(column[d])
+                        weights.append(boost * tf * (K1 + 1) / (tf + norm))
+                        credits.append(MORPH_CREDIT if prefix else 1.0)
+                        holders += 1
+                    postings.next()
+                df[i] = max(df.get(i, 0), holders)
+    shape = (len(vocab), len(paths))
+    weight_matrix = sparse.csr_matrix((weights, (rows, cols)), shape=shape, dtype=np.float64)
+    # credit is the best field's: 1 in any text field, MORPH_CREDIT through `morph` alone
+    credit = sparse.coo_matrix((credits, (rows, cols)), shape=shape).tocsr()
+    credit.sum_duplicates()
+    credit.data = np.minimum(credit.data, 1.0)
+    return _Model(
+        lang,
+        paths,
+        titles,
+        vocab,
+        weight_matrix,
+        credit,
+        np.array([df.get(i, 0) for i in range(len(vocab))], dtype=np.float64),
+        synonyms.load(synonyms_dir, lang) if synonyms_dir else synonyms.Synonyms(),
+    )
+
+
+@lru_cache(maxsize=500_000)
+def _chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
+    return tuple(analysis.terms(chunk, lang))
+
+
+def terms(text: str, lang: str) -> list[str]:
+    """`analysis.terms`, a space-separated chunk at a time through a cache. The same
+    terms: no token spans a space (Thai is segmented a run of Thai letters at a time),
+    and every filter sees one token. Customers reuse few words, so the cache saves most
+    of the analysis, Thai segmentation above all."""
+    out: list[str] = []
+    for chunk in text.split():
+        out.extend(_chunk_terms(chunk, lang))
+    return out
+
+
+@lru_cache(maxsize=200_000)
+def _sentence_terms(sentence: str, lang: str) -> tuple[str, ...]:
+    return tuple(terms(sentence, lang))
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
+    """Terms of a text, sentence by sentence: a sentence said twice is read once, and
+    analysis is cached, since tickets repeat greetings, signatures and pasted errors
+    (Thai segmentation is the costliest step). With a `budget`, distinct sentences are
+    read up to that many characters, so a 10 MB body costs what a long e-mail does."""
+    out: list[str] = []
+    seen: set[str] = set()
+    used = 0
+    for sentence in _SENTENCE_END.split(text):
+        sentence = sentence.strip()
+        if not sentence or sentence in seen:
+            continue
+        seen.add(sentence)
+        out.extend(_sentence_terms(sentence[:MAX_SENTENCE], lang))
+        used += len(sentence)
+        if budget is not None and used >= budget:
+            break
+    return out
+
+
+@dataclass
+class Query:
+    terms: list[str]
+    weights: list[float]  # subject / body weight × IDF
+    all_terms: tuple[str, ...]  # every term of subject and body, for the topics
+    subject_terms: int = 0  # how many of all_terms the subject gave
+
+
+class Linker:
+    """Links tickets to articles for every language of an index build."""
+
+    def __init__(
+        self, models: dict[str, _Model], default: str, threshold: float = DEFAULT_THRESHOLD
+    ) -> None:
+        models = {lang: model for lang, model in models.items() if model.paths}
+        if not models:
+            raise SearchIndexError(
+                "the search index holds no articles: add articles and run `kb index`"
+            )
+        self.models = models
+        self.default = default if default in models else next(iter(models))
+        self.threshold = threshold
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        languages: list[str],
+        synonyms_dir: Path | None = None,
+        threshold: float = DEFAULT_THRESHOLD,
+    ) -> Linker:
+        build = current_build(root)
+        if build is None:
+            raise SearchIndexError(
+                f"no search index in {root}: run `kb index` (or `kb build`) first"
+            )
+        from whoosh import index
+
+        models = {
+            p.name: _load_model(p, p.name, synonyms_dir)
+            for p in sorted(build.iterdir())
+            if p.is_dir() and index.exists_in(p)
+        }
+        return cls(models, languages[0] if languages else "en", threshold)
+
+    def language_for(self, ticket: Ticket) -> str:
+        if ticket.language:
+            base = ticket.language.split("-")[0].lower()
+            if base in self.models:
+                return base
+        sample = analysis.normalize(f"{ticket.subject}\n{ticket.body[:200]}")
+        lang = analysis.detect_language(sample, list(self.models), self.default)
+        return lang if lang in self.models else self.default
+
+    def query(self, subject: str, body: str, lang: str) -> Query:
+        """The subject's terms, then the body's most informative known terms."""
+        model = self.models[lang]
+        subject_terms = _analysed(subject[:SUBJECT_CHARS], lang)
+        body_terms = _analysed(body[: 100 * BODY_CHARS], lang, BODY_CHARS)
+        chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
+        weights = [SUBJECT_WEIGHT * model.idf(t) for t in chosen]
+        if len(chosen) < MAX_TERMS and body_terms:
+            counts = Counter(t for t in body_terms if t not in chosen)
+            # only words the help center uses: a customer's name or order number says
+            # nothing about which article answers
+            known = [
+                (c * model.idf(t), t)
+                for t, c in counts.items()
+                if t in model.vocab or _MORPH + analysis.morph(t) in model.vocab
+            ]
+            known.sort(key=lambda item: (-item[0], item[1]))
+            for _, term in known[: MAX_TERMS - len(chosen)]:
+                chosen.append(term)
+                weights.append(BODY_WEIGHT * model.idf(term))
+        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms))
+
+    def link(
+        self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
+    ) -> list[Linked]:
+        """Every ticket's best article; the same text is scored once."""
+        out: list[Linked | None] = [None] * len(tickets)
+        groups: dict[tuple[str, str, str], list[int]] = {}
+        for i, ticket in enumerate(tickets):
+            lang = self.language_for(ticket)
+            groups.setdefault((lang, ticket.subject, ticket.body), []).append(i)
+        by_lang: dict[str, list[tuple[tuple[str, str, str], Query]]] = {}
+        done = 0
+        for key, members in groups.items():
+            lang, subject, body = key
+            by_lang.setdefault(lang, []).append((key, self.query(subject, body, lang)))
+            done += len(members)
+            if progress and (done % 1000 < len(members) or done == len(tickets)):
+                progress(done, len(tickets))
+        for lang, queries in by_lang.items():
+            model = self.models[lang]
+            best, confidence = self._score(model, [q for _, q in queries])
+            for (key, q), b, c in zip(queries, best, confidence, strict=True):
+                path = model.paths[b] if b >= 0 else None
+                article = path if path is not None and c >= self.threshold else None
+                for i in groups[key]:
+                    out[i] = Linked(
+                        tickets[i].id,
+                        lang,
+                        article,
+                        round(float(c), 4),
+                        path,
+                        q.all_terms,
+                        q.subject_terms,
+                    )
+        return [link for link in out if link is not None]
+
+    def link_terms(self, lang: str, terms: dict[str, int] | list[str]) -> tuple[str | None, float]:
+        """The best article for analysed terms (a topic's wording, each term with how many
+        tickets use it) and its confidence."""
+        model = self.models[lang]
+        counts = terms if isinstance(terms, dict) else dict.fromkeys(terms, 1)
+        chosen = list(counts)[:MAX_TERMS]
+        weights = [counts[t] * model.idf(t) for t in chosen]
+        q = Query(chosen, weights, tuple(chosen), len(chosen))
+        best, confidence = self._score(model, [q])
+        return (model.paths[best[0]] if best[0] >= 0 else None), round(float(confidence[0]), 4)
+
+    def _score(self, model: _Model, queries: list[Query]) -> tuple[np.ndarray, np.ndarray]:
+        """Best article and its confidence per query, in blocks of sparse products.
+
+        Each query term is a slot; a slot stands for the vocabulary rows that match it
+        (the word, its first letters, a synonym) with their credit. The score ranks like
+        the search does: BM25F relative to the best article, times the confidence."""
+        n_terms = len(model.vocab)
+        best = np.full(len(queries), -1, dtype=np.int64)
+        confidence = np.zeros(len(queries))
+        block = 2048
+        for start in range(0, len(queries), block):
+            chunk = queries[start : start + block]
+            s_rows, s_cols, s_vals = [], [], []
+            a_rows, a_cols, a_vals = [], [], []
+            slot = 0
+            for r, q in enumerate(chunk):
+                total = sum(q.weights) or 1.0
+                for i, ways in enumerate(self._ways(model, q)):
+                    for row, credit in ways:
+                        s_rows.append(slot)
+                        s_cols.append(row)
+                        s_vals.append(credit)
+                    a_rows.append(r)
+                    a_cols.append(slot)
+                    a_vals.append(q.weights[i] / total)
+                    slot += 1
+            slots = sparse.csr_matrix((s_vals, (s_rows, s_cols)), shape=(slot, n_terms))
+            share = sparse.csr_matrix((a_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
+            scores = (share @ (slots @ model.weights)).toarray()
+            held_slots = (slots @ model.credit).tocsr()
+            held_slots.data = np.minimum(held_slots.data, 1.0)
+            held = (share @ held_slots).toarray()
+            top = scores.max(axis=1)
+            top[top == 0] = 1.0
+            rank = scores / top[:, None] * held
+            rows = np.arange(len(chunk))
+            pick = rank.argmax(axis=1)
+            has = rank[rows, pick] > 0
+            best[start : start + len(chunk)] = np.where(has, pick, -1)
+            confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
+        return best, confidence
+
+    @staticmethod
+    def _ways(model: _Model, q: Query) -> list[list[tuple[int, float]]]:
+        """Per query term: the vocabulary rows that stand for it, with their credit (the
+        `morph` rows carry MORPH_CREDIT in the matrix itself)."""
+        ways: list[list[tuple[int, float]]] = [[] for _ in q.terms]
+        for i, term in enumerate(q.terms):
+            if term in model.vocab:
+                ways[i].append((model.vocab[term], 1.0))
+            morph = analysis.morph(term)
+            if morph != term and _MORPH + morph in model.vocab:  # as the search: no double count
+                ways[i].append((model.vocab[_MORPH + morph], 1.0))
+        for positions, phrase in model.synonyms_of(q.terms):
+            for term in phrase:
+                if term in model.vocab:
+                    for i in positions:
+                        ways[i].append((model.vocab[term], SYNONYM_CREDIT))
+        return ways

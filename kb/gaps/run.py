@@ -1,0 +1,313 @@
+"""The gaps analysis end to end: import → link → topics → verdicts → GapsReport.
+
+`analyse` is pure over tickets, a linker and the signals; `gaps_for_site` gathers them
+for a kb site (its index, git dates, event store) and is what the CLI, the report
+writers and the MkDocs plugin call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from statistics import median
+from typing import TYPE_CHECKING
+
+from kb.gaps.link import Linker
+from kb.gaps.model import GapsReport, ImportProblem, Ticket, TicketLink
+from kb.gaps.topics import MIN_SIZE, Group, find_topics
+from kb.gaps.verdicts import Signals, judge, period_of
+
+if TYPE_CHECKING:
+    from kb.settings import Site
+
+Progress = Callable[[int, int], None]
+
+
+def analyse(
+    tickets: Sequence[Ticket],
+    linker: Linker,
+    signals: Signals | None = None,
+    *,
+    failed_queries: Sequence[tuple[str, str | None]] = (),
+    since: dt.datetime | None = None,
+    min_size: int = MIN_SIZE,
+    problems: Sequence[ImportProblem] = (),
+    progress: Progress | None = None,
+    salt: bytes | None = None,
+    timings: dict[str, tuple[float, float]] | None = None,
+) -> GapsReport:
+    """The report for `tickets`; `failed_queries` are (query, lang) of searches that found
+    nothing, from the event store. `timings` receives (wall, CPU) seconds per stage."""
+    import time
+
+    from kb.gaps.redact import requester_key
+
+    timings = {} if timings is None else timings
+    clock = (time.perf_counter(), time.process_time())
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = (time.perf_counter(), time.process_time())
+        timings[stage] = (now[0] - clock[0], now[1] - clock[1])
+        clock = now
+
+    signals = signals or Signals()
+    total = max(1, len(tickets))
+
+    def step(done: int) -> None:
+        if progress:
+            progress(done, 2 * total)
+
+    links = linker.link(tickets, progress=lambda done, _: step(done))
+    lap("link")
+    titles = {
+        path: title
+        for model in linker.models.values()
+        for path, title in zip(model.paths, model.titles, strict=True)
+    }
+    articles, near = topic_articles(tickets, links, linker, min_size)
+    groups = find_topics(tickets, links, titles, min_size=min_size, articles=articles)
+    for group in groups:
+        group.joined = sum(1 for i in group.members if i in near)
+    groups = join_answered(groups, tickets, links, linker, titles, min_size)
+    step(total + total // 2)
+    lap("topics")
+    signals.failed_searches = _failed_per_group(groups, links, linker, failed_queries)
+    period = period_of(tickets, since)
+    salt = salt or os.urandom(16)
+    scores = [link.score for link in links]
+    topics = []
+    for n, group in enumerate(groups):
+        people = {
+            requester_key(tickets[i].requester, salt) for i in group.members if tickets[i].requester
+        }
+        best = Counter(links[i].best for i in group.members if links[i].best).most_common(1)
+        topics.append(
+            judge(
+                group,
+                n,
+                tickets,
+                scores,
+                len(people),
+                signals,
+                period,
+                linker.threshold,
+                best=best[0][0] if best else None,
+            )
+        )
+    topic_of = {i: group.label for group in groups for i in group.members}
+    report = GapsReport(
+        topics=topics,
+        tickets=[
+            TicketLink(link.id, topic_of.get(i), link.article, link.score)
+            for i, link in enumerate(links)
+        ],
+        threshold=linker.threshold,
+        problems=list(problems),
+    )
+    lap("verdicts")
+    step(2 * total)
+    return report
+
+
+NEAR = 0.6  # a ticket this close to the threshold may join its closest article's topic
+
+
+def _shared_terms(links, members: list[int], least: int = 2) -> dict[str, int]:
+    """The subject terms most of a group's tickets use, with how many use each."""
+    words = Counter(t for i in members for t in set(links[i].terms[: links[i].subject_terms]))
+    return {t: c for t, c in words.most_common(MAX_GROUP_TERMS) if c >= least}
+
+
+def topic_articles(
+    tickets: Sequence[Ticket], links, linker: Linker, min_size: int
+) -> tuple[list[str | None], set[int]]:
+    """Which article's topic each ticket belongs to, checked at the topic's level.
+
+    The tickets linked to an article, with those that came near it (confidence at
+    least NEAR × threshold, no better article), form its topic only when their shared
+    wording links to that article too: a word in common ("Google" Calendar, "Google"
+    Drive) links single tickets, not a whole topic. A topic that fails the check goes
+    back to be grouped by wording; its tickets keep their own links."""
+    articles: list[str | None] = [link.article for link in links]
+    near: set[int] = set()
+    by_article: dict[tuple[str, str], list[int]] = {}
+    for i, link in enumerate(links):
+        if link.best is not None and (
+            link.article is not None or link.score >= NEAR * linker.threshold
+        ):
+            by_article.setdefault((link.lang, link.best), []).append(i)
+    for (lang, article), members in by_article.items():
+        linked = [i for i in members if links[i].article is not None]
+        if not linked or len(members) < min_size:
+            continue
+        shared = _shared_terms(links, members)
+        best, score = linker.link_terms(lang, shared) if shared else (None, 0.0)
+        if best == article and score >= linker.threshold:
+            for i in members:
+                if articles[i] is None:
+                    articles[i] = article
+                    near.add(i)
+        else:
+            for i in linked:
+                articles[i] = None
+    return articles, near
+
+
+MAJORITY = 0.6  # share of a cluster's tickets whose closest article must agree
+MAX_GROUP_TERMS = 8  # a cluster's wording: its most shared subject terms
+
+
+def join_answered(
+    groups: list[Group],
+    tickets: Sequence[Ticket],
+    links,
+    linker: Linker,
+    titles: dict[str, str],
+    min_size: int,
+) -> list[Group]:
+    """A cluster of tickets no article answers one by one, but whose shared wording an
+    article does answer (and which most of them came near: most closest to it, the
+    median at least NEAR × threshold) is that article's topic: customers write around
+    a subject in many ways, each one too short."""
+    by_article = {(g.lang, g.article): g for g in groups if g.article}
+    out = []
+    for group in groups:
+        if group.article is None:
+            closest = Counter(links[i].best for i in group.members).most_common(1)
+            common = _shared_terms(links, group.members, min_size)
+            if (
+                closest
+                and closest[0][0]
+                and closest[0][1] >= MAJORITY * len(group.members)
+                and common
+                and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
+            ):
+                article, score = linker.link_terms(group.lang, common)
+                if article == closest[0][0] and score >= linker.threshold:
+                    target = by_article.get((group.lang, article))
+                    if target is None:
+                        target = Group(
+                            group.lang,
+                            [],
+                            article,
+                            label=titles.get(article) or group.label,
+                            subjects=group.subjects,
+                        )
+                        by_article[(group.lang, article)] = target
+                        out.append(target)
+                    target.members = sorted(target.members + group.members)
+                    target.joined += len(group.members)
+                    continue
+        out.append(group)
+    return out
+
+
+def _failed_per_group(
+    groups: list[Group], links, linker: Linker, failed_queries: Sequence[tuple[str, str | None]]
+) -> dict[int, int]:
+    """Failed searches per topic: by their closest article for an article's topic, by
+    shared wording for a missing one."""
+    if not failed_queries:
+        return {}
+    queries = [
+        Ticket(id=str(i), subject=q, language=lang) for i, (q, lang) in enumerate(failed_queries)
+    ]
+    found = linker.link(queries)
+    by_article = {g.article: n for n, g in enumerate(groups) if g.article}
+    words: list[tuple[int, set[str]]] = []
+    for n, group in enumerate(groups):
+        if group.article is None:
+            counts = Counter(t for i in group.members for t in set(links[i].terms))
+            words.append((n, {t for t, _ in counts.most_common(10)}))
+    out: Counter = Counter()
+    for link in found:
+        if link.best in by_article:
+            out[by_article[link.best]] += 1
+            continue
+        terms = set(link.terms)
+        for n, common in words:
+            if terms and len(terms & common) >= min(2, len(terms)):
+                out[n] += 1
+                break
+    return dict(out)
+
+
+def site_signals(
+    site: Site, db_url: str | None, since: dt.datetime | None
+) -> tuple[Signals, list[tuple[str, str | None]]]:
+    """Git dates of the articles, and votes and failed searches from the event store (the
+    one given, the config's, or events.db next to the config when it exists)."""
+    from kb.gitdates import last_commit_dates
+
+    docs = site.docs_dir.resolve()
+    signals = Signals(
+        last_changed={
+            path.relative_to(docs).as_posix(): when
+            for path, when in last_commit_dates(docs).items()
+            if docs in path.parents
+        }
+    )
+    url = db_url or site.options.database
+    if not url:
+        default = site.root / "events.db"
+        if not default.is_file():
+            return signals, []
+        url = f"sqlite:///{default}"
+    from deflection.store import read_all
+
+    rows, _, _ = read_all(url, since)
+    failed = []
+    for row in rows:
+        if row.type == "vote" and row.path:
+            votes = signals.votes_yes if row.helpful else signals.votes_no
+            votes[row.path] = votes.get(row.path, 0) + 1
+        elif row.type == "search" and row.results == 0 and row.query:
+            failed.append((row.query, row.lang))
+    return signals, failed
+
+
+def open_linker(site: Site, threshold: float | None = None) -> Linker:
+    from deflection.site_index import index_root, synonyms_dir
+    from kb.gaps.link import DEFAULT_THRESHOLD
+
+    return Linker.open(
+        index_root(site),
+        site.languages,
+        synonyms_dir(site),
+        DEFAULT_THRESHOLD if threshold is None else threshold,
+    )
+
+
+def gaps_for_site(
+    site: Site,
+    tickets_path: str | Path,
+    fmt: str = "auto",
+    mapping: str | Path | None = None,
+    on_error: str = "skip",
+    db_url: str | None = None,
+    progress: Progress | None = None,
+    since: dt.datetime | None = None,
+    threshold: float | None = None,
+) -> GapsReport:
+    """The gaps report of a ticket export against a kb site's articles."""
+    from kb.gaps.importers import read_tickets
+
+    stream = read_tickets(
+        Path(tickets_path), fmt=fmt, on_error=on_error, mapping=Path(mapping) if mapping else None
+    )
+    tickets = list(stream)
+    linker = open_linker(site, threshold)
+    signals, failed = site_signals(site, db_url, since)
+    return analyse(
+        tickets,
+        linker,
+        signals,
+        failed_queries=failed,
+        since=since,
+        problems=stream.problems,
+        progress=progress,
+    )

@@ -1,0 +1,160 @@
+"""What kb says about each recurring topic, why, and how urgent it is.
+
+- missing: no article answers the topic's tickets.
+- update: an article answers them, yet tickets came after its last change in git (at
+  least one, and a tenth of the topic), or its readers vote "No", or searches for it
+  find nothing.
+- ok: an article answers them and nothing says it falls short.
+
+Priority puts the backlog in order: distinct requesters (tickets when the export has
+no requester), scaled by the trend against the previous period of equal length
+(clamped to -50 %..+200 %), plus failed searches and "No" votes, then weighed by the
+verdict (missing 1.5, update 1.0, ok 0.25: an answered topic is the least to do).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kb.gaps.model import Ticket, Topic
+from kb.gaps.topics import Group
+
+VERDICT_WEIGHT = {"missing": 1.5, "update": 1.0, "ok": 0.25}
+MIN_NO_VOTES = 3
+NO_SHARE = 0.5  # "No" votes at least this share of the votes say the article falls short
+MIN_FAILED = 3
+# tickets after the article's last change that make it "update": at least one, and at
+# least this share of the topic (a small export holds few; a big one must hold more)
+AFTER_SHARE = 0.1
+
+
+@dataclass
+class Signals:
+    """What the help center knows besides the tickets."""
+
+    last_changed: dict[str, dt.datetime] = field(default_factory=dict)  # path → last commit
+    votes_no: dict[str, int] = field(default_factory=dict)  # path → "No" votes
+    votes_yes: dict[str, int] = field(default_factory=dict)
+    failed_searches: dict[int, int] = field(default_factory=dict)  # group index → count
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period the report is about, and the previous one of equal length."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def previous_start(self) -> dt.datetime:
+        return self.start - (self.end - self.start)
+
+
+def period_of(tickets: Sequence[Ticket], since: dt.datetime | None = None) -> Period | None:
+    """From `since` (or the middle of the export's dates) to the last ticket."""
+    dates = [t.created_at for t in tickets if t.created_at is not None]
+    if not dates:
+        return None
+    first, last = min(dates), max(dates)
+    if since is None:
+        since = first + (last - first) / 2
+    return Period(since, last) if last > since else None
+
+
+def trend(dates: list[dt.datetime], period: Period | None) -> float | None:
+    """Tickets this period ÷ tickets in the previous one − 1; None with no earlier ticket."""
+    if period is None:
+        return None
+    now = sum(1 for d in dates if period.start <= d <= period.end)
+    before = sum(1 for d in dates if period.previous_start <= d < period.start)
+    return now / before - 1 if before else None
+
+
+def _plural(n: int, word: str) -> str:
+    many = word + ("es" if word.endswith(("ch", "sh", "s", "x")) else "s")
+    return f"{n:,} {word if n == 1 else many}"
+
+
+def judge(
+    group: Group,
+    index: int,
+    tickets: Sequence[Ticket],
+    scores: Sequence[float],
+    requesters: int,
+    signals: Signals,
+    period: Period | None,
+    threshold: float,
+    best: str | None = None,
+) -> Topic:
+    """The Topic for one group: verdict, evidence in plain words, priority."""
+    members = [tickets[i] for i in group.members]
+    dates = sorted(t.created_at for t in members if t.created_at is not None)
+    score = (
+        max((scores[i] for i in group.members), default=0.0)
+        if group.article
+        else sum(scores[i] for i in group.members) / len(group.members)
+    )
+    evidence: list[str] = []
+    failed = signals.failed_searches.get(index, 0)
+    if group.article is None:
+        verdict = "missing"
+        evidence.append(
+            f"{_plural(len(members), 'ticket')}: no article answers them "
+            f"(best match {score:.2f} on average, threshold {threshold:.2f})"
+            + (f"; closest article {best}" if best else "")
+        )
+    else:
+        verdict = "ok"
+        evidence.append(
+            f"{_plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
+            + (
+                f"; {group.joined:,} of them only through their topic's shared wording"
+                if group.joined
+                else ""
+            )
+        )
+        changed = signals.last_changed.get(group.article)
+        if changed is not None:
+            after = sum(1 for d in dates if d > changed)
+            if dates:
+                evidence.append(
+                    f"{_plural(after, 'ticket')} since the article last changed on "
+                    f"{changed.date().isoformat()}"
+                )
+            if after >= max(1, math.ceil(AFTER_SHARE * len(members))):
+                verdict = "update"
+        no, yes = signals.votes_no.get(group.article, 0), signals.votes_yes.get(group.article, 0)
+        if no or yes:
+            evidence.append(f"{_plural(no, 'No vote')}, {_plural(yes, 'Yes vote')}")
+            if no >= MIN_NO_VOTES and no / (no + yes) >= NO_SHARE:
+                verdict = "update"
+    if failed:
+        evidence.append(f"{_plural(failed, 'search')} on the help center found nothing")
+        if failed >= MIN_FAILED and verdict == "ok":
+            verdict = "update"
+    change = trend(dates, period)
+    if change is not None:
+        evidence.append(f"{change:+.0%} tickets on the previous period")
+    base = requesters or len(members)
+    growth = 1.0 + min(2.0, max(-0.5, change)) if change is not None else 1.0
+    votes_no = signals.votes_no.get(group.article, 0) if group.article else 0
+    priority = (base * growth + 0.5 * failed + votes_no) * VERDICT_WEIGHT[verdict]
+    return Topic(
+        label=group.label,
+        ticket_ids=[t.id for t in members],
+        tickets=len(members),
+        requesters=requesters,
+        trend=round(change, 4) if change is not None else None,
+        verdict=verdict,
+        article=group.article,
+        score=round(score, 4),
+        evidence=evidence,
+        language=group.lang,
+        subjects=group.subjects,
+        first=dates[0] if dates else None,
+        last=dates[-1] if dates else None,
+        priority=round(priority, 4),
+    )

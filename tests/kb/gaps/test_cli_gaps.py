@@ -1,0 +1,247 @@
+"""`kb gaps` and `kb eval-gaps` on the sample help center's index."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tests.conftest import ROOT
+
+REFUND = [
+    "I want a refund for my subscription",
+    "Refund please, we cancelled our subscription",
+    "how do I get a refund?",
+    "requesting a refund for the annual plan",
+]
+GANTT = [
+    "Gantt chart prints blank pages",
+    "printing the gantt chart gives blank pages",
+    "blank pages when I print a Gantt chart",
+    "gantt chart print is blank",
+]
+ONE_OFF = ["my cat walked on the keyboard"]
+
+
+def write_export(path, subjects_by_group) -> list[str]:
+    ids, lines = [], []
+    n = 0
+    for subjects in subjects_by_group:
+        for subject in subjects:
+            n += 1
+            ids.append(f"T-{n}")
+            lines.append(
+                json.dumps(
+                    {
+                        "id": f"T-{n}",
+                        "subject": subject,
+                        "body": f"Hello,\n{subject}.\nThanks, jane{n}@example.com",
+                        "created_at": f"2026-10-{n:02d}T10:00:00Z",
+                        "requester": f"r{n % 3}@example.com",
+                    }
+                )
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return ids
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "tickets.ndjson"
+    return path, write_export(path, [REFUND, GANTT, ONE_OFF])
+
+
+def test_json_contract_every_ticket_and_the_verdicts(run_kb, sample_index, export):
+    path, ids = export
+    result = run_kb("gaps", "--tickets", path, "--config", sample_index.config_file, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [t["id"] for t in data["tickets"]] == ids
+    for ticket in data["tickets"]:
+        assert set(ticket) == {"id", "topic", "article", "score"}
+        assert 0 <= ticket["score"] <= 1
+        assert (ticket["article"] is None) == (ticket["score"] < data["threshold"])
+    design = {
+        "label",
+        "ticket_ids",
+        "tickets",
+        "requesters",
+        "trend",
+        "verdict",
+        "article",
+        "score",
+        "evidence",
+    }
+    by_verdict = {}
+    for topic in data["topics"]:
+        assert design <= set(topic)
+        by_verdict.setdefault(topic["verdict"], []).append(topic)
+    (missing,) = by_verdict["missing"]
+    assert missing["ticket_ids"] == ids[4:8] and missing["article"] is None
+    assert "gantt" in missing["label"].lower()
+    answered = [t for t in data["topics"] if t["article"] == "en/billing/request-a-refund.md"]
+    assert answered and answered[0]["ticket_ids"] == ids[:4]
+    assert answered[0]["requesters"] == 3  # r0, r1, r2: counted, never shown
+    one_off = next(t for t in data["tickets"] if t["id"] == ids[-1])
+    assert one_off["topic"] is None
+    assert "example.com" not in result.stdout
+
+
+def test_reports_are_written(run_kb, sample_index, export, tmp_path):
+    path, _ = export
+    out = tmp_path / "reports"
+    result = run_kb(
+        "gaps",
+        "--tickets",
+        path,
+        "--config",
+        sample_index.config_file,
+        "--csv",
+        out,
+        "--md",
+        out / "gaps.md",
+        "--html",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    for name in ("topics.csv", "tickets.csv", "gaps.md", "gaps.html"):
+        assert (out / name).is_file(), name
+    assert "Gantt" in (out / "gaps.md").read_text(encoding="utf-8") or "gantt" in (
+        out / "gaps.md"
+    ).read_text(encoding="utf-8")
+
+
+def test_text_output_lists_topics_with_evidence(run_kb, sample_index, export):
+    path, _ = export
+    result = run_kb("gaps", "--tickets", path, "--config", sample_index.config_file)
+    assert result.exit_code == 0, result.output
+    assert "9 tickets" in result.stdout and "[missing]" in result.stdout
+    assert "no article answers them" in result.stdout
+
+
+def test_a_bad_export_is_a_clear_error(run_kb, sample_index, tmp_path):
+    bad = tmp_path / "not-tickets.json"
+    bad.write_text('{"hello": "world"}', encoding="utf-8")
+    result = run_kb("gaps", "--tickets", bad, "--config", sample_index.config_file)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:") and "not-tickets.json" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_without_an_index_it_says_to_build_one(run_kb, tmp_path, export):
+    shutil.copytree(ROOT / "articles", tmp_path / "site" / "articles")
+    shutil.copy(ROOT / "site_config.yml", tmp_path / "site" / "site_config.yml")
+    path, _ = export
+    result = run_kb("gaps", "--tickets", path, "--config", tmp_path / "site" / "site_config.yml")
+    assert result.exit_code == 1 and "kb index" in result.output
+
+
+def test_help_has_examples(run_kb):
+    for command in ("gaps", "eval-gaps"):
+        result = run_kb(command, "--help")
+        assert result.exit_code == 0 and "Example" in result.output
+
+
+def test_eval_gaps_on_the_sample_labels(run_kb, sample_index):
+    labels = ROOT / "tests" / "data" / "gaps_eval.jsonl"
+    result = run_kb("eval-gaps", labels, "--config", sample_index.config_file, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    lines = labels.read_text(encoding="utf-8").splitlines()
+    assert data["all"]["tickets"] == sum(1 for line in lines if line.strip())
+    assert data["all"]["accuracy"] >= 0.75
+    assert data["all"]["accuracy"] > data["all"]["top1_accuracy"]  # saying "none" pays
+    assert {"en", "ru", "th"} <= set(data)
+    # with a threshold of 0 nothing is ever "none": the plain top-1 figure
+    zero = json.loads(
+        run_kb(
+            "eval-gaps", labels, "--config", sample_index.config_file, "--json", "--threshold", "0"
+        ).output
+    )
+    assert zero["all"]["accuracy"] == zero["all"]["top1_accuracy"]
+    assert zero["all"]["none_recall"] < data["all"]["none_recall"]
+
+
+def test_eval_gaps_bad_labels_name_the_line(run_kb, sample_index, tmp_path):
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"subject": "refund", "gold": null}\n{"subject": "x"}\n', "utf-8")
+    result = run_kb("eval-gaps", labels, "--config", sample_index.config_file)
+    assert result.exit_code == 1
+    assert "labels.jsonl:2" in result.output and '"gold"' in result.output
+
+
+def test_no_votes_and_failed_searches_from_the_event_store(run_kb, sample_index, export, tmp_path):
+    import datetime as dt
+    import uuid
+
+    from deflection.events import Event
+    from deflection.store import EventStore
+
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    store = EventStore(url)
+    t = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    refund = "en/billing/request-a-refund.md"
+    events = [
+        Event(id=str(uuid.uuid4()), type="vote", path=refund, helpful=False) for _ in range(4)
+    ]
+    events.append(Event(id=str(uuid.uuid4()), type="vote", path=refund, helpful=True))
+    events += [
+        Event(
+            id=str(uuid.uuid4()),
+            type="search",
+            query="gantt chart blank pages",
+            results=0,
+            lang="en",
+        )
+        for _ in range(2)
+    ]
+    for n, event in enumerate(events):
+        store.add([event], f"visitor{n}", t + dt.timedelta(minutes=n)).result()
+    store.close()
+    path, _ = export
+    plain = json.loads(
+        run_kb("gaps", "--tickets", path, "--config", sample_index.config_file, "--json").stdout
+    )
+    result = run_kb(
+        "gaps", "--tickets", path, "--config", sample_index.config_file, "--db", url, "--json"
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    answered = next(t for t in data["topics"] if t["article"] == refund)
+    assert answered["verdict"] == "update"
+    assert "4 No votes, 1 Yes vote" in answered["evidence"]
+    gantt = next(t for t in data["topics"] if t["verdict"] == "missing")
+    assert "2 searches on the help center found nothing" in gantt["evidence"]
+    before = next(t for t in plain["topics"] if t["verdict"] == "missing")
+    assert gantt["priority"] > before["priority"]
+
+
+def test_a_malformed_record_is_skipped_and_listed_or_fails_the_run(run_kb, sample_index, tmp_path):
+    path = tmp_path / "tickets.ndjson"
+    ids = write_export(path, [REFUND])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(1, '{"id": "broken", "subject": ')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = sample_index.config_file
+    skipped = run_kb("gaps", "--tickets", path, "--config", config, "--json")
+    assert skipped.exit_code == 0, skipped.output
+    data = json.loads(skipped.stdout)
+    assert [t["id"] for t in data["tickets"]] == ids
+    assert [p["where"] for p in data["problems"]] == ["tickets.ndjson:2"]
+    assert "tickets.ndjson:2" in skipped.stderr
+    failed = run_kb("gaps", "--tickets", path, "--config", config, "--on-error", "fail")
+    assert failed.exit_code == 1
+    assert "tickets.ndjson:2" in failed.output and "Traceback" not in failed.output
+
+
+def test_since_sets_the_period_of_the_trend(run_kb, sample_index, export):
+    path, _ = export
+    config = sample_index.config_file
+    result = run_kb(
+        "gaps", "--tickets", path, "--config", config, "--json", "--since", "2026-10-05"
+    )
+    data = json.loads(result.stdout)
+    answered = next(t for t in data["topics"] if t["article"] == "en/billing/request-a-refund.md")
+    # refund tickets on Oct 1-4 (before) and none from Oct 5 to Oct 9 (the period)
+    assert answered["trend"] == -1.0

@@ -1,0 +1,76 @@
+"""`kb gaps` on every sample export finds the planted topics with the right verdicts.
+
+tests/data/tickets/planted.yml is the ground truth the sample generator wrote: each
+topic's tickets, the article that answers it (or none) and the verdict. The site is
+the repository's own articles (so their git dates are real), indexed into tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.gaps.topics import MIN_SIZE
+from kb.gitdates import last_commit_dates
+from tests.conftest import ROOT
+
+TICKETS = ROOT / "tests" / "data" / "tickets"
+PLANTED = yaml.safe_load((TICKETS / "planted.yml").read_text(encoding="utf-8"))
+SHARE = 0.6  # of a planted topic's tickets in the export, at least this many in one kb topic
+# A planted topic is checked where the export holds at least this many of its tickets. At
+# the bare minimum of 3, one ticket linked elsewhere or worded apart ("LINE", "ไลน์")
+# leaves two, which do not recur: kb gets 54 of the 56 (export, topic) pairs with 3 or
+# more tickets right, and all 40 with 4 or more (bench/RESULTS.md, "Gaps from tickets").
+LEAST = MIN_SIZE + 1
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory) -> Path:
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    root = tmp_path_factory.mktemp("planted")
+    text = (ROOT / "site_config.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: articles", f"docs_dir: {ROOT / 'articles'}", 1)
+    text = text.replace("site_dir: site", f"site_dir: {root / 'site'}", 1)
+    (root / "site_config.yml").write_text(text, encoding="utf-8")
+    index_site(load_site(root / "site_config.yml"))
+    return root / "site_config.yml"
+
+
+def git_dates() -> dict[str, str]:
+    docs = ROOT / "articles"
+    return {
+        p.relative_to(docs).as_posix(): when.isoformat()
+        for p, when in last_commit_dates(docs).items()
+        if docs in p.parents
+    }
+
+
+@pytest.mark.parametrize("name", sorted(PLANTED["files"]))
+def test_planted_topics_are_found(name, config, run_kb):
+    info = PLANTED["files"][name]
+    result = run_kb("gaps", "--tickets", TICKETS / name, "--config", config, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["tickets"]) == info["tickets"]
+    imported = {t["id"] for t in data["tickets"]}
+    dates = git_dates()
+    checked = 0
+    for planted in PLANTED["topics"]:
+        ids = {info["id"].replace("<n>", i) for i in planted["ticket_ids"]} & imported
+        if len(ids) < LEAST:
+            continue
+        topic = max(data["topics"], key=lambda t: len(ids & set(t["ticket_ids"])))
+        found = len(ids & set(topic["ticket_ids"]))
+        where = f"{name}: {planted['key']} ({len(ids)} tickets) → {topic['label']!r}"
+        assert found >= SHARE * len(ids), f"{where} holds only {found}"
+        assert topic["article"] == planted["article"], where
+        article = planted["article"]
+        if article is None or dates.get(article) == planted["article_last_change"]:
+            assert topic["verdict"] == planted["verdict"], f"{where}: {topic['evidence']}"
+        checked += 1
+    assert checked >= 3

@@ -1,0 +1,120 @@
+"""Verdicts, evidence in plain words, trend and priority."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kb.gaps.model import Ticket
+from kb.gaps.topics import Group
+from kb.gaps.verdicts import Period, Signals, judge, period_of, trend
+
+DAY = dt.timedelta(days=1)
+T0 = dt.datetime(2026, 8, 1, 9, 0, tzinfo=dt.UTC)
+ARTICLE = "en/billing/request-a-refund.md"
+
+
+def tickets_on(days: list[int]) -> list[Ticket]:
+    return [
+        Ticket(id=f"T{i}", subject="refund please", created_at=T0 + d * DAY)
+        for i, d in enumerate(days)
+    ]
+
+
+def verdict_for(tickets, article=ARTICLE, signals=None, period=None, requesters=0):
+    group = Group(
+        "en", list(range(len(tickets))), article, label="refunds", subjects=["refund please"]
+    )
+    scores = [0.8 if article else 0.2] * len(tickets)
+    return judge(
+        group,
+        0,
+        tickets,
+        scores,
+        requesters,
+        signals or Signals(),
+        period,
+        0.4,
+        best="en/billing/plans-and-pricing.md",
+    )
+
+
+def test_no_article_is_missing_and_says_why():
+    topic = verdict_for(tickets_on([1, 2, 3]), article=None)
+    assert topic.verdict == "missing" and topic.article is None
+    assert topic.evidence[0] == (
+        "3 tickets: no article answers them (best match 0.20 on "
+        "average, threshold 0.40); closest article "
+        "en/billing/plans-and-pricing.md"
+    )
+    assert topic.ticket_ids == ["T0", "T1", "T2"] and topic.tickets == 3
+    assert topic.first == T0 + DAY and topic.last == T0 + 3 * DAY
+
+
+def test_tickets_after_the_last_change_make_an_update():
+    signals = Signals(last_changed={ARTICLE: T0 + 10 * DAY})
+    topic = verdict_for(tickets_on([1, 2, 11, 12, 13, 14]), signals=signals)
+    assert topic.verdict == "update"
+    assert "4 tickets since the article last changed on 2026-08-11" in topic.evidence
+
+
+def test_an_article_changed_after_the_tickets_is_ok():
+    signals = Signals(last_changed={ARTICLE: T0 + 30 * DAY})
+    topic = verdict_for(tickets_on([1, 2, 3, 29, 28]), signals=signals)
+    assert topic.verdict == "ok"
+    assert "0 tickets since the article last changed on 2026-08-31" in topic.evidence
+    assert topic.evidence[0] == f"5 tickets matched {ARTICLE} (score up to 0.80)"
+
+
+def test_a_tenth_of_a_big_topic_after_the_change_makes_an_update():
+    signals = Signals(last_changed={ARTICLE: T0 + 30 * DAY})
+    assert verdict_for(tickets_on([1] * 19 + [31]), signals=signals).verdict == "ok"
+    assert verdict_for(tickets_on([1] * 18 + [31, 32]), signals=signals).verdict == "update"
+    assert verdict_for(tickets_on([1, 2, 31]), signals=signals).verdict == "update"
+
+
+def test_no_votes_and_failed_searches_make_an_update():
+    voted = verdict_for(
+        tickets_on([1, 2, 3]), signals=Signals(votes_no={ARTICLE: 3}, votes_yes={ARTICLE: 1})
+    )
+    assert voted.verdict == "update"
+    assert "3 No votes, 1 Yes vote" in voted.evidence
+    liked = verdict_for(
+        tickets_on([1, 2, 3]), signals=Signals(votes_no={ARTICLE: 3}, votes_yes={ARTICLE: 30})
+    )
+    assert liked.verdict == "ok"
+    searched = verdict_for(tickets_on([1, 2, 3]), signals=Signals(failed_searches={0: 4}))
+    assert searched.verdict == "update"
+    assert "4 searches on the help center found nothing" in searched.evidence
+
+
+def test_trend_against_the_previous_period_of_equal_length():
+    period = Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    dates = [T0 + d * DAY for d in (1, 5, 11, 12, 15, 19)]
+    assert trend(dates, period) == pytest.approx(4 / 2 - 1)
+    assert trend([T0 + 12 * DAY], period) is None  # nothing earlier to compare with
+    assert trend(dates, None) is None
+
+
+def test_the_default_period_is_the_second_half_of_the_export():
+    period = period_of(tickets_on([0, 10, 20]))
+    assert period == Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    assert period_of(tickets_on([0, 10]), since=T0 + 5 * DAY) == Period(T0 + 5 * DAY, T0 + 10 * DAY)
+    assert period_of([Ticket(id="1", subject="x")]) is None
+
+
+def test_priority_ranks_missing_and_growing_topics_first():
+    period = Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    growing = verdict_for(tickets_on([1, 11, 12, 13]), article=None, period=period)
+    shrinking = verdict_for(tickets_on([1, 2, 3, 11]), article=None, period=period)
+    answered = verdict_for(tickets_on([1, 11, 12, 13]), period=period)
+    assert growing.trend == pytest.approx(2.0) and shrinking.trend == pytest.approx(
+        -2 / 3, abs=1e-4
+    )
+    assert growing.priority > shrinking.priority
+    assert growing.priority > answered.priority
+    many_people = verdict_for(tickets_on([1, 2, 3]), article=None, requesters=3)
+    one_person = verdict_for(tickets_on([1, 2, 3]), article=None, requesters=1)
+    assert many_people.priority > one_person.priority
+    assert one_person.requesters == 1
