@@ -105,7 +105,7 @@ _NEEDS_PARSER = re.compile(
     r"|<[^>]*[\"'][^\"']*>[^<]*[\"']",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+_TAG = re.compile(r"</?([a-zA-Z][^\s/>]*)[^>]*>")  # a tag name ends as html.parser ends it
 
 
 # A line from which everything below is an earlier message in the thread.
