@@ -7,8 +7,10 @@ For each size a synthetic help center is generated (kb.synthetic) and measured:
   4. HTTP latency and throughput: 20 concurrent clients against a `kb serve-api` subprocess;
   5. baselines over the same documents and queries: a bare Whoosh index (StandardAnalyzer,
      MultifieldParser with OrGroup) and tantivy (title/body text fields, parse_query).
-The ~200 queries are fixed (seeded): 2-4 words of the synthetic vocabulary, some with a
-typo, some matching nothing. Baseline build times cover indexing only; kb's figure also
+The ~200 queries are fixed (seeded, kb.synthetic.questions): 2-4 words about one article,
+some with a typo, a few one- or two-word ones, some matching nothing. The generator's text
+is Zipfian (see kb.synthetic), so query words are as common or rare as in real help centers.
+Baseline build times cover indexing only; kb's figure also
 reads and parses the Markdown sources (shown separately as "source parse").
 
 Example:
@@ -22,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import socket
 import subprocess
@@ -35,12 +36,10 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from kb.synthetic import _WORDS, generate
+from kb.synthetic import generate, questions
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_ARTICLES, TARGET_P95_MS, TARGET_INCREMENTAL_S = 10_000, 15.0, 2.0
-NO_MATCH_WORDS = ["kangaroo", "volcano", "saxophone", "glacier", "zeppelin", "origami",
-                  "pelican", "tundra", "banjo", "meteorite"]
 CHILD = """
 import json, resource, sys, time
 from deflection.site_index import index_site
@@ -52,24 +51,6 @@ print(json.dumps({"seconds": time.perf_counter() - start, "added": r.added,
                   "updated": r.updated, "removed": r.removed, "unchanged": r.unchanged,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
-
-
-def make_queries(count: int = 200, seed: int = 11) -> list[str]:
-    """Fixed questions: 70% vocabulary words, 15% with one typo, 15% matching nothing."""
-    rng = random.Random(seed)
-    queries = []
-    for i in range(count):
-        words = rng.sample(_WORDS, rng.randint(2, 4))
-        kind = i % 20
-        long = [j for j, w in enumerate(words) if len(w) >= 5]
-        if kind < 3 and long:  # a typo: drop a letter or swap two inside a longer word
-            j = rng.choice(long)
-            w, k = words[j], rng.randrange(1, len(words[j]) - 2)
-            words[j] = w[:k] + (w[k + 1:] if k % 2 else w[k + 1] + w[k] + w[k + 2:])
-        elif kind < 6:  # nothing in the help center uses these words
-            words = rng.sample(NO_MATCH_WORDS, len(words))
-        queries.append(" ".join(words))
-    return queries
 
 
 def sanitize(query: str) -> str:
@@ -243,7 +224,7 @@ def http_load(config: Path, queries: list[str], clients: int, requests: int,
             "rps": round(len(samples) / wall, 1), **percentiles(samples or [0.0])}
 
 
-def measure(n: int, workdir: Path, queries: list[str], args: argparse.Namespace) -> dict:
+def measure(n: int, workdir: Path, args: argparse.Namespace) -> dict:
     """Every figure for one size."""
     from deflection import analysis
     from deflection.site_index import engine_for
@@ -251,6 +232,7 @@ def measure(n: int, workdir: Path, queries: list[str], args: argparse.Namespace)
 
     root = workdir / f"site-{n}"
     config = generate(root, n)
+    queries = questions(n, args.queries)
     load_before = os.getloadavg()[0]
     log = lambda text: print(f"{n:>6}: {text}", file=sys.stderr, flush=True)  # noqa: E731
     full = index_in_child(config)
@@ -352,11 +334,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop the HTTP run after this many seconds (60)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
-    queries = make_queries(args.queries)
     results = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-search-") as tmp:
         for n in [int(s) for s in args.sizes.split(",") if s.strip()]:
-            results.append(measure(n, Path(tmp), queries, args))
+            results.append(measure(n, Path(tmp), args))
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -29,7 +29,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "4"
+VERSION = "5"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -125,7 +125,7 @@ THAI_EXTRA_WORDS = frozenset((
     "พาสเวิร์ด", "ยูสเซอร์", "แอดมิน", "แอคเคาท์", "แอคเคานต์", "เซิร์ฟเวอร์", "ลิงก์", "คลิก",
     "เว็บฮุก", "ซิงค์", "ฟีเจอร์", "สเปรดชีต", "เอ็กซ์เซล", "รีพอร์ต", "ดาต้า", "ดาต้าเซ็ต",
     "ซับสคริปชัน", "โปรเจกต์", "ทาสก์", "อินทิเกรชัน", "ออนพริม", "คลาวด์", "เบราว์เซอร์",
-    "โทเค็น",
+    "โทเค็น", "ไทล์", "วิชวล", "สไลเซอร์", "บุ๊กมาร์ก", "อินไซต์",
 ))
 
 

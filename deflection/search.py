@@ -11,15 +11,14 @@ from __future__ import annotations
 import html
 import math
 import threading
+import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, index, scoring
-from whoosh.collectors import TimeLimitCollector
-from whoosh.query import Or, Term
-from whoosh.searching import TimeLimit
+import numpy as np
+from whoosh import index
 
-from deflection import analysis, synonyms
+from deflection import analysis, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 
@@ -31,8 +30,8 @@ MIN_CONFIDENCE = 0.3
 TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
 MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian morphology)
 FUZZY_CREDIT = 0.6
+FUZZY_FIELDS = ("title", "body", "keywords")  # where a misspelt word's alternatives come from
 SYNONYM_CREDIT = 0.9
-RERANK_DEPTH = 50
 SNIPPETS = 5  # results with passages from the body
 SNIPPET_SOURCE_CHARS = 6000
 COORDINATION = 1.0
@@ -100,26 +99,30 @@ class SearchEngine:
                                    "(or `kb build`) first")
         if build == self.build:
             return False
+        indexes = {p.name: index.open_dir(p) for p in sorted(build.iterdir())
+                   if p.is_dir() and index.exists_in(p)}
+        # field lengths and typo lexicons are read by the first search that needs them, in
+        # a worker thread: refresh() may run on the HTTP service's event loop
+        postings = {lang: ranking.Postings((*TEXT_FIELDS, "morph")) for lang in indexes}
+        languages = {lang: synonyms.load(self.synonyms_dir, lang) for lang in indexes}
         with self._lock:
-            self._indexes = {p.name: index.open_dir(p) for p in sorted(build.iterdir())
-                             if p.is_dir() and index.exists_in(p)}
-            self._synonyms = {lang: synonyms.load(self.synonyms_dir, lang)
-                              if self.synonyms_dir else synonyms.Synonyms()
-                              for lang in self._indexes}
+            self._indexes, self._postings, self._synonyms = indexes, postings, languages
             self.build = build
             self._generation = getattr(self, "_generation", 0) + 1
         return True
 
     def _searcher(self, lang: str):
-        """One searcher per thread and build (Whoosh searchers are not shared)."""
+        """One searcher per thread and build (Whoosh searchers are not shared), with the
+        build's shared posting cache."""
         local = self._local
         if getattr(local, "generation", None) != self._generation:
             local.searchers = {}
             local.generation = self._generation
         if lang not in local.searchers:
-            local.searchers[lang] = self._indexes[lang].searcher(
-                weighting=scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, keywords_B=0.3,
-                                        tags_B=0.0))
+            searcher = self._indexes[lang].searcher()
+            postings = self._postings[lang]
+            postings.prepare(searcher)
+            local.searchers[lang] = (searcher, postings)
         return local.searchers[lang]
 
     def language_for(self, query: str, lang: str | None) -> str:
@@ -142,91 +145,100 @@ class SearchEngine:
         answer = Answer(query=text, lang=lang)
         if not text or lang not in self._indexes:
             return answer
-        searcher = self._searcher(lang)
-        self._run(searcher, text, lang, limit, answer)
-        suggestion = self._did_you_mean(searcher, text, lang)
+        searcher, postings = self._searcher(lang)
+        found = self._run(searcher, postings, text, lang, limit, answer)
+        suggestion = self._did_you_mean(searcher, postings, text, lang)
         if suggestion:
             retry = Answer(query=suggestion, lang=lang)
-            self._run(searcher, suggestion, lang, limit, retry)
+            corrected = self._run(searcher, postings, suggestion, lang, limit, retry)
             # suggest only spellings the help center answers better
             if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
                 answer.did_you_mean = suggestion
                 if not answer.answered or retry.confidence >= answer.confidence + CORRECT_MARGIN:
                     answer.results, answer.confidence = retry.results, retry.confidence
                     answer.answered, answer.corrected = True, True
+                    found = corrected
+        terms, stored = found
+        for i, hit in enumerate(answer.results):  # only for the results shown
+            hit.snippet = self._snippet(stored[i], terms, lang, i)
         return answer
 
-    def _run(self, searcher, text: str, lang: str, limit: int, answer: Answer) -> None:
-        plan = self._plan(searcher, text, lang)
+    def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
+             answer: Answer) -> tuple[set[str], list[dict]]:
+        """Fill `answer` (snippets left empty); returns the indexed terms that stand for the
+        question's words and the stored fields of each result."""
+        plan = self._plan(searcher, postings, text, lang)
+        terms = set(plan.stands_for)
         if not plan.terms:
-            return
-        collector = searcher.collector(limit=max(limit, RERANK_DEPTH))
-        timed = TimeLimitCollector(collector, timelimit=TIME_LIMIT_S, use_alarm=False)
-        try:
-            searcher.search_with_collector(self._query(plan), timed)
-        except TimeLimit:
-            answer.timed_out = True
-        hits = list(timed.results())  # never len(results): Whoosh would search again to count
-        if not hits:
-            return
-        matched = self._matched(searcher, plan, [hit.docnum for hit in hits])
-        top = max(float(hit.score) for hit in hits) or 1.0
-        scored = []
-        for hit in hits:
-            confidence = self._confidence(plan, matched[hit.docnum])
-            # coordination: an article holding more of the question outranks one that
-            # repeats part of it often
-            scored.append((float(hit.score) / top * confidence ** COORDINATION, confidence, hit))
-        scored.sort(key=lambda item: -item[0])
-        answer.confidence = max(c for _, c, _ in scored[:3])
+            return terms, []
+        scores, confidence = self._score(searcher, postings, plan, answer)
+        candidates = np.flatnonzero(scores)
+        if not len(candidates):
+            return terms, []
+        # coordination: an article holding more of the question outranks one that repeats
+        # part of it often
+        rank = scores[candidates] / scores[candidates].max() \
+            * confidence[candidates] ** COORDINATION
+        order = np.argsort(-rank, kind="stable")[:max(limit, 3)]
+        answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
         if not answer.answered:
-            return
-        results = hits[0].results
-        results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
-        results.formatter = highlight.HtmlFormatter(tagname="mark", classname="kb-hit",
-                                                    termclass="kb-term")
+            return terms, []
         floor = self.min_confidence * 0.8
-        answer.results = [
-            Hit(path=hit["path"], title=hit["title"], url=hit["url"],
-                score=round(rank, 4), confidence=round(confidence, 3),
-                snippet=self._snippet(hit, i))
-            for i, (rank, confidence, hit) in enumerate(scored[:limit]) if confidence >= floor
-        ]
+        answer.results, stored = [], []
+        for j in order[:limit]:
+            docnum = int(candidates[j])
+            if confidence[docnum] < floor:
+                continue
+            fields = searcher.stored_fields(docnum)
+            stored.append(fields)
+            answer.results.append(Hit(
+                path=fields["path"], title=fields["title"], url=fields["url"],
+                score=round(float(rank[j]), 4), confidence=round(float(confidence[docnum]), 3)))
+        return terms, stored
 
     @staticmethod
-    def _snippet(hit, position: int) -> str:
-        """Highlighted passages for the first results; the summary for the rest (highlighting
-        re-analyses the text, the costliest step of a search)."""
+    def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):
+        """BM25F of every document, and the share of the question's weight (IDF) each holds."""
+        n = postings.doc_count
+        scores = np.zeros(n)
+        credit = np.zeros((len(plan.terms), n))
+        deadline = time.monotonic() + TIME_LIMIT_S
+        groups = [(term, credits, TEXT_FIELDS, True) for term, credits in plan.stands_for.items()]
+        # the first-letters field counts only where it differs from the word itself
+        groups += [(term, credits, ("morph",), term not in plan.stands_for)
+                   for term, credits in plan.morphs.items()]
+        for term, credits, fieldnames, scored in groups:
+            if time.monotonic() > deadline:
+                answer.timed_out = True
+                break
+            lists = [(f, postings.get(searcher, f, term)) for f in fieldnames]
+            lists = [(f, plist) for f, plist in lists if len(plist.ids)]
+            if not lists:
+                continue
+            for _, plist in lists:
+                for i, c in credits:
+                    row = credit[i]
+                    row[plist.ids] = np.maximum(row[plist.ids], c)
+            if scored:
+                weight = max(c for _, c in credits)
+                scores += weight * ranking.term_score(postings, lists, n)
+        idf = np.asarray(plan.idf)
+        total = idf.sum()
+        confidence = idf @ credit / total if total else np.zeros(n)
+        return scores, confidence
+
+    @staticmethod
+    def _snippet(stored: dict, terms: set[str], lang: str, position: int) -> str:
+        """Highlighted passages for the first results; the summary for the rest."""
         if position < SNIPPETS:
-            passage = hit.highlights("body", text=hit["body"][:SNIPPET_SOURCE_CHARS], top=2)
+            passage = snippets.snippet(stored.get("body", "")[:SNIPPET_SOURCE_CHARS], terms,
+                                       lang)
             if passage:
                 return passage
-        return html.escape(hit.get("summary", ""))
+        return html.escape(stored.get("summary", ""))
 
-    @staticmethod
-    def _matched(searcher, plan: _Plan, docnums: list[int]) -> dict[int, list]:
-        """(field, term) pairs each of a few documents holds: probed in the postings for
-        these documents only, so the search itself can skip what cannot rank."""
-        reader = searcher.reader()
-        found: dict[int, list] = {d: [] for d in docnums}
-        wanted = sorted(set(docnums))
-        probes = [(f, t) for t in plan.stands_for for f in TEXT_FIELDS]
-        probes += [("morph", t) for t in plan.morphs]
-        for fieldname, term in probes:
-            if (fieldname, term) not in reader:
-                continue
-            postings = reader.postings(fieldname, term)
-            for docnum in wanted:
-                if not postings.is_active():
-                    break
-                if postings.id() < docnum:
-                    postings.skip_to(docnum)
-                if postings.is_active() and postings.id() == docnum:
-                    found[docnum].append((fieldname, term))
-        return found
-
-    def _plan(self, searcher, text: str, lang: str) -> _Plan:
+    def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> _Plan:
         reader = searcher.reader()
         n = max(1, searcher.doc_count())
         terms = list(dict.fromkeys(analysis.terms(text, lang)))[:MAX_TERMS]
@@ -239,7 +251,7 @@ class SearchEngine:
             idf.append(math.log(1 + n / (df + 0.5)))
             stands_for.setdefault(term, []).append((i, 1.0))
             if df == 0 and len(term) >= 5:
-                for alt in self._fuzzy(reader, term):
+                for alt in self._fuzzy(searcher, postings, term):
                     stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
         for positions, phrase in self._synonyms.get(lang, synonyms.Synonyms()).expand(terms):
             for term in phrase:  # credit the query terms the synonym stands in for
@@ -252,50 +264,32 @@ class SearchEngine:
         return _Plan(terms, idf, stands_for, morphs)
 
     @staticmethod
-    def _fuzzy(reader, term: str) -> list[str]:
+    def _fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
+        """The indexed terms a misspelt one most likely stands for: nearest first, then
+        the commonest."""
+        reader = searcher.reader()
         maxdist = 1 if len(term) < 8 else 2
-        found: dict[str, int] = {}
-        for fieldname in ("title", "body", "keywords"):
-            for alt in reader.terms_within(fieldname, term, maxdist, prefix=1):
-                found[alt] = found.get(alt, 0) + reader.doc_frequency(fieldname, alt)
-        return sorted(found, key=lambda t: -found[t])[:MAX_FUZZY_PER_TERM]
+        found: dict[str, tuple[int, int]] = {}
+        for fieldname in FUZZY_FIELDS:
+            for alt, distance in postings.lexicon(searcher, fieldname).within(term, maxdist):
+                best, df = found.get(alt, (distance, 0))
+                found[alt] = (min(best, distance), df + reader.doc_frequency(fieldname, alt))
+        return sorted(found, key=lambda t: (found[t][0], -found[t][1]))[:MAX_FUZZY_PER_TERM]
 
     @staticmethod
-    def _query(plan: _Plan):
-        clauses = []
-        for term, credits in plan.stands_for.items():
-            weight = max(c for _, c in credits)
-            # the fields' own boosts (title, keywords…) are in the schema
-            clauses.append(Or([Term(f, term, boost=weight) for f in TEXT_FIELDS]))
-        for term, credits in plan.morphs.items():
-            if term not in plan.stands_for:  # only where first letters differ from the word
-                clauses.append(Term("morph", term, boost=max(c for _, c in credits)))
-        return Or(clauses)
-
-    @staticmethod
-    def _confidence(plan: _Plan, matched) -> float:
-        """The share of the question's weight (IDF) that the article contains."""
-        credit = [0.0] * len(plan.terms)
-        for fieldname, raw in matched or ():
-            term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            table = plan.morphs if fieldname == "morph" else plan.stands_for
-            for i, c in table.get(term, ()):
-                credit[i] = max(credit[i], c)
-        total = sum(plan.idf)
-        return sum(c * w for c, w in zip(credit, plan.idf, strict=True)) / total if total else 0.0
-
-    def _did_you_mean(self, searcher, text: str, lang: str) -> str | None:
-        corrector = searcher.corrector("spell")
+    def _did_you_mean(searcher, postings: ranking.Postings, text: str,
+                      lang: str) -> str | None:
         reader = searcher.reader()
         changed = False
         out = []
         for word in analysis.words(text, lang)[:MAX_TERMS]:
             if len(word) >= 5 and reader.doc_frequency("spell", word) == 0:
                 maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
-                suggestions = corrector.suggest(word, limit=1, maxdist=maxdist, prefix=1)
-                if not suggestions:
+                near = postings.lexicon(searcher, "spell").within(word, maxdist)
+                if not near:
                     return None  # a word the help center never uses: not a typo to fix
-                out.append(suggestions[0])
+                out.append(min(near, key=lambda item: (
+                    item[1], -reader.frequency("spell", item[0]), item[0]))[0])
                 changed = True
             else:
                 out.append(word)

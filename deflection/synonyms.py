@@ -5,6 +5,10 @@
     - [2fa, two-factor, mfa]
 
 The folder is never published (kb/site leaves it out of the site).
+
+Built in, for every help center: the English words of software that Russian and Thai
+customers type as they are or transliterated ("dashboard", "дашборд", "แดชบอร์ด"), each
+with the word the articles use. Writers' groups are added to them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ class SynonymsError(KBError):
 @dataclass(frozen=True)
 class Synonyms:
     groups: tuple[tuple[tuple[str, ...], ...], ...] = ()  # each member analysed to terms
+    one_way: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()  # (alias, word)
 
     def expand(self, query_terms: list[str]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
         """(positions of a member in the query, another member of its group), for
@@ -35,6 +40,10 @@ class Synonyms:
                 at = _find(query_terms, member)
                 if at is not None:
                     out += [(at, other) for other in group if other != member]
+        for alias, word in self.one_way:
+            at = _find(query_terms, alias)
+            if at is not None:
+                out.append((at, word))
         return out
 
 
@@ -46,10 +55,60 @@ def _find(terms: list[str], phrase: tuple[str, ...]) -> tuple[int, ...] | None:
     return None
 
 
-def load(folder: Path, lang: str) -> Synonyms:
-    file = folder / f"{lang}.yml"
-    if not file.is_file():
-        return Synonyms()
+# Loanwords: the word articles use ← what customers type instead (the English word, a
+# transliteration, a common misspelling). One way only: a question in the articles' own
+# words is not widened to English ones, which match file names and code.
+BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
+    "ru": {
+        "дашборд": ("dashboard",), "чарт": ("chart",), "датасет": ("dataset",),
+        "воркбук": ("workbook",), "объединение": ("join", "джойн"),
+        "селектор": ("selector",), "экспорт": ("export",), "выгрузка": ("export",),
+        "фильтр": ("filter",), "пароль": ("password",), "отчет": ("report",),
+        "настройки": ("settings",), "ссылка": ("link",),
+        "учетная запись": ("account", "аккаунт"), "почта": ("email", "имейл"),
+    },
+    "th": {
+        "แดชบอร์ด": ("dashboard", "แดชบอด"), "รายงาน": ("report", "รีพอร์ต"),
+        "ไทล์": ("tile",), "ส่งออก": ("export", "เอ็กซ์พอร์ต"), "แชร์": ("share",),
+        "แอป": ("app", "แอพ"), "ข้อคิดเห็น": ("comment", "คอมเมนต์"),
+        "พื้นที่ทำงาน": ("workspace", "เวิร์กสเปซ"), "ชุดข้อมูล": ("dataset", "ดาต้าเซ็ต"),
+        "วิชวล": ("visual",), "ตัวกรอง": ("filter", "ฟิลเตอร์"),
+        "ดาวน์โหลด": ("download",), "มือถือ": ("mobile",), "ออฟไลน์": ("offline",),
+        "ใบอนุญาต": ("license", "ไลเซนส์"), "เผยแพร่": ("publish",),
+        "สมัครใช้งาน": ("subscribe",), "การแจ้งเตือน": ("notification",),
+        "รหัสผ่าน": ("password", "พาสเวิร์ด"), "เข้าสู่ระบบ": ("login", "ล็อกอิน"),
+        "อีเมล": ("email", "อีเมล์"), "การตั้งค่า": ("settings",), "อัปเดต": ("update",),
+    },
+}
+
+
+def _analysed(groups, lang: str) -> list[tuple[tuple[str, ...], ...]]:
+    out = []
+    for group in groups:
+        analysed = tuple(dict.fromkeys(
+            t for t in (tuple(analysis.terms(str(m), lang)) for m in group) if t))
+        if len(analysed) > 1:
+            out.append(analysed)
+    return out
+
+
+def built_in(lang: str) -> Synonyms:
+    pairs = []
+    for word, aliases in BUILT_IN.get(lang.split("-")[0], {}).items():
+        target = tuple(analysis.terms(word, lang))
+        for alias in aliases:
+            source = tuple(analysis.terms(alias, lang))
+            if target and source and source != target:
+                pairs.append((source, target))
+    return Synonyms(one_way=tuple(pairs))
+
+
+def load(folder: Path | None, lang: str) -> Synonyms:
+    """The built-in groups for `lang` and the writers' own from `folder`."""
+    base = built_in(lang)
+    file = folder / f"{lang}.yml" if folder else None
+    if file is None or not file.is_file():
+        return base
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
     except yaml.YAMLError as exc:
@@ -59,13 +118,8 @@ def load(folder: Path, lang: str) -> Synonyms:
                             "write one group per line: - [sign in, log in]") from None
     if not isinstance(data, list):
         raise SynonymsError(f"{file}: must be a list of groups, e.g. - [sign in, log in]")
-    groups = []
     for number, group in enumerate(data, 1):
         if not isinstance(group, list) or len(group) < 2:
             raise SynonymsError(f"{file}: group {number} ({group!r}) must list two or more "
                                 "words, e.g. - [invoice, receipt, bill]")
-        analysed = tuple(dict.fromkeys(
-            t for t in (tuple(analysis.terms(str(m), lang)) for m in group) if t))
-        if len(analysed) > 1:
-            groups.append(analysed)
-    return Synonyms(tuple(groups))
+    return Synonyms(tuple(_analysed(data, lang)), base.one_way)

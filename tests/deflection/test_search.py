@@ -78,3 +78,96 @@ def test_query_syntax_is_just_words(engine):
 def test_overlong_query_is_refused_clearly(engine):
     with pytest.raises(QueryError, match=f"limit is {MAX_QUERY_CHARS}"):
         engine.search("a" * (MAX_QUERY_CHARS + 1))
+
+
+def test_array_scoring_equals_whooshs_bm25f(engine):
+    """The numpy scorer (deflection.ranking) gives every document Whoosh's own BM25F score."""
+    from whoosh import scoring
+    from whoosh.query import Or, Term
+
+    from deflection.search import TEXT_FIELDS, Answer
+
+    for query, lang in [("reset password", "en"), ("refund twice charged invoice", "en"),
+                        ("удалить учётную запись", "ru"), ("pasword", "en")]:
+        searcher, postings = engine._searcher(lang)
+        plan = engine._plan(searcher, postings, query, lang)
+        ours, _ = engine._score(searcher, postings, plan, Answer(query, lang))
+        clauses = [Or([Term(f, t, boost=max(c for _, c in credits)) for f in TEXT_FIELDS])
+                   for t, credits in plan.stands_for.items()]
+        clauses += [Term("morph", t, boost=max(c for _, c in credits))
+                    for t, credits in plan.morphs.items() if t not in plan.stands_for]
+        weighting = scoring.BM25F(B=0.75, K1=1.2, title_B=0.3, keywords_B=0.3, tags_B=0.0)
+        with engine._indexes[lang].searcher(weighting=weighting) as whoosh:
+            theirs = {hit.docnum: hit.score for hit in whoosh.search(Or(clauses), limit=None)}
+        assert theirs, query
+        assert set(theirs) == {int(d) for d in ours.nonzero()[0]}, query
+        for docnum, score in theirs.items():
+            assert ours[docnum] == pytest.approx(score, rel=1e-6), (query, docnum)
+
+
+def test_a_search_out_of_time_answers_from_what_it_scored(engine, monkeypatch):
+    import deflection.search
+
+    monkeypatch.setattr(deflection.search, "TIME_LIMIT_S", 0.0)
+    answer = engine.search("reset password invoice refund")
+    assert answer.timed_out and answer.results == []
+
+
+def test_snippets_mark_every_form_of_the_words():
+    from deflection.snippets import snippet
+
+    text = ("Intro line. " * 40 + "Resetting your <b>password</b> sends a reset link. "
+            + "Filler words here. " * 40 + "Passwords expire after 90 days.")
+    out = snippet(text, {"reset", "password"}, "en")
+    assert '<mark class="kb-hit kb-term0">Resetting</mark>' in out
+    assert '<mark class="kb-hit kb-term1">password</mark>' in out
+    assert "&lt;b&gt;" in out and "<b>" not in out
+    assert out.count("...") == 1 and "Passwords</mark>" in out  # two passages
+    assert snippet(text, {"invoic"}, "en") == ""
+
+
+def test_snippets_in_russian_and_thai():
+    from deflection.snippets import snippet
+
+    assert "<mark" in snippet("Удалите учётную запись в настройках.", {"учетн"}, "ru")
+    assert '<mark class="kb-hit kb-term0">รหัสผ่าน</mark>' in snippet(
+        "หากคุณลืมรหัสผ่าน ให้กดลิงก์", {"รหัสผ่าน"}, "th")
+
+
+def test_typos_with_swapped_letters_count_as_one_edit():
+    from deflection.ranking import Lexicon
+
+    lexicon = Lexicon(["history", "histories", "hist", "mystery", "export"])
+    assert lexicon.within("hitsory", 1) == [("history", 1)]
+    assert lexicon.within("history", 1) == []  # the word itself is not a correction
+
+
+def test_the_posting_cache_stays_within_its_bound(make_kb, monkeypatch):
+    import deflection.ranking
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    monkeypatch.setattr(deflection.ranking, "CACHE_POSTINGS", 5)
+    site = load_site(make_kb())
+    index_site(site)
+    engine = engine_for(site)
+    first = [h.path for h in engine.search("invoice refund duplicate charges").results]
+    for query in ["reset password", "export data", "invoice refund duplicate charges"]:
+        engine.search(query)
+    postings = engine._searcher("en")[1]
+    assert postings._cached <= 5 or len(postings._cache) == 1
+    # evicted lists are read again, with the same answer
+    assert [h.path for h in engine.search("invoice refund duplicate charges").results] == first
+
+
+def test_loanwords_customers_type_find_the_articles_words():
+    from deflection import analysis, synonyms
+
+    thai = synonyms.load(None, "th")
+    query = analysis.terms("แชร์ dashboard ให้เพื่อน", "th")
+    assert ((query.index("dashboard"),), ("แดชบอร์ด",)) in thai.expand(query)
+    # one way: the articles' own word is not widened to English (file names, code)
+    assert thai.expand(analysis.terms("แดชบอร์ด", "th")) == []
+    russian = synonyms.load(None, "ru")
+    assert any(word == ("дашборд",) for _, word in russian.expand(["dashboard"]))
+    assert synonyms.load(None, "en").expand(["dashboard"]) == []
