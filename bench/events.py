@@ -274,6 +274,7 @@ def make_site(root: Path) -> tuple[Path, list[str]]:
 
     shutil.copytree(ROOT / "articles", root / "articles")
     text = (ROOT / "site_config.yml").read_text(encoding="utf-8")
+    text = text.replace("tickets: tests/", f"tickets: {ROOT}/tests/", 1)  # the sample export
     assert "  - kb/site:\n" in text, "the sample config has no kb/site plugin entry"
     config = root / "site_config.yml"
     config.write_text(text.replace("  - kb/site:\n", "  - kb/site:\n"

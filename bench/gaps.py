@@ -162,7 +162,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="kb-gaps-bench-"))
     shutil.copytree(ROOT / "articles", work / "articles")
-    shutil.copy(ROOT / "site_config.yml", work / "site_config.yml")
+    text = (ROOT / "site_config.yml").read_text(encoding="utf-8")
+    (work / "site_config.yml").write_text(  # the sample export, where it is
+        text.replace("tickets: tests/", f"tickets: {ROOT}/tests/", 1), encoding="utf-8")
     site = load_site(work / "site_config.yml")
     index_site(site)
     export = work / "tickets.ndjson"

@@ -42,13 +42,23 @@ def make_kb(tmp_path):
     return make
 
 
+SAMPLE_EXPORT = "tests/data/tickets/tickets.ndjson"  # the sample config's kb/gaps tickets
+
+
+def copy_sample(target: Path) -> Path:
+    """Copy the sample help center (articles, site_config.yml and the ticket export it
+    names) into `target`; returns the copied config."""
+    shutil.copytree(ROOT / "articles", target / "articles")
+    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
+    (target / SAMPLE_EXPORT).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / SAMPLE_EXPORT, target / SAMPLE_EXPORT)
+    return target / "site_config.yml"
+
+
 @pytest.fixture
 def sample_site(tmp_path) -> Path:
     """A copy of the repository's sample help center (articles + site_config.yml)."""
-    target = tmp_path / "sample"
-    shutil.copytree(ROOT / "articles", target / "articles")
-    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
-    return target / "site_config.yml"
+    return copy_sample(tmp_path / "sample")
 
 
 @pytest.fixture(scope="session")
@@ -57,10 +67,7 @@ def sample_index(tmp_path_factory):
     from deflection.site_index import index_site
     from kb.settings import load_site
 
-    target = tmp_path_factory.mktemp("sample-index")
-    shutil.copytree(ROOT / "articles", target / "articles")
-    shutil.copy(ROOT / "site_config.yml", target / "site_config.yml")
-    site = load_site(target / "site_config.yml")
+    site = load_site(copy_sample(tmp_path_factory.mktemp("sample-index")))
     index_site(site)
     return site
 
@@ -78,9 +85,7 @@ def built_site(tmp_path_factory) -> Path:
     from kb.build import build_site
 
     root = tmp_path_factory.mktemp("built-sample")
-    shutil.copytree(ROOT / "articles", root / "articles")
-    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
-    build_site(root / "site_config.yml", strict=True)
+    build_site(copy_sample(root), strict=True)
     return root / "site"
 
 

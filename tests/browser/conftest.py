@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import copy_sample
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -40,8 +39,7 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("browser-sample")
-    shutil.copytree(ROOT / "articles", root / "articles")
-    shutil.copy(ROOT / "site_config.yml", root / "site_config.yml")
+    copy_sample(root)
     kb = Path(sys.executable).parent / "kb"
     subprocess.run([str(kb), "build", "--config", str(root / "site_config.yml")], check=True,
                    capture_output=True)

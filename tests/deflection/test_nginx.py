@@ -22,13 +22,14 @@ import pytest
 
 from deflection.privacy import visitor_key
 from tests.browser.conftest import free_port, wait_for
+from tests.conftest import ROOT, SAMPLE_EXPORT
 from tests.deflection.conftest import Backend
 from tests.deflection.proxy import NGINX, nginx
 
 pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (`make test` "
                                 "installs Debian's)")
 
-ROOT = Path(__file__).resolve().parents[2]
+
 KB = Path(sys.executable).parent / "kb"
 BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
            "Chrome/131.0.0.0 Safari/537.36")
@@ -42,6 +43,7 @@ def config(tmp_path) -> Path:
 
     shutil.copytree(ROOT / "articles", tmp_path / "kb" / "articles")
     text = (ROOT / "site_config.yml").read_text(encoding="utf-8")
+    text = text.replace(f"tickets: {SAMPLE_EXPORT}", f"tickets: {ROOT / SAMPLE_EXPORT}", 1)
     path = tmp_path / "kb" / "site_config.yml"
     path.write_text(text.replace("  - kb/site:\n", "  - kb/site:\n"
                                  "      trusted_proxies: [127.0.0.1]\n", 1), encoding="utf-8")

@@ -17,7 +17,7 @@ import pytest
 from kb.build import BuildFailed, build_site
 from kb.errors import ConfigError
 from kb.settings import load_site
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_EXPORT
 from tests.kb.test_serve import fetch, free_port
 
 REPORTS = ("gaps.html", "gaps.json", "gaps.md", "topics.csv", "tickets.csv")
@@ -218,13 +218,10 @@ def test_serve_shows_the_update_banner_with_evidence_and_ticket_ids(make_kb):
 
 
 def test_the_sample_help_center_with_its_sample_export_publishes_no_ticket_text(sample_site):
-    """The repository's help center and tests/data/tickets: reports, and not a word of a
-    ticket under site/."""
-    export = ROOT / "tests" / "data" / "tickets" / "tickets.ndjson"
-    text = sample_site.read_text(encoding="utf-8")
-    sample_site.write_text(text.replace("plugins:\n", f"plugins:\n  - kb/gaps:\n      tickets: "
-                                        f"{export}\n      fail_on_missing: 0\n", 1),
-                           encoding="utf-8")
+    """The repository's help center as configured, with its kb/gaps export: reports, and
+    not a word of a ticket under site/."""
+    export = ROOT / SAMPLE_EXPORT
+    assert f"tickets: {SAMPLE_EXPORT}" in sample_site.read_text(encoding="utf-8")
     site = build_site(sample_site, strict=True)
     tickets = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     sources = all_text(sample_site.parent / "articles")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_sample
 
 REFUND = [
     "I want a refund for my subscription",
@@ -130,8 +129,7 @@ def test_a_bad_export_is_a_clear_error(run_kb, sample_index, tmp_path):
 
 
 def test_without_an_index_it_says_to_build_one(run_kb, tmp_path, export):
-    shutil.copytree(ROOT / "articles", tmp_path / "site" / "articles")
-    shutil.copy(ROOT / "site_config.yml", tmp_path / "site" / "site_config.yml")
+    copy_sample(tmp_path / "site")
     path, _ = export
     result = run_kb("gaps", "--tickets", path, "--config", tmp_path / "site" / "site_config.yml")
     assert result.exit_code == 1 and "kb index" in result.output

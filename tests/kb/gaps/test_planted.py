@@ -15,7 +15,7 @@ import yaml
 
 from kb.gaps.topics import MIN_SIZE
 from kb.gitdates import last_commit_dates
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SAMPLE_EXPORT
 
 TICKETS = ROOT / "tests" / "data" / "tickets"
 PLANTED = yaml.safe_load((TICKETS / "planted.yml").read_text(encoding="utf-8"))
@@ -36,6 +36,7 @@ def config(tmp_path_factory) -> Path:
     text = (ROOT / "site_config.yml").read_text(encoding="utf-8")
     text = text.replace("docs_dir: articles", f"docs_dir: {ROOT / 'articles'}", 1)
     text = text.replace("site_dir: site", f"site_dir: {root / 'site'}", 1)
+    text = text.replace(f"tickets: {SAMPLE_EXPORT}", f"tickets: {ROOT / SAMPLE_EXPORT}", 1)
     (root / "site_config.yml").write_text(text, encoding="utf-8")
     index_site(load_site(root / "site_config.yml"))
     return root / "site_config.yml"
