@@ -149,7 +149,7 @@ def parse_url(url: str) -> sa.URL:
 # SQLite's durability, chosen per database URL (`sqlite:///events.db?synchronous=full`).
 # In WAL mode both survive a crash of kb itself (tested with SIGKILL) and neither can
 # corrupt the file; "full" also survives a power cut or a kernel crash at the cost of
-# one fsync per commit (about a third of the throughput on this machine's disk: see
+# one fsync per commit (about half the throughput on this machine's disk: see
 # bench/RESULTS.md); "normal" may lose the last commits then.
 SYNCHRONOUS = ("normal", "full")
 

@@ -6,7 +6,7 @@ Pure: takes labeled questions and a search function, returns numbers.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,22 +48,32 @@ class Scores:
         }
 
 
-def read_labels(file: Path) -> list[Question]:
-    questions = []
+def json_lines(file: Path, error: type[KBError], shape: str) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON) for each non-blank line of a labels file.
+
+    `error` is raised for a file that cannot be read or a line that is not JSON, with
+    `shape` (what a line must look like) as the fix.
+    """
     try:
         lines = file.read_text(encoding="utf-8-sig").split("\n")
     except OSError as exc:
-        raise LabelsError(f"cannot read {file}: {exc.strerror}") from None
+        raise error(f"cannot read {file}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise LabelsError(f"{file} is not UTF-8; save it as UTF-8") from None
+        raise error(f"{file} is not UTF-8; save it as UTF-8") from None
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             data = json.loads(line)
         except ValueError as exc:
-            raise LabelsError(f"{file}:{number}: not JSON ({exc.msg}); each line must be "
-                              '{"query": "...", "gold": ["path.md"]}') from None
+            raise error(f"{file}:{number}: not JSON ({exc.msg}); {shape}") from None
+        yield number, data
+
+
+def read_labels(file: Path) -> list[Question]:
+    questions = []
+    shape = 'each line must be {"query": "...", "gold": ["path.md"]}'
+    for number, data in json_lines(file, LabelsError, shape):
         if not isinstance(data, dict) or not isinstance(data.get("query"), str) \
                 or not isinstance(data.get("gold", []), list):
             raise LabelsError(f"{file}:{number}: needs \"query\" (text) and \"gold\" (a list "

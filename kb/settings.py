@@ -81,8 +81,6 @@ def load_site(config_file: str | Path | None = None, **overrides: object) -> Sit
     from mkdocs import exceptions
     from mkdocs.config import load_config
 
-    from plugins.site.config import SiteConfig
-
     path = resolve_config_file(config_file)
     with _captured("mkdocs") as messages:
         try:
@@ -90,12 +88,18 @@ def load_site(config_file: str | Path | None = None, **overrides: object) -> Sit
         except (exceptions.ConfigurationError, exceptions.Abort) as exc:
             details = "\n  ".join(messages.messages) or str(exc)
             raise ConfigError(f"{path.name} is not a valid site config:\n  {details}") from None
+    return Site(config=config, options=site_options(config), config_file=path)
+
+
+def site_options(config: MkDocsConfig) -> SiteConfig:
+    """kb/site's options in a loaded MkDocs config, or their defaults when it is not listed."""
+    from plugins.site.config import SiteConfig
+
     plugin = config.plugins.get(PLUGIN_NAME)
     if plugin is not None:
-        options = plugin.config
-    else:
-        options = SiteConfig()
-        options.load_dict({})
-        errors, _ = options.validate()
-        assert not errors, errors  # defaults always validate
-    return Site(config=config, options=options, config_file=path)
+        return plugin.config
+    options = SiteConfig()
+    options.load_dict({})
+    errors, _ = options.validate()
+    assert not errors, errors  # defaults always validate
+    return options

@@ -1,16 +1,18 @@
 """Linking accuracy on labeled tickets: the right article, or rightly none.
 
 Each line of a labels file: {"id"?, "subject", "body"?, "lang"?, "gold": "path.md" | null}
-(gold may also list several acceptable articles). Pure: takes the linker's answers.
+(gold may also list several acceptable articles). A search labels file ({"query", "gold"},
+as `kb eval-search` reads) works too: each question is a ticket's subject. Pure: takes
+the linker's answers.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from kb.errors import KBError
+from kb.evaluate import json_lines
 from kb.gaps.link import Linked, Linker
 from kb.gaps.model import Ticket
 
@@ -31,20 +33,10 @@ def read_labeled(file: Path) -> list[Labeled]:
         'each line must be {"subject": "...", "body": "...", "gold": "path.md"} '
         "(gold null when no article answers it)"
     )
-    try:
-        lines = file.read_text(encoding="utf-8-sig").split("\n")
-    except OSError as exc:
-        raise GapsLabelsError(f"cannot read {file}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise GapsLabelsError(f"{file} is not UTF-8; save it as UTF-8") from None
     out = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            data = json.loads(line)
-        except ValueError as exc:
-            raise GapsLabelsError(f"{file}:{number}: not JSON ({exc.msg}); {shape}") from None
+    for number, data in json_lines(file, GapsLabelsError, shape):
+        if isinstance(data, dict) and "subject" not in data and isinstance(data.get("query"), str):
+            data = {**data, "subject": data["query"]}
         if not isinstance(data, dict) or not isinstance(data.get("subject"), str):
             raise GapsLabelsError(f'{file}:{number}: needs "subject" (text); {shape}')
         if "gold" not in data:

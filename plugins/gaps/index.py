@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from deflection.index import SearchIndexError, build_index, current_build, sources_from_site
 from deflection.site_index import index_root
-from kb.settings import PLUGIN_NAME, Site
+from kb.settings import Site, site_options
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -28,16 +28,9 @@ WAIT_SECONDS = 600.0  # for another writer: the index of a very large help cente
 
 def site_of(config: MkDocsConfig) -> Site:
     """The kb site of a loaded MkDocs config, with kb/site's options or their defaults."""
-    from plugins.site.config import SiteConfig
-
-    plugin = config.plugins.get(PLUGIN_NAME)
-    if plugin is not None:
-        options = plugin.config
-    else:
-        options = SiteConfig()
-        options.load_dict({})
-        options.validate()
-    return Site(config=config, options=options, config_file=Path(config.config_file_path))
+    return Site(
+        config=config, options=site_options(config), config_file=Path(config.config_file_path)
+    )
 
 
 def _indexed(build: Path | None) -> dict[tuple[str, str], str]:

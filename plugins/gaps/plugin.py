@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from kb.errors import KBError
 from kb.gaps.report import shown
+from plugins._options import with_hints
 from plugins.gaps import findings, places
 from plugins.gaps.config import GapsConfig
 
@@ -48,13 +48,7 @@ class GapsPlugin(BasePlugin[GapsConfig]):
     def load_config(self, options, config_file_path=None):
         errors, warnings = super().load_config(options, config_file_path)
         known = [name for name, _ in self.config_class._schema]
-        improved = []
-        for key, message in warnings:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (f" Did you mean '{close[0]}'?" if close
-                    else f" Known options: {', '.join(known)}.")
-            improved.append((key, f"{message} (value {options.get(key)!r}).{hint}"))
-        return errors, improved
+        return errors, with_hints(warnings, options, known)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command  # "serve" only for the live preview

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from kb import frontmatter
 from kb.gitdates import last_commit_dates
 from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
+from plugins._options import with_hints
 from plugins.site.config import SiteConfig
 from plugins.site.generated import contact_page, contact_uris, search_page
 from plugins.site.nav import NavPruner
@@ -40,14 +40,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
 
     def load_config(self, options, config_file_path=None):
         errors, warnings = super().load_config(options, config_file_path)
-        known = list(self.config_scheme_keys())
-        improved = []
-        for key, message in warnings:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = (f" Did you mean '{close[0]}'?" if close
-                    else f" Known options: {', '.join(known)}.")
-            improved.append((key, f"{message} (value {options.get(key)!r}).{hint}"))
-        return errors, improved
+        return errors, with_hints(warnings, options, list(self.config_scheme_keys()))
 
     def config_scheme_keys(self):
         return [name for name, _ in self.config_class._schema]

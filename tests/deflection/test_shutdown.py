@@ -16,33 +16,22 @@ import json
 import signal
 import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import free_port, wait_for
 from tests.deflection.conftest import Backend
+from tests.deflection.servers import BROWSER, KB, loadable_site
 
 CLIENTS = 6
-BROWSER = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/131.0.0.0 Safari/537.36")
-KB = Path(sys.executable).parent / "kb"
 
 
 @pytest.fixture
 def site(make_kb):
-    from deflection.site_index import index_site
-    from kb.settings import load_site
-
-    config = make_kb()
-    config.write_text(config.read_text().replace(
-        "languages: [en, ru]", "languages: [en, ru]\n      events_per_minute: 100000000"))
-    index_site(load_site(config))
-    return config
+    return loadable_site(make_kb)
 
 
 def body(n: int) -> tuple[bytes, list[str]]:

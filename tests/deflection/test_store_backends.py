@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import threading
 import uuid
+from collections.abc import Callable
 
 import pytest
 from falcon import testing
@@ -32,6 +33,21 @@ def both(tmp_path, postgres_server) -> list[Backend]:
 
 def uid(n: int) -> str:
     return str(uuid.UUID(int=n, version=4))
+
+
+def race(calls: list[Callable[[], object]]) -> None:
+    """Run each call in its own thread, all released at the same moment; wait for them."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], object]) -> None:
+        start.wait()
+        call()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 def requests() -> list[tuple[bytes, str, str]]:
@@ -127,18 +143,8 @@ def test_kb_deflection_gives_identical_figures(both, make_kb, run_kb):
 def test_replicas_racing_for_todays_salt_get_one(backend):
     stores = [EventStore(backend.url) for _ in range(3)]
     day = dt.date(2026, 11, 22)
-    start = threading.Barrier(len(stores))
     salts: list[bytes] = []
-
-    def ask(store: EventStore) -> None:
-        start.wait()
-        salts.append(store.salt(day))
-
-    threads = [threading.Thread(target=ask, args=(s,)) for s in stores]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race([lambda s=s: salts.append(s.salt(day)) for s in stores])
     for store in stores:
         store.close()
     assert len(salts) == 3 and len(set(salts)) == 1
@@ -148,20 +154,14 @@ def test_replicas_racing_for_todays_salt_get_one(backend):
 def test_replicas_migrating_at_once_apply_each_migration_once(backend):
     errors: list[Exception] = []
     stores: list[EventStore] = []
-    start = threading.Barrier(3)
 
     def open_store() -> None:
-        start.wait()
         try:
             stores.append(EventStore(backend.url))
         except Exception as exc:  # reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=open_store) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    race([open_store] * 3)
     for store in stores:
         store.close()
     assert errors == []

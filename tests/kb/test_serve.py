@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -31,20 +33,27 @@ def fetch(url: str, timeout: float = 30.0, until: str | None = None) -> str:
         time.sleep(0.3)
 
 
-def test_serve_previews_and_rebuilds_on_save(make_kb):
-    config = make_kb()
+@contextmanager
+def serving(config: Path) -> Iterator[str]:
+    """A `kb serve` preview of `config` on a free port: its base URL; stopped on exit."""
     port = free_port()
     kb = Path(sys.executable).parent / "kb"
     server = subprocess.Popen([str(kb), "serve", "--config", str(config), "--dev-addr",
                                f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     try:
-        page = fetch(f"http://127.0.0.1:{port}/en/billing/refunds/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_previews_and_rebuilds_on_save(make_kb):
+    config = make_kb()
+    with serving(config) as url:
+        page = fetch(f"{url}/en/billing/refunds/")
         assert "Request a refund" in page
         assert "livereload" in page
         article = config.parent / "articles/en/billing/refunds.md"
         article.write_text(article.read_text().replace("Request a refund", "Get a refund"))
-        fetch(f"http://127.0.0.1:{port}/en/billing/refunds/", until="Get a refund")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        fetch(f"{url}/en/billing/refunds/", until="Get a refund")

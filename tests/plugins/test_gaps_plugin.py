@@ -9,7 +9,6 @@ import json
 import logging
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from kb.build import BuildFailed, build_site
 from kb.errors import ConfigError
 from kb.settings import load_site
 from tests.conftest import ROOT, SAMPLE_EXPORT
-from tests.kb.test_serve import fetch, free_port
+from tests.kb.test_serve import fetch, serving
 
 REPORTS = ("gaps.html", "gaps.json", "gaps.md", "topics.csv", "tickets.csv")
 EXCEL = [  # no article of the mini help center answers these: a "missing" topic
@@ -189,30 +188,20 @@ def test_an_export_inside_docs_dir_is_refused(make_kb, caplog):
 def test_serve_shows_the_update_banner_with_evidence_and_ticket_ids(make_kb):
     config = with_gaps(make_kb)
     commit_articles(config)
-    port = free_port()
-    kb = Path(sys.executable).parent / "kb"
-    server = subprocess.Popen([str(kb), "serve", "--config", str(config), "--dev-addr",
-                               f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
-    try:
-        page = fetch(f"http://127.0.0.1:{port}/en/billing/refunds/", timeout=90,
-                     until="kb-gaps-banner")
+    with serving(config) as url:
+        page = fetch(f"{url}/en/billing/refunds/", timeout=90, until="kb-gaps-banner")
         banner = page.split("kb-gaps-banner", 1)[1].split("</div>", 1)[0]
         assert "needs an update" in banner
         assert "since the article last changed on 2026-10-01" in banner  # the evidence
         assert "RF-1" in banner and "RF-6" in banner
         assert "Request a refund" in page  # the article itself is still there
-        other = fetch(f"http://127.0.0.1:{port}/en/billing/invoices/", timeout=30)
+        other = fetch(f"{url}/en/billing/invoices/", timeout=30)
         assert "kb-gaps-banner" not in other
         # a writer saves the article: the preview rebuilds, the banner stays
         article = config.parent / "articles/en/billing/refunds.md"
         article.write_text(article.read_text().replace("pro rata", "pro rata (edited)"))
-        page = fetch(f"http://127.0.0.1:{port}/en/billing/refunds/", timeout=60,
-                     until="(edited)")
+        page = fetch(f"{url}/en/billing/refunds/", timeout=60, until="(edited)")
         assert "kb-gaps-banner" in page and "RF-1" in page
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
     assert (config.parent / "reports" / "gaps.html").is_file()
     assert not (config.parent / "site").exists()  # the preview builds into a temporary folder
 

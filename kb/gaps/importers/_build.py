@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from pathlib import Path
 
-from kb.gaps.importers._io import BadRecord
-from kb.gaps.model import Ticket
+from kb.gaps.importers._io import (
+    BadRecord,
+    Head,
+    csv_rows,
+    json_records,
+    ndjson_records,
+    single_record,
+)
+from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import (
     clean_subject,
     clean_text,
@@ -26,6 +34,41 @@ class Plan:
     format: str
     records: Callable[[], Records]
     convert: Callable[[object, str], Ticket]
+
+
+def csv_plan(name: str, path: Path, head: Head, convert: Callable[[object, str], Ticket]) -> Plan:
+    """The plan for a CSV export: one `Row` per record."""
+    return Plan(name, lambda: csv_rows(path, head.delimiter), convert)
+
+
+def json_plan(
+    name: str,
+    path: Path,
+    head: Head,
+    convert: Callable[[object, str], Ticket],
+    records: str | None = None,
+) -> Plan:
+    """The plan for an NDJSON file, a JSON record array, or a single JSON object.
+
+    The array is the one the sniffer found (`head.array_at`) unless `records` names one.
+    """
+    if head.kind == "ndjson":
+        return Plan(name, lambda: ndjson_records(path), convert)
+    prefix = records if records is not None else head.array_at
+    if prefix is None:
+        return Plan(name, lambda: single_record(path), convert)
+    return Plan(name, lambda: json_records(path, prefix, prefix or ""), convert)
+
+
+def require_columns(path: Path, head: Head, product: str, *names: str) -> None:
+    """TicketImportError unless the CSV header has every one of `names` (any case)."""
+    columns = {c.casefold() for c in head.columns}
+    if not {n.casefold() for n in names} <= columns:
+        wanted = " and ".join(f"'{n}'" for n in names)
+        raise TicketImportError(
+            f"{path.name}:1: a {product} CSV export needs the {wanted} columns; "
+            f"seen: {', '.join(head.columns[:12])}"
+        )
 
 
 def text_id(value: object, field: str) -> str:

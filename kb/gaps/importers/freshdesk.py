@@ -13,17 +13,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
-from kb.gaps.importers._io import (
-    BadRecord,
-    Head,
-    Row,
-    csv_rows,
-    json_records,
-    ndjson_records,
-    single_record,
+from kb.gaps.importers._build import (
+    Plan,
+    csv_plan,
+    date,
+    json_plan,
+    make_ticket,
+    plain,
+    require_columns,
+    text_id,
 )
-from kb.gaps.model import Ticket, TicketImportError
+from kb.gaps.importers._io import BadRecord, Head, Row
+from kb.gaps.model import Ticket
 from kb.gaps.normalise import split_tags
 
 NAME = "freshdesk"
@@ -54,19 +55,9 @@ def matches(head: Head) -> bool:
 
 def plan(path: Path, head: Head) -> Plan:
     if head.kind == "csv":
-        columns = {c.casefold() for c in head.columns}
-        if not {"ticket id", "subject"} <= columns:
-            raise TicketImportError(
-                f"{path.name}:1: a Freshdesk CSV export needs the 'Ticket ID' and 'Subject' "
-                f"columns; seen: {', '.join(head.columns[:12])}"
-            )
-        return Plan(NAME, lambda: csv_rows(path, head.delimiter), _from_row)
-    if head.kind == "ndjson":
-        return Plan(NAME, lambda: ndjson_records(path), _from_json)
-    if head.array_at is None:
-        return Plan(NAME, lambda: single_record(path), _from_json)
-    prefix = head.array_at
-    return Plan(NAME, lambda: json_records(path, prefix, prefix or ""), _from_json)
+        require_columns(path, head, "Freshdesk", "Ticket ID", "Subject")
+        return csv_plan(NAME, path, head, _from_row)
+    return json_plan(NAME, path, head, _from_json)
 
 
 def _label(value: object, names: dict[int, str], field: str) -> str | None:

@@ -7,18 +7,11 @@ comma-separated in CSV), `status`, `channel`, `language`, `requester` and
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from kb.gaps.importers._build import Plan, date, make_ticket, text_id
-from kb.gaps.importers._io import (
-    BadRecord,
-    Head,
-    Row,
-    csv_rows,
-    json_records,
-    ndjson_records,
-    single_record,
-)
+from kb.gaps.importers._build import Plan, csv_plan, date, json_plan, make_ticket, text_id
+from kb.gaps.importers._io import BadRecord, Head, Row
 from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import split_tags
 
@@ -38,13 +31,8 @@ def matches(head: Head) -> bool:
 def plan(path: Path, head: Head) -> Plan:
     if head.kind == "csv":
         _require_columns(path, head.columns)
-        return Plan(NAME, lambda: csv_rows(path, head.delimiter), _from_row)
-    if head.kind == "ndjson":
-        return Plan(NAME, lambda: ndjson_records(path), _from_object)
-    if head.array_at is None:
-        return Plan(NAME, lambda: single_record(path), _from_object)
-    prefix = head.array_at
-    return Plan(NAME, lambda: json_records(path, prefix, prefix or ""), _from_object)
+        return csv_plan(NAME, path, head, _from_row)
+    return json_plan(NAME, path, head, _from_object)
 
 
 def _require_columns(path: Path, columns: list[str]) -> None:
@@ -64,19 +52,7 @@ def _from_row(row: object, where: str) -> Ticket:
     tags: list[str] = []
     for value in row.all("tags"):
         tags.extend(value.split(","))
-    return make_ticket(
-        where,
-        id=text_id(row.get("id"), "id"),
-        subject=row.get("subject"),
-        body=row.get("body"),
-        created_at=date(row.get("created_at"), "created_at"),
-        tags=split_tags(tags),
-        status=row.get("status"),
-        channel=row.get("channel"),
-        language=row.get("language"),
-        requester=row.get("requester"),
-        linked_article=row.get("linked_article"),
-    )
+    return _ticket(where, row.get, split_tags(tags))
 
 
 def _from_object(record: object, where: str) -> Ticket:
@@ -85,16 +61,21 @@ def _from_object(record: object, where: str) -> Ticket:
     obj = {str(k).casefold(): v for k, v in record.items()}
     if "subject" not in obj:
         raise BadRecord("no 'subject' key; every ticket needs 'id' and 'subject'")
+    return _ticket(where, obj.get, split_tags(obj.get("tags")))
+
+
+def _ticket(where: str, get: Callable[[str], object], tags: tuple[str, ...]) -> Ticket:
+    """The ticket whose FIELDS `get` looks up by name (a row's columns, an object's keys)."""
     return make_ticket(
         where,
-        id=text_id(obj.get("id"), "id"),
-        subject=obj.get("subject"),
-        body=obj.get("body"),
-        created_at=date(obj.get("created_at"), "created_at"),
-        tags=split_tags(obj.get("tags")),
-        status=obj.get("status"),
-        channel=obj.get("channel"),
-        language=obj.get("language"),
-        requester=obj.get("requester"),
-        linked_article=obj.get("linked_article"),
+        id=text_id(get("id"), "id"),
+        subject=get("subject"),
+        body=get("body"),
+        created_at=date(get("created_at"), "created_at"),
+        tags=tags,
+        status=get("status"),
+        channel=get("channel"),
+        language=get("language"),
+        requester=get("requester"),
+        linked_article=get("linked_article"),
     )

@@ -15,27 +15,72 @@ The data pipeline CSV has snake_case columns (`issue_key`, `summary`, `created_d
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
-from kb.gaps.importers._io import (
-    BadRecord,
-    Head,
-    Row,
-    csv_rows,
-    json_records,
-    ndjson_records,
-    single_record,
+from kb.gaps.importers._build import (
+    Plan,
+    csv_plan,
+    date,
+    json_plan,
+    make_ticket,
+    plain,
+    require_columns,
+    text_id,
 )
-from kb.gaps.model import Ticket, TicketImportError
+from kb.gaps.importers._io import BadRecord, Head, Row
+from kb.gaps.model import Ticket
 from kb.gaps.normalise import split_tags
 
 NAME = "jira"
-_LANGUAGE_COLUMNS = (
-    "Custom field (Request language)", "Custom field (Language)", "Request language",
-    "Language",
-)  # fmt: skip
-_CHANNEL_COLUMNS = ("Custom field (Channel)", "Custom field (Source)", "Channel", "Source")
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where one CSV layout keeps each field; errors name the first column given."""
+
+    id: tuple[str, ...]
+    summary: str
+    description: str
+    created: tuple[str, ...]
+    labels: str
+    repeated_labels: bool  # one label per repeated column, not one comma-separated value
+    status: str
+    channel: tuple[str, ...]
+    language: tuple[str, ...]
+    requester: tuple[str, ...]
+
+
+_EXPORT = _Columns(  # "Export CSV (all fields)"
+    id=("Issue key", "Issue id"),
+    summary="Summary",
+    description="Description",
+    created=("Created",),
+    labels="Labels",
+    repeated_labels=True,
+    status="Status",
+    channel=("Custom field (Channel)", "Custom field (Source)", "Channel", "Source"),
+    language=(
+        "Custom field (Request language)",
+        "Custom field (Language)",
+        "Request language",
+        "Language",
+    ),
+    requester=("Reporter Id", "Reporter", "Creator Id", "Creator"),
+)
+_PIPELINE = _Columns(  # the data pipeline's issues CSV
+    id=("issue_key", "issue_id"),
+    summary="summary",
+    description="description",
+    created=("created_date", "created"),
+    labels="labels",
+    repeated_labels=False,
+    status="status",
+    channel=(),
+    language=("language", "request_language"),
+    requester=("reporter_id", "creator_id"),
+)
 # Wiki markup that is not words: {quote}...{quote} is an earlier message.
 _WIKI_QUOTE = re.compile(r"\{quote\}.*?\{quote\}", re.DOTALL)
 _WIKI_MARKUP = re.compile(r"\{(?:code|noformat|color|panel)(?::[^}]*)?\}|\[~[^\]]*\]|!\S+?!")
@@ -54,21 +99,11 @@ def matches(head: Head) -> bool:
 
 def plan(path: Path, head: Head) -> Plan:
     if head.kind == "csv":
-        columns = {c.casefold() for c in head.columns}
-        if "issue_key" in columns:
-            return Plan(NAME, lambda: csv_rows(path, head.delimiter), _from_pipeline_row)
-        if not {"issue key", "summary"} <= columns:
-            raise TicketImportError(
-                f"{path.name}:1: a Jira CSV export needs the 'Issue key' and 'Summary' "
-                f"columns; seen: {', '.join(head.columns[:12])}"
-            )
-        return Plan(NAME, lambda: csv_rows(path, head.delimiter), _from_row)
-    if head.kind == "ndjson":
-        return Plan(NAME, lambda: ndjson_records(path), _from_json)
-    if head.array_at is None:
-        return Plan(NAME, lambda: single_record(path), _from_json)
-    prefix = head.array_at
-    return Plan(NAME, lambda: json_records(path, prefix, prefix or ""), _from_json)
+        if "issue_key" in {c.casefold() for c in head.columns}:
+            return csv_plan(NAME, path, head, partial(_from_row, _PIPELINE))
+        require_columns(path, head, "Jira", "Issue key", "Summary")
+        return csv_plan(NAME, path, head, partial(_from_row, _EXPORT))
+    return json_plan(NAME, path, head, _from_json)
 
 
 def _adf_text(node: object) -> str:
@@ -137,38 +172,21 @@ def _from_json(record: object, where: str) -> Ticket:
     )
 
 
-def _from_row(row: object, where: str) -> Ticket:
+def _from_row(columns: _Columns, row: object, where: str) -> Ticket:
     assert isinstance(row, Row)
-    description = row.get("Description")
+    description = row.get(columns.description)
+    labels = row.all(columns.labels) if columns.repeated_labels else row.get(columns.labels)
     return make_ticket(
         where,
-        id=text_id(row.get("Issue key", "Issue id"), "Issue key"),
-        subject=row.get("Summary"),
+        id=text_id(row.get(*columns.id), columns.id[0]),
+        subject=row.get(columns.summary),
         body=wiki_text(description) if description else None,
         html=False,
-        created_at=date(row.get("Created"), "Created"),
-        tags=split_tags(row.all("Labels")),
-        status=row.get("Status"),
-        channel=row.get(*_CHANNEL_COLUMNS),
-        language=row.get(*_LANGUAGE_COLUMNS),
-        requester=row.get("Reporter Id", "Reporter", "Creator Id", "Creator"),
-        subject_field="Summary",
-    )
-
-
-def _from_pipeline_row(row: object, where: str) -> Ticket:
-    assert isinstance(row, Row)
-    description = row.get("description")
-    return make_ticket(
-        where,
-        id=text_id(row.get("issue_key", "issue_id"), "issue_key"),
-        subject=row.get("summary"),
-        body=wiki_text(description) if description else None,
-        html=False,
-        created_at=date(row.get("created_date", "created"), "created_date"),
-        tags=split_tags(row.get("labels")),
-        status=row.get("status"),
-        language=row.get("language", "request_language"),
-        requester=row.get("reporter_id", "creator_id"),
-        subject_field="summary",
+        created_at=date(row.get(*columns.created), columns.created[0]),
+        tags=split_tags(labels),
+        status=row.get(columns.status),
+        channel=row.get(*columns.channel),  # no names: None
+        language=row.get(*columns.language),
+        requester=row.get(*columns.requester),
+        subject_field=columns.summary,
     )

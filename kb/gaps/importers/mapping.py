@@ -24,16 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from kb.gaps.importers._build import Plan, date, make_ticket, text_id
-from kb.gaps.importers._io import (
-    BadRecord,
-    Head,
-    Row,
-    csv_rows,
-    json_records,
-    ndjson_records,
-    single_record,
-)
+from kb.gaps.importers._build import Plan, csv_plan, date, json_plan, make_ticket, text_id
+from kb.gaps.importers._io import BadRecord, Head, Row
 from kb.gaps.importers.generic import FIELDS
 from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import split_tags
@@ -172,21 +164,12 @@ def plan(path: Path, head: Head, mapping_path: Path) -> Plan:
                     f"{mapping_path.name}:{mapping.lines[f'fields.{key}']}: fields.{key} names "
                     f"the column {column!r}, which {path.name} does not have (columns: {shown})"
                 )
-        return Plan(
-            NAME,
-            lambda: csv_rows(path, head.delimiter),
-            lambda row, at: _from_row(mapping, row, at),
-        )
+        return csv_plan(NAME, path, head, lambda row, at: _from_row(mapping, row, at))
 
     def convert(record: object, where: str) -> Ticket:
         return _from_object(mapping, record, where)
 
-    if head.kind == "ndjson":
-        return Plan(NAME, lambda: ndjson_records(path), convert)
-    prefix = mapping.records if mapping.records is not None else head.array_at
-    if prefix is None:
-        return Plan(NAME, lambda: single_record(path), convert)
-    return Plan(NAME, lambda: json_records(path, prefix, prefix or ""), convert)
+    return json_plan(NAME, path, head, convert, records=mapping.records)
 
 
 def _build(mapping: Mapping, where: str, get) -> Ticket:

@@ -17,13 +17,20 @@ from pathlib import Path
 
 import ijson
 
-from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
+from kb.gaps.importers._build import (
+    Plan,
+    csv_plan,
+    date,
+    make_ticket,
+    plain,
+    require_columns,
+    text_id,
+)
 from kb.gaps.importers._io import (
     BadRecord,
     Head,
     Row,
     SkipRecord,
-    csv_rows,
     json_records,
     ndjson_records,
     single_record,
@@ -47,13 +54,8 @@ def matches(head: Head) -> bool:
 
 def plan(path: Path, head: Head) -> Plan:
     if head.kind == "csv":
-        columns = {c.casefold() for c in head.columns}
-        if not {"id", "subject"} <= columns:
-            raise TicketImportError(
-                f"{path.name}:1: a Zendesk CSV export needs the 'Id' and 'Subject' columns; "
-                f"seen: {', '.join(head.columns[:12])}"
-            )
-        return Plan(NAME, lambda: csv_rows(path, head.delimiter), _from_row)
+        require_columns(path, head, "Zendesk", "Id", "Subject")
+        return csv_plan(NAME, path, head, _from_row)
     users = _side_loaded_users(path) if head.array_at == "tickets" else {}
 
     def convert(record: object, where: str) -> Ticket:
