@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from kb.gaps.link import BODY_WEIGHT, MAX_TERMS, SUBJECT_WEIGHT, Linker
+from kb.gaps.link import (
+    BODY_WEIGHT,
+    JOINED_WEIGHT,
+    MAX_TERMS,
+    SUBJECT_WEIGHT,
+    Linker,
+)
 from kb.gaps.model import Ticket
 from kb.gaps.run import open_linker
 
@@ -66,6 +72,23 @@ def test_long_ticket_query_keeps_the_subject_and_the_informative_body_terms(link
     assert body_weight == pytest.approx(BODY_WEIGHT * linker.models["en"].idf("invoic"))
     link = link_one(linker, "Question", body)
     assert link.article == "en/billing/download-invoices.md"
+
+
+def test_a_compound_counts_once_not_as_its_parts_and_its_whole(linker):
+    q = linker.query("reset-password link", "", "en")
+    model = linker.models["en"]
+    assert q.terms[:3] == ["reset", "password", "resetpassword"]
+    assert q.weights[2] == pytest.approx(JOINED_WEIGHT * model.idf("resetpassword"))
+    assert q.weights[0] == pytest.approx(model.idf("reset"))
+
+
+def test_search_labels_read_as_tickets(tmp_path):
+    from kb.gaps.evaluate import read_labeled
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"query": "refund please", "gold": []}\n', encoding="utf-8")
+    (item,) = read_labeled(labels)
+    assert item.ticket.subject == "refund please" and item.gold == ()
 
 
 def test_identical_tickets_are_scored_once_and_keep_their_ids(linker):
