@@ -38,6 +38,9 @@ FIELD_BOOSTS = {"title": 4.0, "keywords": 3.0, "headings": 2.0, "summary": 2.0, 
                 "slug": 1.5, "body": 1.0, "morph": 0.5}
 # Partials included into other pages (Diplodoc's _includes, Microsoft Docs' includes/):
 # not answers on their own.
+# A section page (index.md, README.md) is searchable when it says something of its own:
+# in real help centers many are full articles, in kb's sample they introduce a list.
+SECTION_MIN_WORDS = 80
 PARTIAL_FOLDERS = re.compile(r"(^|/)(_[^/]*|includes)/")
 
 
@@ -104,7 +107,7 @@ def schema(lang: str) -> fields.Schema:
 
 
 def sources_from_site(site) -> Iterator[Source]:
-    """Every article of a kb site (section pages left out), read lazily."""
+    """Every article of a kb site, and the section pages with words of their own, read lazily."""
     from mkdocs.structure.files import get_files
 
     from kb.articles import INDEX_NAMES, read_article
@@ -113,8 +116,9 @@ def sources_from_site(site) -> Iterator[Source]:
     # plain strings and open(), not pathlib, per file: a rebuild reads every source to
     # find the changed ones, and at 10,000 articles pathlib alone cost a few tenths of a second
     for f in get_files(site.config).documentation_pages(inclusion=lambda i: i.is_included()):
-        if f.src_uri.rsplit("/", 1)[-1] in INDEX_NAMES or PARTIAL_FOLDERS.search(f.src_uri):
+        if PARTIAL_FOLDERS.search(f.src_uri):
             continue
+        section = f.src_uri.rsplit("/", 1)[-1] in INDEX_NAMES
         try:
             with open(f.abs_src_path, "rb") as handle:
                 raw = handle.read()
@@ -122,17 +126,19 @@ def sources_from_site(site) -> Iterator[Source]:
             continue
         lang = language_of(f.src_uri, site.languages, site.default_language)
 
-        def load(file=f.abs_src_path, path=f.src_uri, lang=lang, url=f.url):
-            return _document(read_article(Path(file), path, lang), url)
+        def load(file=f.abs_src_path, path=f.src_uri, lang=lang, url=f.url, section=section):
+            return _document(read_article(Path(file), path, lang), url, section)
 
         yield Source(f.src_uri, lang, digest_of(f.url, raw.decode("utf-8", "replace")), load)
 
 
-def _document(article, url: str) -> Document | None:
+def _document(article, url: str, section: bool = False) -> Document | None:
     if article.read_error or article.fm.error:
         return None  # `kb check` reports it; the index leaves it out
     meta = article.meta
     fields_ = extract(article.fm.body)
+    if section and len(fields_.body.split()) < SECTION_MIN_WORDS:
+        return None  # a section page that only introduces its articles
     # `description` is what Material, Docusaurus and Microsoft Docs call the summary
     summary = next((meta[k] for k in ("summary", "description") if isinstance(meta.get(k), str)),
                    "")

@@ -82,3 +82,20 @@ def test_a_failed_build_leaves_the_current_one_in_place(make_kb):
         build_index(root, sources, ["en", "ru"])
     assert current_build(root) == first.path
     assert [p.name for p in (root / "builds").iterdir()] == [first.build_id]
+
+
+def test_a_section_page_is_searchable_when_it_has_words_of_its_own(make_kb):
+    """Real help centers write whole articles in index.md; kb's sample only introduces
+    a list there. The first kind is found, the second stays out of the results."""
+    words = " ".join(["Thresholds decide when a customer's dunning reminder goes out."] * 12)
+    config = make_kb(files={"articles/en/billing/index.md":
+                            f"---\ntitle: Billing\n---\n\n{words}\n"})
+    index_site(load_site(config))
+    engine = SearchEngine(config.parent / "index", ["en", "ru"])
+    assert [h.path for h in engine.search("dunning reminder").results] == ["en/billing/index.md"]
+
+    (config.parent / "articles/en/billing/index.md").write_text(
+        "---\ntitle: Billing\n---\n\nDunning reminders, invoices and refunds.\n")
+    index_site(load_site(config))
+    engine.refresh()
+    assert engine.search("dunning reminder").results == []
