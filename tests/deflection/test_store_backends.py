@@ -241,3 +241,32 @@ def test_a_bad_sqlite_option_is_named(tmp_path, query, named):
     with pytest.raises(StoreError, match=named):
         EventStore(f"sqlite:///{tmp_path / 'events.db'}{query}")
     assert not (tmp_path / "events.db").exists()
+
+
+def test_a_database_made_before_003_loses_the_type_index_and_keeps_its_events(backend):
+    """001 and 002 as they ran when 001 still created events_type_ts; then today's store."""
+    import sqlalchemy as sa
+
+    from deflection.store_schema import migrations_table, open_engine
+
+    engine = open_engine(backend.url)
+    with engine.begin() as conn:
+        migrations_table.create(conn)
+        for name, step in MIGRATIONS[:2]:
+            step(conn)
+            conn.execute(sa.text("insert into kb_migrations (name, applied_at) "
+                                 "values (:n, :t)"), {"n": name, "t": dt.datetime(2026, 11, 1)})
+        conn.exec_driver_sql("CREATE INDEX events_type_ts ON events (type, ts)")
+        conn.execute(sa.text("insert into events (id, type, ts, visitor) values "
+                             "(:id, 'view', :ts, 'v')"),
+                     {"id": uid(7), "ts": dt.datetime(2026, 11, 1)})
+    engine.dispose()
+
+    EventStore(backend.url).close()
+    engine = open_engine(backend.url)
+    try:
+        indexes = {i["name"] for i in sa.inspect(engine).get_indexes("events")}
+    finally:
+        engine.dispose()
+    assert "events_type_ts" not in indexes and "events_ts" in indexes
+    assert backend.query("select id from events") == [(uid(7),)]
