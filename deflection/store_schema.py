@@ -213,6 +213,9 @@ def _sqlite_engine(parsed: sa.URL, readonly: bool) -> sa.Engine:
         cursor = dbapi.cursor()
         cursor.execute("PRAGMA busy_timeout = 10000")
         if not readonly:
+            # small pages for a new file: each commit writes every page it touched to the
+            # WAL, and the random event ids touch a different index page per row
+            cursor.execute("PRAGMA page_size = 1024")
             _wal(cursor)
             cursor.execute(f"PRAGMA synchronous = {synchronous.upper()}")  # validated above
             # fewer, larger checkpoints: each one costs an fsync of the database file

@@ -270,3 +270,15 @@ def test_a_database_made_before_003_loses_the_type_index_and_keeps_its_events(ba
         engine.dispose()
     assert "events_type_ts" not in indexes and "events_ts" in indexes
     assert backend.query("select id from events") == [(uid(7),)]
+
+
+def test_a_new_sqlite_file_gets_small_pages(tmp_path):
+    """Every commit writes each page it touched to the WAL; the random ids touch one
+    index page per row, so small pages mean fewer bytes a commit (bench/events.py)."""
+    store = EventStore(f"sqlite:///{tmp_path / 'events.db'}")
+    try:
+        size = store.submit(lambda conn: conn.exec_driver_sql("PRAGMA page_size").scalar()
+                            ).result(timeout=10)
+    finally:
+        store.close()
+    assert size == 1024
