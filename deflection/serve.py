@@ -56,7 +56,10 @@ def uvicorn_options(host: str, port: int) -> dict:
 def check_workers(workers: int, db_url: str) -> None:
     if workers < 1:
         raise ServeError(f"--workers {workers}: give 1 or more")
-    if workers > 1 and not db_url.startswith("postgresql"):
+    from deflection.store_schema import parse_url
+
+    # parse_url also reads postgres:// (libpq, Heroku) as PostgreSQL
+    if workers > 1 and parse_url(db_url).get_backend_name() != "postgresql":
         raise ServeError(
             f"--workers {workers} needs PostgreSQL (--db postgresql://...): with SQLite one "
             "process must own the only writer. Run one process (drop --workers), or move "

@@ -22,11 +22,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import logging
 import queue
 import secrets
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from operator import itemgetter
 
 import sqlalchemy as sa
 
@@ -49,6 +51,8 @@ from deflection.store_schema import (
 )
 
 __all__ = ["MIGRATIONS", "EventStore", "StoreError", "default_url", "migrate", "read_all"]
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 512
 TRIES = 3  # a batch PostgreSQL broke a deadlock with runs again, up to this many times
@@ -108,6 +112,8 @@ def _settle_all(outcomes: list[tuple[object, object, bool]]) -> None:
     for fut, value, failed in outcomes:
         if isinstance(fut, _LoopFuture):
             by_loop.setdefault(fut.loop, []).append((fut.future, value, failed))
+        elif fut.done():
+            continue  # told already (a batch failed after part of it was settled)
         elif failed:
             fut.set_exception(value)
         else:
@@ -196,7 +202,11 @@ class EventStore:
                         self._queue.put(_STOP)
                         break
                     batch.append(nxt)
-                self._commit(conn, batch, insert_events)
+                try:
+                    self._commit(conn, batch, insert_events)
+                except Exception as exc:  # a bug, not the database: fail this batch only
+                    log.exception("the event writer failed a batch; it goes on")
+                    _settle_all([(fut, exc, True) for _, fut in batch])
 
     @staticmethod
     def _commit(conn: sa.Connection, batch: list, insert_events) -> None:
@@ -205,7 +215,9 @@ class EventStore:
         live = [(job, fut) for job, fut in batch if _claim(fut)]
         # In id order, so two replicas inserting the same retried ids take their row
         # locks in the same order and cannot deadlock each other.
-        rows = sorted(row for job, _ in live if isinstance(job, _Rows) for row in job.rows)
+        # (by the id alone: two rows of one id may hold None and text in the same column)
+        rows = sorted((row for job, _ in live if isinstance(job, _Rows) for row in job.rows),
+                      key=itemgetter(0))
         for attempt in range(1, TRIES + 1):
             results: list[object] = []
             try:

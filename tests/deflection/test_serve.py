@@ -29,7 +29,10 @@ def test_workers_must_be_positive():
     with pytest.raises(ServeError, match="--workers 0"):
         check_workers(0, "postgresql://kb@db/kb")
     check_workers(4, "postgresql://kb@db/kb")
+    check_workers(4, "postgres://kb@db/kb")  # libpq's and Heroku's spelling
     check_workers(1, "sqlite:///x.db")
+    with pytest.raises(ServeError, match="needs PostgreSQL"):
+        check_workers(2, "sqlite:///x.db")
 
 
 def test_a_missing_site_folder_is_named(run_kb, make_kb, tmp_path):

@@ -282,3 +282,18 @@ def test_a_new_sqlite_file_gets_small_pages(tmp_path):
     finally:
         store.close()
     assert size == 1024
+
+
+def test_one_request_holding_an_id_twice_stores_it_once_and_the_writer_goes_on(backend):
+    """Rows of one id may differ (None against text): the batch is ordered by id alone."""
+    store = EventStore(backend.url)
+    now = dt.datetime.now(dt.UTC)
+    try:
+        store.add([Event(id=uid(1), type="view", path=None, lang="en"),
+                   Event(id=uid(1), type="view", path="en/a.md", lang="en")],
+                  "v" * 32, now).result(timeout=10)
+        store.add([Event(id=uid(2), type="view", path="en/b.md")], "v" * 32,
+                  now).result(timeout=10)
+    finally:
+        store.close()
+    assert backend.query("select count(*), count(distinct id) from events") == [(2, 2)]

@@ -138,6 +138,9 @@ RECORD_ARRAYS = (
 _SINGLE_OBJECT_LIMIT = 50 * 1024 * 1024
 
 
+MAX_PREFIX = 1000  # characters of a JSON path ("tickets.item.via.source.from...")
+
+
 def _sniff_json(path: Path) -> Head:
     """Top-level keys and the first record, from a bounded number of parse events."""
     head = Head("json")
@@ -145,7 +148,13 @@ def _sniff_json(path: Path) -> Head:
     item_prefix = ""
     try:
         with path.open("rb") as handle:
-            for count, (prefix, event, value) in enumerate(ijson.parse(handle, use_float=True)):
+            events = ijson.parse(handle, use_float=True, buf_size=4096)  # small: see MAX_PREFIX
+            for count, (prefix, event, value) in enumerate(events):
+                if len(prefix) > MAX_PREFIX:
+                    # ijson keeps every level's path: deep nesting would eat memory
+                    raise TicketImportError(
+                        f"{path.name}: JSON nested more than {MAX_PREFIX // 5} levels deep; "
+                        "no helpdesk export looks like this: check the file")
                 if builder is not None:
                     builder.event(event, value)
                     if prefix == item_prefix and event == "end_map":
@@ -167,7 +176,7 @@ def _sniff_json(path: Path) -> Head:
                 elif prefix == "" and event == "end_map":
                     break
     except ijson.JSONError as exc:
-        if head.first is None and (builder is None or not head.top_keys):
+        if head.first is None:  # broken before the first whole record: say so, not "unknown"
             raise TicketImportError(
                 f"{path.name}: not valid JSON ({_json_reason(exc)}); check the file is a "
                 "complete JSON export"

@@ -104,6 +104,10 @@ def load_mapping(path: Path) -> Mapping:
         _check_date_format(name, top["date_format"][1], mapping.date_format)
     separator = _scalar(name, top, "tag_separator")
     if separator is not None:
+        if not separator.strip():
+            raise TicketImportError(
+                f"{name}:{top['tag_separator'][1]}: tag_separator is empty; write the "
+                'character between tags, such as "," or ";"')
         mapping.tag_separator = separator
     mapping.records = _scalar(name, top, "records")
     html = _scalar(name, top, "html")

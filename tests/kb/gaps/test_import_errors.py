@@ -215,3 +215,29 @@ def test_problems_reset_on_each_pass(tmp_path):
     stream = read_tickets(write(tmp_path, "t.csv", GOOD_CSV + "3\n"))
     assert len(list(stream)) == 2 and len(list(stream)) == 2
     assert len(stream.problems) == 1 and stream.count == 2
+
+
+def test_json_cut_inside_its_first_ticket_is_called_truncated_not_unknown(tmp_path):
+    path = write(tmp_path, "cut.json", '{"tickets": [ {"id": 1, ')
+    message = error_of(path)
+    assert "cut.json: not valid JSON" in message and "complete JSON export" in message
+
+
+def test_deeply_nested_json_is_refused_before_it_eats_memory(tmp_path):
+    import tracemalloc
+
+    path = write(tmp_path, "deep.json", "[" * 20_000 + "]" * 20_000)
+    tracemalloc.start()
+    try:
+        message = error_of(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "deep.json: JSON nested more than" in message
+    assert peak < 50_000_000  # the unguarded parser needed about 1 GB for this file
+
+
+def test_an_empty_tag_separator_in_a_mapping_names_its_line(tmp_path):
+    mapping = write(tmp_path, "map.yml", 'fields:\n  id: a\n  subject: b\ntag_separator: ""\n')
+    message = error_of(write(tmp_path, "t.csv", "a,b\n1,x\n"), mapping=mapping)
+    assert message.startswith("map.yml:4: tag_separator is empty")
