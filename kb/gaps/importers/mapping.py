@@ -64,7 +64,8 @@ def load_mapping(path: Path) -> Mapping:
         raise TicketImportError(f"{name}{line}: not valid YAML ({reason})") from None
     if not isinstance(node, yaml.MappingNode):
         raise TicketImportError(
-            f"{name}: a mapping file is a YAML mapping with a 'fields' key; see kb gaps --help"
+            f"{name}: a mapping file is a YAML mapping with a 'fields' key; see "
+            "\"Gaps from tickets\" in kb's README for an example"
         )
     top = _entries(name, node, "")
     lines: dict[str, int] = {}
