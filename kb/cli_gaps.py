@@ -128,6 +128,16 @@ def gaps(
         click.echo(
             f"skipped {reports.shown(problem.where)}: {reports.shown(problem.message)}", err=True
         )
+    for skip in report.skipped:
+        click.echo(
+            f"not imported {reports.shown(skip.where)}: {reports.shown(skip.message)}", err=True
+        )
+    if report.duplicates:
+        click.echo(
+            f"{report.duplicates:,} earlier version{'s' if report.duplicates > 1 else ''} of "
+            "repeated tickets replaced by the last one",
+            err=True,
+        )
     if csv_dir:
         for path in reports.write_csv(report, csv_dir):
             click.echo(f"Wrote {path}", err=as_json)

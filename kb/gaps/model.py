@@ -88,3 +88,5 @@ class GapsReport:
     tickets: list[TicketLink]
     threshold: float
     problems: list[ImportProblem] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)  # e.g. deleted tickets, why
+    duplicates: int = 0  # records replaced by a later version of the same ticket

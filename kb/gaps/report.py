@@ -144,6 +144,8 @@ def report_dict(report: GapsReport) -> dict:
         "problems": [
             {"where": shown(p.where), "message": shown(p.message)} for p in report.problems
         ],
+        "skipped": [{"where": shown(p.where), "message": shown(p.message)} for p in report.skipped],
+        "duplicates": report.duplicates,
     }
 
 

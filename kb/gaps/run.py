@@ -35,6 +35,8 @@ def analyse(
     since: dt.datetime | None = None,
     min_size: int = MIN_SIZE,
     problems: Sequence[ImportProblem] = (),
+    skipped: Sequence[ImportProblem] = (),
+    duplicates: int = 0,
     progress: Progress | None = None,
     salt: bytes | None = None,
     timings: dict[str, tuple[float, float]] | None = None,
@@ -107,6 +109,8 @@ def analyse(
         ],
         threshold=linker.threshold,
         problems=list(problems),
+        skipped=list(skipped),
+        duplicates=duplicates,
     )
     lap("verdicts")
     step(2 * total)
@@ -257,17 +261,35 @@ def site_signals(
         if not default.is_file():
             return signals, []
         url = f"sqlite:///{default}"
+    from deflection.retention import read_summary
     from deflection.store import read_all
 
-    rows, _, _ = read_all(url, since)
-    failed = []
-    for row in rows:
-        if row.type == "vote" and row.path:
-            votes = signals.votes_yes if row.helpful else signals.votes_no
-            votes[row.path] = votes.get(row.path, 0) + 1
-        elif row.type == "search" and row.results == 0 and row.query:
-            failed.append((row.query, row.lang))
+    rows, _, _ = read_all(url, since)  # the store has no reader by event type
+    failed = [
+        (row.query, row.lang)
+        for row in rows
+        if row.type == "search" and row.results == 0 and row.query
+    ]
+    signals.votes_yes, signals.votes_no = article_votes(
+        [row for row in rows if row.type == "vote"], read_summary(url, since)
+    )
     return signals, failed
+
+
+def article_votes(votes, summary) -> tuple[dict[str, int], dict[str, int]]:
+    """Yes and No votes per article as `kb deflection` counts them: one per visitor,
+    article and day (the last one wins), plus the pruned days' summary. Through the
+    metrics module itself, so both always agree."""
+    from deflection.metrics import compute
+
+    yes: dict[str, int] = {}
+    no: dict[str, int] = {}
+    for article in compute(votes, summary=summary)["articles"]:
+        if article["votes_yes"]:
+            yes[article["path"]] = article["votes_yes"]
+        if article["votes_no"]:
+            no[article["path"]] = article["votes_no"]
+    return yes, no
 
 
 def open_linker(site: Site, threshold: float | None = None) -> Linker:
@@ -309,5 +331,7 @@ def gaps_for_site(
         failed_queries=failed,
         since=since,
         problems=stream.problems,
+        skipped=stream.skipped,
+        duplicates=stream.duplicates,
         progress=progress,
     )

@@ -6,12 +6,20 @@
     stream.format, stream.count, stream.problems      # after iteration
 
 Records are read one at a time (ijson for JSON, the csv module for CSV), so memory
-stays flat however large the export; only the ids seen are kept, to drop duplicates.
+stays flat however large the export. The last version of a ticket wins (Zendesk's
+incremental export lists newer versions later) and a ticket deleted in any version is
+not imported at all, so the whole file is read before the first ticket comes: the
+converted tickets wait in a temporary file, and only each id's latest version number
+and the deleted ids are kept in memory.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Iterator
+from dataclasses import fields
+from operator import attrgetter
 from pathlib import Path
 
 from kb.gaps.importers._build import Plan, Records
@@ -22,6 +30,13 @@ __all__ = ["FORMATS", "ON_ERROR", "TicketStream", "read_tickets"]
 
 FORMATS = ("auto", "zendesk", "freshdesk", "helpscout", "jira", "generic")
 ON_ERROR = ("skip", "fail")
+SPOOL_BATCH = 500  # tickets pickled together in the spool: a few hundred KB in memory
+_FIELDS = attrgetter(*(f.name for f in fields(Ticket)))  # Ticket → its values, id first
+
+
+def _deleted_id(exc: SkipRecord) -> str | None:
+    """The id of the deleted ticket a SkipRecord is about, None for another skip."""
+    return exc.deleted
 
 
 class TicketStream:
@@ -29,7 +44,8 @@ class TicketStream:
 
     After a pass: `count` tickets yielded, `problems` (bad records, skipped under
     on_error="skip"), `skipped` (records deliberately not imported, e.g. deleted
-    tickets, with the reason), `duplicates` (records whose id came before).
+    tickets, with the reason; a ticket deleted in any version is not imported at all),
+    `duplicates` (records whose id came before: the last version of a ticket wins).
     """
 
     def __init__(self, path: Path, plan: Plan, on_error: str) -> None:
@@ -52,25 +68,57 @@ class TicketStream:
             records.close()  # a consumer that stops early must not leave the file open
 
     def _tickets(self, records: Records) -> Iterator[Ticket]:
-        seen: set[str] = set()
+        """Two steps, so that the last version of a ticket wins and a deleted one is never
+        yielded: every record is converted once and spooled to a temporary file (in
+        batches, pickled), keeping in memory only each id's latest version number and the
+        deleted ids; then the spool is read back, yielding each surviving id at its last
+        version. An error met while reading ends the first step; it is raised after the
+        tickets read before it, as a single pass would."""
+        last: dict[str, int] = {}  # id → number of its latest version in the spool
+        deleted: set[str] = set()
         convert = self._plan.convert
-        for where, record in records:
+        failure: BaseException | None = None
+        with tempfile.TemporaryFile() as spool:
+            batch: list[tuple] = []
+            n = 0
             try:
-                if isinstance(record, BadRecord):
-                    raise record
-                ticket = convert(record, where)
-            except SkipRecord as exc:
-                self.skipped.append(ImportProblem(where, str(exc)))
-                continue
-            except BadRecord as exc:
-                self._problem(where, str(exc))
-                continue
-            if ticket.id in seen:
-                self.duplicates += 1  # Zendesk's incremental export repeats tickets
-                continue
-            seen.add(ticket.id)
-            self.count += 1
-            yield ticket
+                for where, record in records:
+                    try:
+                        if isinstance(record, BadRecord):
+                            raise record
+                        ticket = convert(record, where)
+                    except SkipRecord as exc:
+                        self.skipped.append(ImportProblem(where, str(exc)))
+                        gone = _deleted_id(exc)
+                        if gone is not None:
+                            deleted.add(gone)
+                        continue
+                    except BadRecord as exc:
+                        self._problem(where, str(exc))
+                        continue
+                    if ticket.id in last:
+                        self.duplicates += 1  # Zendesk's incremental export repeats tickets
+                    last[ticket.id] = n
+                    n += 1
+                    batch.append(_FIELDS(ticket))
+                    if len(batch) >= SPOOL_BATCH:
+                        pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
+                        batch = []
+            except TicketImportError as exc:
+                failure = exc
+            if batch:
+                pickle.dump(batch, spool, pickle.HIGHEST_PROTOCOL)
+            del batch
+            spool.seek(0)
+            total, n = n, 0
+            while n < total:
+                for values in pickle.load(spool):
+                    if last[values[0]] == n and values[0] not in deleted:
+                        self.count += 1
+                        yield Ticket(*values)
+                    n += 1
+        if failure is not None:
+            raise failure
         if not self.count:
             if self.problems:
                 first = self.problems[0]

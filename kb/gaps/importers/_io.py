@@ -33,7 +33,13 @@ class BadRecord(Exception):
 
 
 class SkipRecord(Exception):
-    """One record is deliberately not a ticket (deleted, spam); the message says why."""
+    """One record is deliberately not a ticket (deleted, spam); the message says why.
+    `deleted` names the ticket id when the record deletes that ticket (in every version:
+    read_tickets drops the id altogether)."""
+
+    def __init__(self, message: str, deleted: str | None = None) -> None:
+        super().__init__(message)
+        self.deleted = deleted
 
 
 @dataclass

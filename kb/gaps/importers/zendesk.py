@@ -101,7 +101,8 @@ def _from_json(
     ticket_id = text_id(record.get("id"), "id")
     status = plain(record.get("status"))
     if status == "deleted" or record.get("subject") == "SCRUBBED":
-        raise SkipRecord(f"ticket {ticket_id} is deleted (Zendesk scrubs it); not imported")
+        raise SkipRecord(f"ticket {ticket_id} is deleted (Zendesk scrubs it); not imported",
+                         deleted=ticket_id)
     via = record.get("via")
     channel = via.get("channel") if isinstance(via, dict) else None
     requester_id = record.get("requester_id")
@@ -129,7 +130,7 @@ def _from_row(row: object, where: str) -> Ticket:
     status = row.get("Status")
     ticket_id = text_id(row.get("Id"), "Id")
     if status and status.casefold() == "deleted":
-        raise SkipRecord(f"ticket {ticket_id} is deleted; not imported")
+        raise SkipRecord(f"ticket {ticket_id} is deleted; not imported", deleted=ticket_id)
     return make_ticket(
         where,
         id=ticket_id,
