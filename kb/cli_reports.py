@@ -84,7 +84,7 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
 @config_option
 @translate_errors
 def prune_events(db, days, as_json, config_file) -> None:
-    """Fold old events into daily counts and delete them, in one transaction.
+    """Fold old events into daily counts and delete them, one day per short transaction.
 
     Views and votes per article and the event counts of `kb deflection` stay right;
     session figures then cover the events kept.

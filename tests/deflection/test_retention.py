@@ -96,6 +96,21 @@ def test_the_command_prints_what_it_did(backend, make_kb, run_kb):
     assert plain.exit_code == 0 and "Deleted 10 events from before" in plain.output
 
 
+def test_a_busy_day_moves_per_range_of_visitors(backend, make_kb, run_kb, monkeypatch):
+    import deflection.retention as retention
+
+    config = make_kb()
+    fill(backend.url)
+    before = figures(run_kb, config, backend.url)
+    monkeypatch.setattr(retention, "DAY_CHUNK", 3)  # every day is "busy": 10 events
+    pruned = prune_events(backend.url, older_than_days=1, now=NOW)
+    assert (pruned.events, pruned.days) == (40, 4)
+    after = figures(run_kb, config, backend.url)
+    assert after["events"] == before["events"]
+    assert [(a["path"], a["views"], a["votes_yes"], a["votes_no"]) for a in after["articles"]] \
+        == [(b["path"], b["views"], b["votes_yes"], b["votes_no"]) for b in before["articles"]]
+
+
 def test_bad_requests_are_refused_with_what_to_do(tmp_path, make_kb, run_kb):
     config = make_kb()
     missing = run_kb("prune-events", "--config", config, "--db",
@@ -104,3 +119,55 @@ def test_bad_requests_are_refused_with_what_to_do(tmp_path, make_kb, run_kb):
     assert run_kb("prune-events", "--config", config, "--older-than", "0").exit_code == 2
     with pytest.raises(StoreError, match="at least 1 day"):
         prune_events(f"sqlite:///{tmp_path / 'x.db'}", 0)
+
+
+def test_the_servers_writer_is_not_locked_out_while_pruning(tmp_path):
+    """SQLite: the prune reads outside the write lock and moves a day per short
+    transaction, so the running server's writer (busy_timeout 10 s) never waits long."""
+    import sqlite3
+    import threading
+    import time
+
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    store = EventStore(url)  # the server's writer, running throughout
+    days, per_day = 20, 10_000
+    first = dt.datetime.combine(NOW.date() - dt.timedelta(days=days + 5), dt.time())
+    step = dt.timedelta(days=1) / per_day
+    rows = [(str(uuid.uuid4()), "vote" if i % 10 == 0 else "view",
+             (first + (i // per_day) * dt.timedelta(days=1) + (i % per_day) * step)
+             .strftime("%Y-%m-%d %H:%M:%S.%f"), f"{i % 500:032x}", f"p{i % 50}.md",
+             None, None, None, i % 20 == 0 if i % 10 == 0 else None, None, None, "en")
+            for i in range(days * per_day)]
+    direct = sqlite3.connect(tmp_path / "events.db")
+    direct.executemany("insert into events values (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    direct.commit()
+    direct.close()
+
+    outcome: dict = {}
+    pruning = threading.Thread(target=lambda: outcome.update(
+        pruned=prune_events(url, older_than_days=3, now=NOW)))
+    waits = []
+    try:
+        pruning.start()
+        while pruning.is_alive():
+            start = time.monotonic()
+            store.add([Event(id=str(uuid.uuid4()), type="view", path="new.md")], "c" * 32,
+                      NOW).result(timeout=15)
+            waits.append(time.monotonic() - start)
+            time.sleep(0.02)
+        pruning.join()
+    finally:
+        store.close()
+
+    assert max(waits) < 2, f"the writer waited {max(waits):.1f} s for the prune's lock"
+    assert len(waits) >= 3, "the adds ran while the prune did"
+    pruned = outcome["pruned"]
+    assert (pruned.events, pruned.days) == (days * per_day, days)
+    summary = sqlite3.connect(tmp_path / "events.db")
+    try:
+        assert summary.execute("select sum(events), count(distinct day) from daily_summary"
+                               ).fetchone() == (days * per_day, days)
+        assert summary.execute("select count(*) from events where path = 'new.md'"
+                               ).fetchone() == (len(waits),)
+    finally:
+        summary.close()
