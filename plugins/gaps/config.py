@@ -10,10 +10,8 @@ import os
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+from kb.gaps.importers import FORMATS, ON_ERROR  # one list for the CLI and the plugin
 from plugins.site.config import WholeNumber
-
-FORMATS = ("auto", "zendesk", "freshdesk", "helpscout", "jira", "generic")
-ON_ERROR = ("skip", "fail")
 
 
 class ExistingFile(c.File):
