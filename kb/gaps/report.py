@@ -119,11 +119,16 @@ def topic_dict(topic: Topic, rank: int) -> dict:
     }
 
 
+def topic_dicts(report: GapsReport) -> list[dict]:
+    """The topics, ranked, as the JSON contract and the CSV show them."""
+    return [topic_dict(t, rank) for rank, t in enumerate(ranked(report), 1)]
+
+
 def report_dict(report: GapsReport) -> dict:
     """DESIGN's `kb gaps --json` contract, plus the threshold, the rates and the problems."""
     rates = gap_rates(report)
     return {
-        "topics": [topic_dict(t, rank) for rank, t in enumerate(ranked(report), 1)],
+        "topics": topic_dicts(report),
         "tickets": [
             {
                 "id": link.id,
@@ -175,7 +180,8 @@ TOPIC_COLUMNS = (
 
 def csv_tables(report: GapsReport) -> dict[str, str]:
     """File name → CSV text of the topics (ranked) and of every imported ticket."""
-    topics = report_dict(report)["topics"]
+    topics = topic_dicts(report)
+    labels = {t.label: shown(t.label) for t in report.topics}  # redacted once per topic
     rows = (
         [
             t["rank"],
@@ -197,7 +203,8 @@ def csv_tables(report: GapsReport) -> dict[str, str]:
         for t in topics
     )
     tickets = (
-        (link.id, None if link.topic is None else shown(link.topic), link.article, link.score)
+        (link.id, None if link.topic is None else labels.get(link.topic) or shown(link.topic),
+         link.article, link.score)
         for link in report.tickets
     )
     return {
