@@ -34,11 +34,6 @@ SPOOL_BATCH = 500  # tickets pickled together in the spool: a few hundred KB in 
 _FIELDS = attrgetter(*(f.name for f in fields(Ticket)))  # Ticket → its values, id first
 
 
-def _deleted_id(exc: SkipRecord) -> str | None:
-    """The id of the deleted ticket a SkipRecord is about, None for another skip."""
-    return exc.deleted
-
-
 class TicketStream:
     """The tickets of one export, read lazily; iterate once or again (each pass re-reads).
 
@@ -89,9 +84,8 @@ class TicketStream:
                         ticket = convert(record, where)
                     except SkipRecord as exc:
                         self.skipped.append(ImportProblem(where, str(exc)))
-                        gone = _deleted_id(exc)
-                        if gone is not None:
-                            deleted.add(gone)
+                        if exc.deleted is not None:  # dropped in every version
+                            deleted.add(exc.deleted)
                         continue
                     except BadRecord as exc:
                         self._problem(where, str(exc))
