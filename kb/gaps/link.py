@@ -28,18 +28,17 @@ from scipy import sparse
 
 from deflection import analysis, synonyms
 from deflection.index import FIELD_BOOSTS, SearchIndexError, current_build
+from deflection.ranking import DEFAULT_B as B
+from deflection.ranking import FIELD_B, K1
+
+# the search engine's own fields, caps and credits: a ticket links as a search ranks
+from deflection.search import MAX_TERMS, MORPH_CREDIT, SYNONYM_CREDIT, TEXT_FIELDS
 from kb.gaps.model import Ticket
 
-TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
-MAX_TERMS = 16  # the search engine's cap on a question's terms
 SUBJECT_WEIGHT = 1.0
 BODY_WEIGHT = 0.5  # body terms carry the question less surely than the subject
 SUBJECT_CHARS = 1000  # a subject is a line; past this it is pasted text
 BODY_CHARS = 4000  # distinct body sentences are analysed up to this many characters
-MORPH_CREDIT = 0.8  # a Russian word matched only by its first letters
-SYNONYM_CREDIT = 0.9
-K1, B = 1.2, 0.75
-FIELD_B = {"title": 0.3, "keywords": 0.3, "tags": 0.0}
 # Tuned on the development sets of tests/data/gaps_eval*.jsonl (bench/RESULTS.md,
 # "Gaps linking"): a ticket whose best article holds less of its weight is unanswered.
 DEFAULT_THRESHOLD = 0.4
