@@ -9,7 +9,10 @@ committed (acknowledged) event survives a crash of kb and the file cannot be cor
 
 Writes: one writer thread per process owns the only writing connection and commits
 what has queued up in one transaction (group commit). Requests wait for that commit
-before they are answered, so "acknowledged" means "on disk". With one writer
+before they are answered, so "acknowledged" means "on disk". On SQLite a batch of
+only events is one multi-row INSERT in autocommit mode, which SQLite runs as its own
+transaction: one call into SQLite per batch, where BEGIN, a step per row and COMMIT
+each released and re-took the GIL the event loop needs (see bench/RESULTS.md). With one writer
 there is no "database is locked", and SQLite 3.40's WAL-reset bug (several
 connections writing and checkpointing at once; fixed in 3.51.3) cannot happen:
 only the writer writes or checkpoints; readers open the file read-only. On
@@ -24,7 +27,9 @@ import contextlib
 import datetime as dt
 import logging
 import queue
+import re
 import secrets
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -129,20 +134,36 @@ def _settle_futures(waiting: list) -> None:
             future.set_exception(value) if failed else future.set_result(value)
 
 
-def _positional_insert(engine: sa.Engine) -> str:
+class _Insert:
     """The events insert, compiled once with positional parameters in COLUMNS order; the
-    hot path then hands tuples straight to the driver (executemany), parameterised like
-    every statement here."""
-    from sqlalchemy.dialects import postgresql, sqlite
+    hot path hands tuples straight to the driver, parameterised like every statement here.
 
-    statement = insert(engine, events_table).values({c: sa.bindparam(c) for c in COLUMNS}) \
-        .on_conflict_do_nothing(index_elements=["id"])
-    dialect = sqlite.dialect(paramstyle="qmark") if engine.dialect.name == "sqlite" \
-        else postgresql.psycopg.dialect(paramstyle="format")
-    compiled = statement.compile(dialect=dialect)
-    if tuple(compiled.positiontup or ()) != COLUMNS:
-        raise StoreError(f"the events insert binds {compiled.positiontup}, not {COLUMNS}")
-    return str(compiled)
+    `many` inserts one row per execution (executemany: PostgreSQL pipelines it);
+    `rows(n)` is SQLite's statement for n rows at once."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        statement = insert(engine, events_table) \
+            .values({c: sa.bindparam(c) for c in COLUMNS}) \
+            .on_conflict_do_nothing(index_elements=["id"])
+        dialect = sqlite.dialect(paramstyle="qmark") if engine.dialect.name == "sqlite" \
+            else postgresql.psycopg.dialect(paramstyle="format")
+        compiled = statement.compile(dialect=dialect)
+        if tuple(compiled.positiontup or ()) != COLUMNS:
+            raise StoreError(f"the events insert binds {compiled.positiontup}, not {COLUMNS}")
+        self.many = str(compiled)
+        head, values, tail = re.fullmatch(r"(.* VALUES )(\([^)]*\))( .*)", self.many,
+                                          re.DOTALL).groups()
+        self._parts = head, values, tail
+        self._sized: dict[int, str] = {}
+
+    def rows(self, n: int) -> str:
+        found = self._sized.get(n)
+        if found is None:
+            head, values, tail = self._parts
+            found = self._sized[n] = head + ", ".join([values] * n) + tail
+        return found
 
 
 def _transient(exc: Exception) -> bool:
@@ -160,6 +181,18 @@ def _drop_if_broken(conn: sa.Connection) -> None:
             conn.invalidate()
 
 
+def _only_rows(batch: list) -> bool:
+    return all(isinstance(job, _Rows) for job, _ in batch)
+
+
+def _sorted_rows(live: list) -> list[tuple]:
+    # In id order, so two replicas inserting the same retried ids take their row locks in
+    # the same order and cannot deadlock each other (by the id alone: two rows of one id
+    # may hold None and text in the same column)
+    return sorted((row for job, _ in live if isinstance(job, _Rows) for row in job.rows),
+                  key=itemgetter(0))
+
+
 class EventStore:
     """Writes through one thread with group commit; see the module docstring."""
 
@@ -172,6 +205,7 @@ class EventStore:
         except sa.exc.DBAPIError as exc:
             self.engine.dispose()
             raise connect_error(url, exc) from None
+        self._insert = _Insert(self.engine)  # here, not in the writer: a bug fails loudly
         self._queue: queue.Queue = queue.Queue()
         self._salts: dict[str, bytes] = {}
         self._writer = threading.Thread(target=self._write_loop, name="kb-event-writer",
@@ -186,7 +220,7 @@ class EventStore:
         return future
 
     def _write_loop(self) -> None:
-        insert_events = _positional_insert(self.engine)
+        insert_events = self._insert
         with self.engine.connect() as conn:
             while True:
                 item = self._queue.get()
@@ -203,28 +237,51 @@ class EventStore:
                         break
                     batch.append(nxt)
                 try:
-                    self._commit(conn, batch, insert_events)
+                    if self.backend == "sqlite" and _only_rows(batch):
+                        self._commit_rows(conn, batch, insert_events)
+                    else:
+                        self._commit(conn, batch, insert_events)
                 except Exception as exc:  # a bug, not the database: fail this batch only
                     log.exception("the event writer failed a batch; it goes on")
                     _settle_all([(fut, exc, True) for _, fut in batch])
 
     @staticmethod
-    def _commit(conn: sa.Connection, batch: list, insert_events) -> None:
+    def _commit_rows(conn: sa.Connection, batch: list, insert_events: _Insert) -> None:
+        """SQLite, a batch of events only: one INSERT of every row, its own transaction
+        (the connection is in autocommit mode). All rows are stored or none."""
+        live = [(job, fut) for job, fut in batch if _claim(fut)]
+        rows = _sorted_rows(live)
+        driver = conn.connection.driver_connection
+        per_statement = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // len(COLUMNS)
+        chunks = [rows[i:i + per_statement] for i in range(0, len(rows), per_statement)]
+        try:
+            if len(chunks) > 1:  # more rows than one statement binds: one transaction
+                driver.execute("BEGIN IMMEDIATE")
+            for chunk in chunks:
+                driver.execute(insert_events.rows(len(chunk)), [v for row in chunk for v in row])
+            if len(chunks) > 1:
+                driver.execute("COMMIT")
+        except Exception as exc:  # nothing of the batch is stored
+            if driver.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    driver.execute("ROLLBACK")
+            _settle_all([(fut, exc, True) for _, fut in live])
+            return
+        _settle_all([(fut, len(job.rows), False) for job, fut in live])
+
+    @staticmethod
+    def _commit(conn: sa.Connection, batch: list, insert_events: _Insert) -> None:
         """One transaction for the batch: all event rows in one statement, then the other
         jobs. Waiters hear the outcome only after the commit."""
         live = [(job, fut) for job, fut in batch if _claim(fut)]
-        # In id order, so two replicas inserting the same retried ids take their row
-        # locks in the same order and cannot deadlock each other.
-        # (by the id alone: two rows of one id may hold None and text in the same column)
-        rows = sorted((row for job, _ in live if isinstance(job, _Rows) for row in job.rows),
-                      key=itemgetter(0))
+        rows = _sorted_rows(live)
         for attempt in range(1, TRIES + 1):
             results: list[object] = []
             try:
                 with conn.begin():
                     if rows:
                         cursor = conn.connection.driver_connection.cursor()
-                        cursor.executemany(insert_events, rows)
+                        cursor.executemany(insert_events.many, rows)
                         cursor.close()
                     for job, _ in live:
                         results.append(len(job.rows) if isinstance(job, _Rows) else job(conn))

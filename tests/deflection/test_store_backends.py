@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable
@@ -297,3 +298,32 @@ def test_one_request_holding_an_id_twice_stores_it_once_and_the_writer_goes_on(b
     finally:
         store.close()
     assert backend.query("select count(*), count(distinct id) from events") == [(2, 2)]
+
+
+def test_sqlite_stores_a_batch_wider_than_one_statement_whole_or_not_at_all(tmp_path):
+    """On SQLite a batch of events is one INSERT; past SQLite's bound-parameter limit it is
+    several, in one transaction: a bad row late in the batch leaves none of it stored."""
+    store = EventStore(f"sqlite:///{tmp_path / 'events.db'}")
+    now = dt.datetime.now(dt.UTC)
+
+    def narrow(conn) -> None:  # 3 rows a statement
+        conn.connection.driver_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 36)
+
+    def count() -> int:
+        return store.submit(lambda conn: conn.exec_driver_sql(
+            "select count(*) from events").scalar()).result(timeout=10)
+
+    try:
+        store.submit(narrow).result(timeout=10)
+        good = [Event(id=uid(n), type="view", path=f"en/{n}.md") for n in range(1, 11)]
+        assert store.add(good, "v" * 32, now).result(timeout=10) == 10
+        assert count() == 10
+        bad = [Event(id=uid(n), type="view", path=f"en/{n}.md") for n in range(11, 18)]
+        bad.append(Event(id=uid(99), type=None, path="en/x.md"))  # NOT NULL: fails last
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add(bad, "v" * 32, now).result(timeout=10)
+        assert count() == 10, "a failed batch leaves nothing behind"
+        assert store.add([Event(id=uid(20), type="view")], "v" * 32,
+                         now).result(timeout=10) == 1, "the writer goes on"
+    finally:
+        store.close()
