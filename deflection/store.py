@@ -393,6 +393,31 @@ def read_all(url: str, since: dt.datetime | None = None,
     return rows, dropped, comments
 
 
+def events_version(url: str) -> tuple | None:
+    """What changes whenever events are stored or pruned (counts and the latest time),
+    read-only: a cache of anything computed from the store can be checked against it.
+    None when the database has no events table yet."""
+    from deflection.store_schema import daily_summary_table
+
+    engine = open_engine(url, readonly=True)
+    try:
+        with engine.connect() as conn:
+            tables = sa.inspect(conn).get_table_names()
+            if "events" not in tables:
+                return None
+            events = conn.execute(sa.select(sa.func.count(), sa.func.max(events_table.c.ts))
+                                  ).one()
+            pruned = conn.execute(sa.select(sa.func.count(),
+                                            sa.func.sum(daily_summary_table.c.events))
+                                  ).one() if "daily_summary" in tables else (0, None)
+    except sa.exc.DBAPIError as exc:
+        raise StoreError(f"cannot read the events database {shown(url)}: "
+                         f"{str(exc.orig).strip()}") from None
+    finally:
+        engine.dispose()
+    return (*events, *pruned)
+
+
 def _naive(moment: dt.datetime) -> dt.datetime:
     """Stored times are naive UTC."""
     if moment.tzinfo is not None:

@@ -240,6 +240,16 @@ def _failed_per_group(
     return dict(out)
 
 
+def events_url(site: Site, db_url: str | None = None) -> str | None:
+    """The event store gaps reads: the one given, the config's, or events.db next to the
+    config when it exists (None: no store, no votes or failed searches)."""
+    url = db_url or site.options.database
+    if not url:
+        default = site.root / "events.db"
+        return f"sqlite:///{default}" if default.is_file() else None
+    return url
+
+
 def site_signals(
     site: Site, db_url: str | None, since: dt.datetime | None
 ) -> tuple[Signals, list[tuple[str, str | None]]]:
@@ -255,12 +265,9 @@ def site_signals(
             if docs in path.parents
         }
     )
-    url = db_url or site.options.database
-    if not url:
-        default = site.root / "events.db"
-        if not default.is_file():
-            return signals, []
-        url = f"sqlite:///{default}"
+    url = events_url(site, db_url)
+    if url is None:
+        return signals, []
     from deflection.retention import read_summary
     from deflection.store import read_all
 

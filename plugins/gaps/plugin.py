@@ -116,7 +116,8 @@ class GapsPlugin(BasePlugin[GapsConfig]):
             return str(folder / "gaps.html")
 
     def _analyse(self, config: MkDocsConfig) -> GapsReport:
-        from kb.gaps.run import gaps_for_site
+        from deflection.store import events_version
+        from kb.gaps.run import events_url, gaps_for_site
         from plugins.gaps import index
 
         started = time.perf_counter()
@@ -124,8 +125,10 @@ class GapsPlugin(BasePlugin[GapsConfig]):
             site = index.site_of(config)
             indexed, rebuilt = index.refresh(site)
             refreshed = time.perf_counter()
+            events = events_url(site)  # votes and failed searches change the verdicts
             key = (indexed, _stat(self.config.tickets), _stat(self.config.mapping),
-                   self.config.format, self.config.on_error)
+                   self.config.format, self.config.on_error,
+                   events_version(events) if events else None)
             if key == self._key and self.report is not None:
                 return self.report
             report = gaps_for_site(site, self.config.tickets, fmt=self.config.format,

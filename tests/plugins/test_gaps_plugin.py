@@ -237,3 +237,42 @@ def test_the_banner_escapes_and_redacts_ticket_text():
     assert "&lt;script&gt;" in html and "[email]" in html and "jane.doe" not in html
     assert f"T-{BANNER_IDS - 1}" in html and f"T-{BANNER_IDS}," not in html
     assert f"and {30 - BANNER_IDS} more" in html
+
+
+def test_a_rebuild_in_serve_reads_new_votes_and_reuses_the_report_otherwise(make_kb):
+    """`kb serve` keeps the plugin across rebuilds: the report is reused until the tickets,
+    the articles or the event store change; a new "No" vote raises the topic's priority."""
+    import datetime as dt
+    import uuid
+
+    from mkdocs.commands.build import build
+
+    from deflection.events import Event
+    from deflection.store import EventStore
+
+    config_file = with_gaps(make_kb)
+    commit_articles(config_file)
+    store = EventStore(f"sqlite:///{config_file.parent / 'events.db'}")
+    store.flush()
+    config = load_site(config_file).config
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["kb/gaps"]
+
+    def refunds():
+        return next(t for t in plugin.report.topics if t.article == "en/billing/refunds.md")
+
+    try:
+        build(config, serve_url="http://127.0.0.1:8000/")
+        first = plugin.report
+        build(config, serve_url="http://127.0.0.1:8000/")
+        assert plugin.report is first, "nothing changed: the report is reused"
+        before = refunds().priority
+        store.add([Event(id=str(uuid.uuid4()), type="vote", path="en/billing/refunds.md",
+                         helpful=False, reason="outdated")], "v" * 32,
+                  dt.datetime.now(dt.UTC)).result(timeout=10)
+        build(config, serve_url="http://127.0.0.1:8000/")
+        assert plugin.report is not first
+        assert refunds().priority > before
+    finally:
+        config.plugins.on_shutdown()
+        store.close()
