@@ -206,7 +206,7 @@ class EventStore:
             self.engine.dispose()
             raise connect_error(url, exc) from None
         self._insert = _Insert(self.engine)  # here, not in the writer: a bug fails loudly
-        self._queue: queue.Queue = queue.Queue()
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()  # unbounded, in C
         self._salts: dict[str, bytes] = {}
         self._writer = threading.Thread(target=self._write_loop, name="kb-event-writer",
                                         daemon=True)
