@@ -1,10 +1,11 @@
 """Per-language text analysis for the search index, the same at index and query time.
 
 English and Russian: Snowball stemming (Porter's stemmer turns "resetting" into
-"resett"), with ё folded into е. Thai has no spaces between words: pythainlp's
-newmm segmenter splits it. Latin words inside Russian or Thai articles (API,
-Slack, SSO) are stemmed as English. Any other language gets a plain lowercase
-analyzer with accents folded.
+"resett"), with ё folded into е; a Russian word the OpenCorpora dictionary knows is
+first reduced to its lemma (pymorphy3), since Snowball stems "дней" and "день" apart.
+Thai has no spaces between words: pythainlp's newmm segmenter splits it. Latin words
+inside Russian or Thai articles (API, Slack, SSO) are stemmed as English. Any other
+language gets a plain lowercase analyzer with accents folded.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "5"
+VERSION = "8"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -88,7 +89,27 @@ def _stemmer(lang: str):
 
 @lru_cache(maxsize=100_000)
 def _stem(lang: str, word: str) -> str:
+    if lang == "ru":
+        word = _lemma(word)
     return _stemmer(lang)(word)
+
+
+@cache
+def _morph_analyzer():
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang="ru")
+
+
+def _lemma(word: str) -> str:
+    """The dictionary form of a Russian word (OpenCorpora, through pymorphy3): Snowball
+    alone stems "дней" and "день", "ошибок" and "ошибка" apart. Words the dictionary
+    lacks (loanwords, jargon, product names) are left to Snowball alone, as before:
+    pymorphy3 would only guess their lemma from their ending."""
+    morph = _morph_analyzer()
+    if not morph.word_is_known(word):
+        return word
+    return morph.parse(word)[0].normal_form.replace("ё", "е")
 
 
 class ThaiTokenizer(Tokenizer):

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from deflection import analysis
-from deflection.text import extract
+from deflection import analysis, ranking
+from deflection.text import extract, strip_templates
 from kb.errors import KBError
 
 KEEP_BUILDS = 2
@@ -59,6 +59,7 @@ class Document:
     body: str
     tags: list[str]
     keywords: list[str]
+    sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,6 +104,7 @@ def schema(lang: str) -> fields.Schema:
         morph=fields.TEXT(analyzer=analysis.morph_analyzer(lang),
                           field_boost=FIELD_BOOSTS["morph"]),
         spell=fields.TEXT(analyzer=analysis.spelling_analyzer(lang), spelling=True),
+        sections=fields.STORED(),  # which sections hold each term: ranking.section_masks
     )
 
 
@@ -145,9 +147,11 @@ def _document(article, url: str, section: bool = False) -> Document | None:
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,
-        title=analysis.normalize(article.title), summary=analysis.normalize(summary),
+        title=analysis.normalize(strip_templates(article.title)),
+        summary=analysis.normalize(strip_templates(summary)),
         headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
         tags=article.tags, keywords=[analysis.normalize(str(k)) for k in keywords],
+        sections=[analysis.normalize(s) for s in fields_.sections],
     )
 
 
@@ -161,6 +165,8 @@ def _fields(doc: Document, digest: str) -> dict:
                             doc.body]),
         "spell": "\n".join([doc.title, doc.summary, doc.headings, "\n".join(doc.keywords),
                             doc.body]),
+        "sections": ranking.section_masks(
+            [analysis.terms(s, doc.lang) for s in doc.sections], analysis.morph),
     }
 
 

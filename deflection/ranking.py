@@ -196,3 +196,43 @@ def term_score(postings: Postings, lists: list[tuple[str, PostingList]], n: int)
     for fieldname, plist in lists:
         out[plist.ids] += bm25(postings, fieldname, plist, idf(n, len(plist.ids)))
     return out
+
+
+def section_masks(sections: list[list[str]], morph) -> tuple[int, dict[str, int]] | None:
+    """For a page of several sections: how many, and for each term (and, behind a NUL,
+    each term's first letters as `morph` gives them) the bit mask of the sections that
+    hold it. None for a page of one section, whose best section is the page."""
+    if len(sections) < 2:
+        return None
+    masks: dict[str, int] = {}
+    for i, terms in enumerate(sections):
+        bit = 1 << i
+        for term in set(terms):
+            masks[term] = masks.get(term, 0) | bit
+            short = morph(term)
+            if short != term:
+                masks["\x00" + short] = masks.get("\x00" + short, 0) | bit
+    return len(sections), masks
+
+
+def _bits(mask: int, count: int) -> np.ndarray:
+    raw = np.frombuffer(mask.to_bytes((count + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(raw, bitorder="little")[:count].astype(np.float64)
+
+
+def best_section(stored: tuple[int, dict[str, int]], stands_for: dict, morphs: dict,
+                 idf: np.ndarray, everywhere: np.ndarray) -> float:
+    """The share of the question's weight (IDF) held by the page's best section, each
+    query term credited as in the page's confidence; `everywhere` is each term's credit
+    from the fields that speak for every section (title, summary, keywords, tags, slug)."""
+    count, masks = stored
+    credit = np.repeat(everywhere[:, None], count, axis=1)
+    for prefix, table in (("", stands_for), ("\x00", morphs)):
+        for term, credits in table.items():
+            mask = masks.get(prefix + term)
+            if mask:
+                bits = _bits(mask, count)
+                for i, c in credits:
+                    np.maximum(credit[i], bits * c, out=credit[i])
+    total = idf.sum()
+    return float((idf @ credit).max() / total) if total else 0.0

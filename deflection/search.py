@@ -35,6 +35,13 @@ SYNONYM_CREDIT = 0.9
 SNIPPETS = 5  # results with passages from the body
 SNIPPET_SOURCE_CHARS = 6000
 COORDINATION = 1.0
+# Passages: the results (at least the first SECTION_RERANK) are re-ranked by a blend of
+# the page's coverage of the question and its best section's, so a long page holding the
+# question's words in unrelated sections yields to one that answers in one place.
+# bench/RESULTS.md, "Search quality, session of 2026-11-22 evening".
+SECTION_RERANK = 10
+SECTION_WEIGHT = 0.6
+EVERY_SECTION_FIELDS = ("title", "summary", "keywords", "tags", "slug")
 CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
 CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well
 
@@ -171,7 +178,7 @@ class SearchEngine:
         terms = set(plan.stands_for)
         if not plan.terms:
             return terms, []
-        scores, confidence = self._score(searcher, postings, plan, answer)
+        scores, confidence, everywhere = self._score(searcher, postings, plan, answer)
         candidates = np.flatnonzero(scores)
         if not len(candidates):
             return terms, []
@@ -179,7 +186,12 @@ class SearchEngine:
         # part of it often
         rank = scores[candidates] / scores[candidates].max() \
             * confidence[candidates] ** COORDINATION
-        order = np.argsort(-rank, kind="stable")[:max(limit, 3)]
+        order = np.argsort(-rank, kind="stable")[:max(limit, 3, SECTION_RERANK)]
+        loaded: dict[int, dict] = {}
+        if SECTION_WEIGHT:
+            order = self._by_sections(searcher, plan, candidates, order, rank, confidence,
+                                      everywhere, loaded)
+        order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
         if not answer.answered:
@@ -190,7 +202,7 @@ class SearchEngine:
             docnum = int(candidates[j])
             if confidence[docnum] < floor:
                 continue
-            fields = searcher.stored_fields(docnum)
+            fields = loaded.get(docnum) or searcher.stored_fields(docnum)
             stored.append(fields)
             answer.results.append(Hit(
                 path=fields["path"], title=fields["title"], url=fields["url"],
@@ -198,11 +210,34 @@ class SearchEngine:
         return terms, stored
 
     @staticmethod
+    def _by_sections(searcher, plan: _Plan, candidates: np.ndarray, order: np.ndarray,
+                     rank: np.ndarray, confidence: np.ndarray, everywhere: np.ndarray,
+                     loaded: dict[int, dict]) -> np.ndarray:
+        """`order` re-ranked (and `rank` updated) by the page's coverage blended with its
+        best section's; the stored fields read on the way are kept in `loaded`."""
+        idf = np.asarray(plan.idf)
+        for j in order:
+            docnum = int(candidates[j])
+            fields = loaded[docnum] = searcher.stored_fields(docnum)
+            sections = fields.get("sections")
+            if not sections:
+                continue  # one section: the page is its best section
+            best = ranking.best_section(sections, plan.stands_for, plan.morphs, idf,
+                                        everywhere[:, docnum])
+            page = confidence[docnum]
+            if page > 0:  # the page's confidence in `rank` becomes the blend
+                blend = (1 - SECTION_WEIGHT) * page + SECTION_WEIGHT * best
+                rank[j] *= (blend / page) ** COORDINATION
+        return order[np.argsort(-rank[order], kind="stable")]
+
+    @staticmethod
     def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):
-        """BM25F of every document, and the share of the question's weight (IDF) each holds."""
+        """BM25F of every document, the share of the question's weight (IDF) each holds,
+        and each query term's credit in the fields that speak for every section."""
         n = postings.doc_count
         scores = np.zeros(n)
         credit = np.zeros((len(plan.terms), n))
+        everywhere = np.zeros((len(plan.terms), n))
         deadline = time.monotonic() + TIME_LIMIT_S
         groups = [(term, credits, TEXT_FIELDS, True) for term, credits in plan.stands_for.items()]
         # the first-letters field counts only where it differs from the word itself
@@ -216,17 +251,20 @@ class SearchEngine:
             lists = [(f, plist) for f, plist in lists if len(plist.ids)]
             if not lists:
                 continue
-            for _, plist in lists:
+            for f, plist in lists:
                 for i, c in credits:
                     row = credit[i]
                     row[plist.ids] = np.maximum(row[plist.ids], c)
+                    if f in EVERY_SECTION_FIELDS:
+                        row = everywhere[i]
+                        row[plist.ids] = np.maximum(row[plist.ids], c)
             if scored:
                 weight = max(c for _, c in credits)
                 scores += weight * ranking.term_score(postings, lists, n)
         idf = np.asarray(plan.idf)
         total = idf.sum()
         confidence = idf @ credit / total if total else np.zeros(n)
-        return scores, confidence
+        return scores, confidence, everywhere
 
     @staticmethod
     def _snippet(stored: dict, terms: set[str], lang: str, position: int) -> str:

@@ -8,7 +8,7 @@ needs no site build; the markup is stripped, link texts and code are kept
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*(\{[^}]*\})?\s*$")
@@ -21,45 +21,91 @@ _HTML = re.compile(r"<[^>\n]+>")
 _ATTRS = re.compile(r"\{[:#.][^}]*\}")
 _MARKS = re.compile(r"(\*\*|__|\*|`+|~~|\+\+|==|\^\^)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# Template syntax of Diplodoc, Jinja, Liquid and mkdocs-macros: `{{ product-name }}`,
+# `{% note info %}`, `{% cut "Title" %}`, `{% include [x](../_includes/x.md) %}`, and
+# Microsoft Docs' `[!INCLUDE [x](../includes/x.md)]`. Outside code it is markup, not words.
+_TEMPLATE_VAR = re.compile(r"\{\{-?\s*[^{}]*?\s*-?\}\}")
+_TEMPLATE_TAG = re.compile(r"\{%-?\s*([\w-]*)(.*?)-?%\}")
+_MS_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]", re.IGNORECASE)
+_QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
+# A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
+_PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
 
 @dataclass
 class Fields:
     headings: str
     body: str
+    sections: list[str] = field(default_factory=list)  # each heading with its text
+
+
+def _tag_title(tag: re.Match) -> str:
+    if tag.group(1).lower().startswith("include"):
+        return " "  # its argument is a file name
+    return " ".join(a or b for a, b in _QUOTED.findall(tag.group(2))) or " "
+
+
+def strip_templates(text: str) -> str:
+    """Template variables, tags and includes removed; a tag's quoted title
+    ({% cut "Title" %}) kept."""
+    if "{" not in text and "[!" not in text:
+        return text
+    text = _MS_INCLUDE.sub(" ", text)
+    text = _TEMPLATE_VAR.sub(" ", text)
+    text = _TEMPLATE_TAG.sub(_tag_title, text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
 def extract(markdown: str) -> Fields:
-    """Headings and body text of a Markdown article body (front matter removed)."""
+    """Headings and body text of a Markdown article body (front matter removed).
+
+    A section whose heading links to another page (a listing of functions, each with its
+    summary) keeps its heading and loses its text: the text summarises the linked page,
+    which is the answer; summed over a listing's many sections it would outrank every
+    page it lists.
+    """
     headings: list[str] = []
     body: list[str] = []
+    sections: list[list[str]] = [[]]
     fence: str | None = None
+    listed: int | None = None  # level of the heading of the listing section we are in
     for line in markdown.split("\n"):
         match = _FENCE.match(line)
         if fence is not None:
             if match and match.group(1)[0] == fence[0]:
                 fence = None
-            else:
+            elif listed is None:
                 body.append(line.strip())
+                sections[-1].append(body[-1])
             continue
         if match:
             fence = match.group(1)
             continue
         heading = _HEADING.match(line)
         if heading:
+            level = len(heading.group(1))
+            if listed is not None and level > listed:
+                continue
+            listed = level if _PAGE_LINK.match(heading.group(2).strip()) else None
             headings.append(_inline(heading.group(2)))
+            sections.append([headings[-1]])
+            continue
+        if listed is not None:
             continue
         admonition = _ADMONITION.match(line)
         if admonition:
             if admonition.group(3):
                 body.append(admonition.group(3))
+                sections[-1].append(body[-1])
             continue
         if _TABLE_RULE.match(line) or _REF_DEF.match(line):
             continue
         text = _inline(line)
         if text:
             body.append(text)
-    return Fields(headings="\n".join(headings), body="\n".join(body))
+            sections[-1].append(text)
+    return Fields(headings="\n".join(headings), body="\n".join(body),
+                  sections=["\n".join(s) for s in sections if s])
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -78,6 +124,7 @@ def _inline(text: str) -> str:
 
 
 def _markup_removed(text: str) -> str:
+    text = strip_templates(text)
     text = _IMAGE.sub(r"\1", text)
     text = _LINK.sub(r"\1", text)
     text = _REF_LINK.sub(r"\1", text)

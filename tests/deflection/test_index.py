@@ -99,3 +99,44 @@ def test_a_section_page_is_searchable_when_it_has_words_of_its_own(make_kb):
     index_site(load_site(config))
     engine.refresh()
     assert engine.search("dunning reminder").results == []
+
+
+def test_listing_sections_keep_their_heading_and_template_syntax_goes():
+    from deflection.text import extract
+
+    fields = extract(
+        "Intro of {{ product }}.\n\n## [LTRIM](LTRIM.md)\n\nRemoves leading spaces.\n\n"
+        "```\nLTRIM(x)\n```\n\n#### Example\n\nLTRIM(' a')\n\n## Notes\n\n{% note info %}\n\n"
+        "Kept: not a link.\n\n{% endnote %}\n\n## [Site](https://example.com)\n\nKept too.\n")
+    assert fields.headings.split("\n") == ["LTRIM", "Notes", "Site"]
+    assert fields.body.split("\n") == ["Intro of .", "Kept: not a link.", "Kept too."]
+    assert fields.sections == ["Intro of .", "LTRIM", "Notes\nKept: not a link.",
+                               "Site\nKept too."]
+
+
+def test_best_section_credits_each_term_once_per_section():
+    import numpy as np
+
+    from deflection.analysis import morph
+    from deflection.ranking import best_section, section_masks
+
+    assert section_masks([["a", "b"]], morph) is None  # one section: the page itself
+    stored = section_masks([["webhook", "retri"], ["invoic", "currenc"], ["invoic"]], morph)
+    assert stored == (3, {"webhook": 1, "retri": 1, "invoic": 6, "currenc": 2})
+    stands_for = {"webhook": [(0, 1.0)], "invoic": [(1, 1.0)], "currenc": [(2, 0.9)]}
+    idf = np.array([1.0, 1.0, 2.0])
+    # section 2 holds invoice (1) and currency at 0.9 (1.8): 2.8 of 4
+    assert best_section(stored, stands_for, {}, idf, np.zeros(3)) == 2.8 / 4
+    # a title holding "webhook" speaks for every section
+    assert best_section(stored, stands_for, {}, idf, np.array([1.0, 0, 0])) == 3.8 / 4
+
+
+def test_includes_and_template_tags_are_not_words():
+    from deflection.text import strip_templates
+
+    assert strip_templates('{% include-markdown "includes/business.md" %}') == ""
+    assert strip_templates("{% include notitle [get-geo](../_includes/geo.md) %}") == ""
+    assert strip_templates("Pro [!INCLUDE [applies-to](../includes/applies.md)] only") == "Pro only"
+    assert strip_templates('{% cut "Как это работает" %}') == "Как это работает"
+    assert strip_templates("Агрегации в {{ datalens-full-name }}") == "Агрегации в"
+    assert strip_templates("no {template} here") == "no {template} here"

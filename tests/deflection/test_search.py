@@ -91,7 +91,7 @@ def test_array_scoring_equals_whooshs_bm25f(engine):
                         ("удалить учётную запись", "ru"), ("pasword", "en")]:
         searcher, postings = engine._searcher(lang)
         plan = engine._plan(searcher, postings, query, lang)
-        ours, _ = engine._score(searcher, postings, plan, Answer(query, lang))
+        ours, _, _ = engine._score(searcher, postings, plan, Answer(query, lang))
         clauses = [Or([Term(f, t, boost=max(c for _, c in credits)) for f in TEXT_FIELDS])
                    for t, credits in plan.stands_for.items()]
         clauses += [Term("morph", t, boost=max(c for _, c in credits))
@@ -171,3 +171,92 @@ def test_loanwords_customers_type_find_the_articles_words():
     russian = synonyms.load(None, "ru")
     assert any(word == ("дашборд",) for _, word in russian.expand(["dashboard"]))
     assert synonyms.load(None, "en").expand(["dashboard"]) == []
+
+
+def test_a_russian_inflection_finds_the_article(make_kb):
+    """"окон" (genitive plural) and "окно" share no Snowball stem ("окон", "окн"), and the
+    word is too short for typo matching; the lemma joins them."""
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    config = make_kb(files={"articles/ru/billing/trial.md": (
+        "---\ntitle: Пробный период\n---\n\nСрок виден в окне настроек тарифа.\n")})
+    site = load_site(config)
+    index_site(site)
+    answer = engine_for(site).search("сколько окон", lang="ru")
+    assert [h.path for h in answer.results][:1] == ["ru/billing/trial.md"]
+
+
+def test_a_listing_page_does_not_outrank_the_pages_it_lists(make_kb):
+    """A page of sections each headed by a link to another page (a function reference)
+    holds every listed page's words; the page the question is about comes first."""
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    listing = "---\ntitle: All functions\n---\n\nEvery function of formulas.\n\n" + "".join(
+        f"## [{name}]({name.lower()}.md)\n\n{text}\n\n#### Example\n\n```\n{name}(x)\n```\n\n"
+        for name, text in [
+            ("TRIM", "Removes the spaces at the start and end of a string."),
+            ("LEN", "Counts the characters of a string and returns its length."),
+            ("UPPER", "Returns the string in capital letters."),
+        ])
+    config = make_kb(files={
+        "articles/en/functions/all.md": listing,
+        "articles/en/functions/trim.md": (
+            "---\ntitle: TRIM\n---\n\nRemoves the spaces at the start and end of a string."
+            "\n\n## Example\n\n`TRIM(\"  a  \")` returns `\"a\"`.\n"),
+        "articles/en/functions/len.md": (
+            "---\ntitle: LEN\n---\n\nCounts the characters of a string and returns its "
+            "length.\n"),
+    })
+    site = load_site(config)
+    index_site(site)
+    engine = engine_for(site)
+    question = "remove spaces at the start of a string before counting its length in capital"
+    paths = [h.path for h in engine.search(question).results]
+    assert paths[0] == "en/functions/trim.md"
+    # the listing is still found by its own words and the names it lists
+    assert engine.search("all functions").results[0].path == "en/functions/all.md"
+
+
+def test_template_syntax_is_not_indexed_or_shown(make_kb):
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    config = make_kb(files={"articles/en/billing/export.md": (
+        "---\ntitle: Export invoices from {{ product-name }}\n---\n\n"
+        "{% note info %}\n\nExports include every invoice.\n\n{% endnote %}\n\n"
+        "{% cut \"Spreadsheet columns\" %}\n\nDate, amount.\n\n{% endcut %}\n")})
+    site = load_site(config)
+    index_site(site)
+    engine = engine_for(site)
+    hit = engine.search("export invoices").results[0]
+    assert (hit.path, hit.title) == ("en/billing/export.md", "Export invoices from")
+    assert engine.search("spreadsheet columns").results[0].path == "en/billing/export.md"
+    assert engine.search("product name endnote").results == []
+
+
+def test_a_page_answering_in_one_section_outranks_words_scattered_over_many(
+        make_kb, monkeypatch):
+    """The reference holds every word of the question, each in another section; the
+    delivery log holds most of them in one place."""
+    import deflection.search
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    config = make_kb(files={
+        "articles/en/billing/reference.md": (
+            "---\ntitle: Reference\n---\n\n## Retries\n\nWebhooks retry failed deliveries."
+            "\n\n## Money\n\nInvoices use the currency of the workspace.\n\n## Storage\n\n"
+            "Old invoices move to the archive after a year.\n"),
+        "articles/en/billing/webhooks.md": (
+            "---\ntitle: Delivery log\n---\n\nWhen webhooks fail, each delivery of an invoice "
+            "event is retried.\n"),
+    })
+    site = load_site(config)
+    index_site(site)
+    engine = engine_for(site)
+    question = "failed webhooks for an invoice in the archive"
+    assert engine.search(question).results[0].path == "en/billing/webhooks.md"
+    monkeypatch.setattr(deflection.search, "SECTION_WEIGHT", 0.0)
+    assert engine.search(question).results[0].path == "en/billing/reference.md"
