@@ -29,7 +29,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from deflection import analysis, ranking
+from deflection import analysis, passages, ranking
 from deflection.text import extract, strip_templates
 from kb.errors import KBError
 
@@ -105,6 +105,7 @@ def schema(lang: str) -> fields.Schema:
                           field_boost=FIELD_BOOSTS["morph"]),
         spell=fields.TEXT(analyzer=analysis.spelling_analyzer(lang), spelling=True),
         sections=fields.STORED(),  # which sections hold each term: ranking.section_masks
+        passages=fields.STORED(),  # each section's first words, for deflection.passages
     )
 
 
@@ -167,6 +168,10 @@ def _fields(doc: Document, digest: str) -> dict:
                             doc.body]),
         "sections": ranking.section_masks(
             [analysis.terms(s, doc.lang) for s in doc.sections], analysis.morph),
+        # the summary speaks with the text before the first heading, as on the page
+        "passages": passages.passages(doc.title, [
+            f"{doc.summary} {s}" if i == 0 else s
+            for i, s in enumerate(doc.sections or [doc.body])]),
     }
 
 

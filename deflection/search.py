@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import analysis, ranking, snippets, synonyms
+from deflection import analysis, passages, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 
@@ -41,6 +41,10 @@ COORDINATION = 1.0
 # bench/RESULTS.md, "Search quality, session of 2026-11-22 evening".
 SECTION_RERANK = 10
 SECTION_WEIGHT = 0.6
+# Then the first PASSAGE_RERANK by their ranking blended with the question's character
+# n-grams in their sections (deflection/passages.py); bench/RESULTS.md, "Character n-grams".
+PASSAGE_RERANK = 20
+PASSAGE_WEIGHT = 0.2
 EVERY_SECTION_FIELDS = ("title", "summary", "keywords", "tags", "slug")
 CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
 CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well
@@ -186,11 +190,14 @@ class SearchEngine:
         # part of it often
         rank = scores[candidates] / scores[candidates].max() \
             * confidence[candidates] ** COORDINATION
-        order = np.argsort(-rank, kind="stable")[:max(limit, 3, SECTION_RERANK)]
+        order = np.argsort(-rank, kind="stable")[:max(limit, 3, SECTION_RERANK,
+                                                       PASSAGE_RERANK)]
         loaded: dict[int, dict] = {}
         if SECTION_WEIGHT:
             order = self._by_sections(searcher, plan, candidates, order, rank, confidence,
                                       everywhere, loaded)
+        if PASSAGE_WEIGHT:
+            order = self._by_passages(searcher, text, candidates, order, rank, loaded)
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
@@ -229,6 +236,27 @@ class SearchEngine:
                 blend = (1 - SECTION_WEIGHT) * page + SECTION_WEIGHT * best
                 rank[j] *= (blend / page) ** COORDINATION
         return order[np.argsort(-rank[order], kind="stable")]
+
+    @staticmethod
+    def _by_passages(searcher, text: str, candidates: np.ndarray, order: np.ndarray,
+                     rank: np.ndarray, loaded: dict[int, dict]) -> np.ndarray:
+        """The first PASSAGE_RERANK of `order` re-ranked (and `rank` updated) by their rank
+        blended with their sections' character n-gram score; the rest left as they are."""
+        head = order[:PASSAGE_RERANK]
+        pages = []
+        for j in head:
+            docnum = int(candidates[j])
+            if docnum not in loaded:
+                loaded[docnum] = searcher.stored_fields(docnum)
+            pages.append(loaded[docnum].get("passages") or [])
+        found = passages.scores(text, pages)
+        top = rank[head].max()
+        if found.max() <= 0 or top <= 0:
+            return order
+        rank[head] = top * ((1 - PASSAGE_WEIGHT) * rank[head] / top
+                            + PASSAGE_WEIGHT * found / found.max())
+        return np.concatenate((head[np.argsort(-rank[head], kind="stable")],
+                               order[PASSAGE_RERANK:]))
 
     @staticmethod
     def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):

@@ -260,3 +260,22 @@ def test_a_page_answering_in_one_section_outranks_words_scattered_over_many(
     assert engine.search(question).results[0].path == "en/billing/webhooks.md"
     monkeypatch.setattr(deflection.search, "SECTION_WEIGHT", 0.0)
     assert engine.search(question).results[0].path == "en/billing/reference.md"
+
+
+def test_the_questions_own_word_forms_decide_between_equal_pages(make_kb, monkeypatch):
+    """Both pages hold the same stems once ("configur", "proxi"): the ranking ties, and
+    the page spelling the question's words as the customer did comes first."""
+    import deflection.search
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    config = make_kb(files={
+        "articles/en/network/a-setup.md": "---\ntitle: Network\n---\n\nConfigure a proxy.\n",
+        "articles/en/network/b-setup.md": "---\ntitle: Network\n---\n\nConfiguring proxies.\n",
+    })
+    site = load_site(config)
+    index_site(site)
+    engine = engine_for(site)
+    assert engine.search("configuring proxies").results[0].path == "en/network/b-setup.md"
+    monkeypatch.setattr(deflection.search, "PASSAGE_WEIGHT", 0.0)  # the ranking alone
+    assert engine.search("configuring proxies").results[0].path == "en/network/a-setup.md"
