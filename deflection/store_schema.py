@@ -18,6 +18,7 @@ from sqlalchemy import event as sa_event
 
 from kb.errors import KBError
 
+WAL_AUTOCHECKPOINT = 32_000  # pages of 1 KiB
 SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # the text SQLAlchemy's DateTime reads back
 MIGRATE_LOCK = 0x6B62_6576  # "kbev": pg_advisory_lock key of the migration step
 
@@ -218,8 +219,9 @@ def _sqlite_engine(parsed: sa.URL, readonly: bool) -> sa.Engine:
             cursor.execute("PRAGMA page_size = 1024")
             _wal(cursor)
             cursor.execute(f"PRAGMA synchronous = {synchronous.upper()}")  # validated above
-            # fewer, larger checkpoints: each one costs an fsync of the database file
-            cursor.execute("PRAGMA wal_autocheckpoint = 8000")
+            # the writer checkpoints when idle (deflection/store.py); this bound (about
+            # 33 MB of WAL) holds only under unbroken load
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT}")
         cursor.close()
 
     if not readonly:

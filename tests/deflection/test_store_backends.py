@@ -327,3 +327,27 @@ def test_sqlite_stores_a_batch_wider_than_one_statement_whole_or_not_at_all(tmp_
                          now).result(timeout=10) == 1, "the writer goes on"
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("idle_s, copied", [(0.05, True), (3600, False)])
+def test_sqlite_checkpoints_when_the_writer_is_idle(tmp_path, monkeypatch, idle_s, copied):
+    """Between bursts the writer copies the WAL into the database file, so no burst waits
+    behind a checkpoint; with no quiet moment the pages stay in the WAL."""
+    import time
+
+    import deflection.store
+
+    monkeypatch.setattr(deflection.store, "IDLE_CHECKPOINT_S", idle_s)
+    path = tmp_path / "events.db"
+    store = EventStore(f"sqlite:///{path}")
+    try:
+        store.flush()
+        time.sleep(0.3)  # the migrations' own writes are checkpointed (or not) first
+        before = path.stat().st_size
+        events = [Event(id=uid(n), type="view", path=f"en/{n}.md") for n in range(1, 301)]
+        store.add(events, "v" * 32, dt.datetime.now(dt.UTC)).result(timeout=10)
+        time.sleep(0.5)
+        grew = path.stat().st_size > before
+    finally:
+        store.close()
+    assert grew is copied
