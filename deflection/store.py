@@ -11,11 +11,12 @@ Writes: one writer thread per process owns the only writing connection and commi
 what has queued up in one transaction (group commit). Requests wait for that commit
 before they are answered, so "acknowledged" means "on disk". On SQLite a batch of
 only events is one multi-row INSERT in autocommit mode, which SQLite runs as its own
-transaction: one call into SQLite per batch, where BEGIN, a step per row and COMMIT
-each released and re-took the GIL the event loop needs (see bench/RESULTS.md). With one writer
-there is no "database is locked", and SQLite 3.40's WAL-reset bug (several
-connections writing and checkpointing at once; fixed in 3.51.3) cannot happen:
-only the writer writes or checkpoints; readers open the file read-only. On
+transaction: one call into SQLite a batch, where BEGIN, a step per row and COMMIT each
+released and re-took the GIL the event loop needs; and the writer checkpoints the WAL
+in its quiet moments (bench/RESULTS.md). With one writer there is no "database is
+locked", and SQLite 3.40's WAL-reset bug (several connections writing and
+checkpointing at once; fixed in 3.51.3) cannot happen: only the writer writes or
+checkpoints; readers open the file read-only. On
 PostgreSQL each replica has its writer; inserts are idempotent on the event id
 (ON CONFLICT DO NOTHING), so a retry through another replica is a no-op too.
 """
@@ -45,6 +46,7 @@ from deflection.store_schema import (
     StoreError,
     backend_of,
     connect_error,
+    daily_summary_table,
     default_url,
     drops_table,
     events_table,
@@ -418,8 +420,6 @@ def events_version(url: str) -> tuple | None:
     """What changes whenever events are stored or pruned (counts and the latest time),
     read-only: a cache of anything computed from the store can be checked against it.
     None when the database has no events table yet."""
-    from deflection.store_schema import daily_summary_table
-
     engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
