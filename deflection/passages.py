@@ -44,13 +44,16 @@ def passages(title: str, sections: list[str]) -> list[str]:
     return [p for p in (prepare(title, s) for s in sections[:MAX_PASSAGES]) if p]
 
 
-def _grams(query: str) -> list[str]:
-    out: dict[str, None] = {}
+def _keys(query: str) -> np.ndarray:
+    """The question's distinct n-grams as `_windows` reads them; an n-gram holding a
+    character outside the BMP (more than NGRAM code units) cannot be found and is left out."""
+    keys: dict[int, None] = {}
     for word in _WORD.findall(query.lower()):
-        padded = f" {word} "
-        for i in range(len(padded) - NGRAM + 1):
-            out[padded[i:i + NGRAM]] = None
-    return list(out)
+        padded = f" {word} ".encode("utf-16-le")
+        for i in range(0, len(padded) - 2 * NGRAM + 2, 2):
+            chunk = padded[i:i + 2 * NGRAM]
+            keys[int.from_bytes(chunk, "little")] = None
+    return np.array(list(keys), dtype=np.uint64)
 
 
 def _windows(text: str) -> np.ndarray:
@@ -59,11 +62,6 @@ def _windows(text: str) -> np.ndarray:
     data = text.encode("utf-16-le")
     return np.ndarray(shape=(max(0, len(data) // 2 - NGRAM + 1),), dtype="<u8",
                       buffer=data, strides=(2,))
-
-
-def _key(gram: str) -> int | None:
-    data = gram.encode("utf-16-le")
-    return int.from_bytes(data, "little") if len(data) == 2 * NGRAM else None
 
 
 def _slots(keys: np.ndarray) -> np.ndarray:
@@ -76,19 +74,16 @@ def scores(query: str, pages: list[list[str]]) -> np.ndarray:
     Σ over the question's n-grams in it of idf × (1 + log tf), divided by √(its length);
     idf from the passages given. Zeros when nothing matches."""
     out = np.zeros(len(pages))
-    grams = _grams(query)
+    keys = _keys(query)
     flat = [p for page in pages for p in page]
-    if not grams or not flat:
+    if not len(keys) or not flat:
         return out
-    grams = [g for g in grams if _key(g) is not None]  # a character outside the BMP
-    if not grams:
-        return out
-    keys = np.array([_key(g) for g in grams], dtype=np.uint64)
     windows = _windows(_SEPARATOR.join(flat))
     # a small table from a key's slot to the question's n-gram (index + 1); other n-grams
     # landing on a used slot are told apart by comparing the whole key
+    key_slots = _slots(keys)
     table = np.zeros(_TABLE, dtype=np.int32)
-    table[_slots(keys)] = np.arange(1, len(keys) + 1)
+    table[key_slots] = np.arange(1, len(keys) + 1)
     slot = table[_slots(windows)]
     hit = np.flatnonzero(slot)
     gram = slot[hit] - 1
@@ -96,7 +91,7 @@ def scores(query: str, pages: list[list[str]]) -> np.ndarray:
     hit, gram = hit[same], gram[same]
     # slots shared by two of the question's n-grams: the later one won the table; count
     # the other by hand (rare)
-    lost = [i for i, slot in enumerate(_slots(keys)) if table[slot] != i + 1]
+    lost = np.flatnonzero(table[key_slots] != np.arange(1, len(keys) + 1))
     lengths = np.fromiter((len(p) for p in flat), dtype=np.int64, count=len(flat))
     starts = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
     passage = np.searchsorted(starts, hit, side="right") - 1
@@ -104,8 +99,8 @@ def scores(query: str, pages: list[list[str]]) -> np.ndarray:
         extra = np.flatnonzero(windows == keys[i])
         passage = np.concatenate((passage, np.searchsorted(starts, extra, side="right") - 1))
         gram = np.concatenate((gram, np.full(len(extra), i)))
-    counts = np.bincount(passage * len(grams) + gram, minlength=len(flat) * len(grams)) \
-        .reshape(len(flat), len(grams)).astype(np.float64)
+    counts = np.bincount(passage * len(keys) + gram, minlength=len(flat) * len(keys)) \
+        .reshape(len(flat), len(keys)).astype(np.float64)
     present = counts > 0
     df = present.sum(axis=0)
     idf = np.log1p((len(flat) - df + 0.5) / (df + 0.5))
