@@ -34,6 +34,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
+from functools import lru_cache
 from operator import itemgetter
 
 import sqlalchemy as sa
@@ -162,14 +163,13 @@ class _Insert:
         head, values, tail = re.fullmatch(r"(.* VALUES )(\([^)]*\))( .*)", self.many,
                                           re.DOTALL).groups()
         self._parts = head, values, tail
-        self._sized: dict[int, str] = {}
+        # the recent sizes only, as the driver's own statement cache: a busy server sees
+        # thousands of batch sizes, and a statement of n rows is n × 30 characters
+        self.rows = lru_cache(maxsize=128)(self._statement)
 
-    def rows(self, n: int) -> str:
-        found = self._sized.get(n)
-        if found is None:
-            head, values, tail = self._parts
-            found = self._sized[n] = head + ", ".join([values] * n) + tail
-        return found
+    def _statement(self, n: int) -> str:
+        head, values, tail = self._parts
+        return head + ", ".join([values] * n) + tail
 
 
 def _transient(exc: Exception) -> bool:
