@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "9"
+VERSION = "10"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -191,6 +191,24 @@ def _stops(*langs: str) -> frozenset[str]:
     return frozenset(words)
 
 
+# Pronouns, pronominal adjectives and "быть" in the Snowball list stand for all
+# their forms: the list holds "такой" and "этот" but not "такое" or "этих", which
+# Snowball then stems to content words ("что такое дашборд" → "так дашборд").
+_RU_EXPANDED = frozenset({"NPRO", "Apro"})
+
+
+@cache
+def russian_stopwords() -> frozenset[str]:
+    words = set(stopwords_for_language("ru")) | {"который", "это"}
+    morph = _morph_analyzer()
+    for word in list(words):
+        parse = morph.parse(word)[0]
+        if _RU_EXPANDED & parse.tag.grammemes or parse.normal_form == "быть":
+            words |= {form.word.replace("ё", "е") for form in parse.lexeme
+                      if not {"PRTF", "GRND"} & form.tag.grammemes}
+    return frozenset(words)
+
+
 @cache
 def thai_stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords as words
@@ -213,7 +231,8 @@ def analyzer(lang: str) -> Analyzer:
                 | StopFilter(stoplist=_stops("en"), minsize=1) | ScriptStemFilter())
     if base == "ru":
         return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | YoFilter()
-                | StopFilter(stoplist=_stops("ru", "en"), minsize=1) | ScriptStemFilter())
+                | StopFilter(stoplist=russian_stopwords() | _stops("en"), minsize=1)
+                | ScriptStemFilter())
     if base == "th":
         return (ThaiTokenizer() | _split() | LowercaseFilter()
                 | StopFilter(stoplist=thai_stopwords() | _stops("en"), minsize=1)
