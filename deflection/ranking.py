@@ -27,6 +27,7 @@ K1 = 1.2
 FIELD_B = {"title": 0.3, "keywords": 0.3, "tags": 0.0}
 DEFAULT_B = 0.75
 CACHE_POSTINGS = 4_000_000  # postings kept in memory per language (16 bytes each)
+CACHE_STORED = 2_000  # documents' stored fields kept in memory per language
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ _EMPTY = PostingList(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
 class Postings:
-    """Posting lists and field lengths of one language's index in one build.
+    """Posting lists, field lengths and stored fields of one language's index in one build.
 
     Shared by every thread; each read goes through the calling thread's own searcher,
     since Whoosh's file handles are not shared.
@@ -55,6 +56,23 @@ class Postings:
         self.doc_count = 0
         self.live: np.ndarray | None = None  # False where a document was deleted
         self._lexicons: dict[str, Lexicon] = {}
+        self._stored: OrderedDict[int, dict] = OrderedDict()
+
+    def stored(self, searcher, docnum: int) -> dict:
+        """A document's stored fields (its sections' terms and passages, its text): the
+        first results of most questions are the same few articles, and reading them from
+        the index (zlib and pickle) cost about a third of a query."""
+        with self._lock:
+            found = self._stored.get(docnum)
+            if found is not None:
+                self._stored.move_to_end(docnum)
+                return found
+        found = searcher.stored_fields(docnum)
+        with self._lock:
+            self._stored[docnum] = found
+            if len(self._stored) > CACHE_STORED:
+                self._stored.popitem(last=False)
+        return found
 
     def prepare(self, searcher) -> None:
         """Field lengths and deletions: read once, before the first query."""
@@ -109,6 +127,10 @@ class Postings:
                 _, dropped = self._cache.popitem(last=False)
                 self._cached -= len(dropped.ids)
         return found
+
+    def doc_frequency(self, searcher, fieldname: str, term: str) -> int:
+        """Documents holding `term` in `fieldname` (deleted ones left out)."""
+        return len(self.get(searcher, fieldname, term).ids)
 
     def _read(self, searcher, fieldname: str, term: str) -> PostingList:
         ids: list[int] = []

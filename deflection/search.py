@@ -194,10 +194,11 @@ class SearchEngine:
                                                        PASSAGE_RERANK)]
         loaded: dict[int, dict] = {}
         if SECTION_WEIGHT:
-            order = self._by_sections(searcher, plan, candidates, order, rank, confidence,
-                                      everywhere, loaded)
+            order = self._by_sections(searcher, postings, plan, candidates, order, rank,
+                                      confidence, everywhere, loaded)
         if PASSAGE_WEIGHT:
-            order = self._by_passages(searcher, text, candidates, order, rank, loaded)
+            order = self._by_passages(searcher, postings, text, candidates, order, rank,
+                                      loaded)
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
@@ -209,7 +210,7 @@ class SearchEngine:
             docnum = int(candidates[j])
             if confidence[docnum] < floor:
                 continue
-            fields = loaded.get(docnum) or searcher.stored_fields(docnum)
+            fields = loaded.get(docnum) or postings.stored(searcher, docnum)
             stored.append(fields)
             answer.results.append(Hit(
                 path=fields["path"], title=fields["title"], url=fields["url"],
@@ -217,15 +218,15 @@ class SearchEngine:
         return terms, stored
 
     @staticmethod
-    def _by_sections(searcher, plan: _Plan, candidates: np.ndarray, order: np.ndarray,
-                     rank: np.ndarray, confidence: np.ndarray, everywhere: np.ndarray,
-                     loaded: dict[int, dict]) -> np.ndarray:
+    def _by_sections(searcher, postings: ranking.Postings, plan: _Plan, candidates: np.ndarray,
+                     order: np.ndarray, rank: np.ndarray, confidence: np.ndarray,
+                     everywhere: np.ndarray, loaded: dict[int, dict]) -> np.ndarray:
         """`order` re-ranked (and `rank` updated) by the page's coverage blended with its
         best section's; the stored fields read on the way are kept in `loaded`."""
         idf = np.asarray(plan.idf)
         for j in order:
             docnum = int(candidates[j])
-            fields = loaded[docnum] = searcher.stored_fields(docnum)
+            fields = loaded[docnum] = postings.stored(searcher, docnum)
             sections = fields.get("sections")
             if not sections:
                 continue  # one section: the page is its best section
@@ -238,8 +239,8 @@ class SearchEngine:
         return order[np.argsort(-rank[order], kind="stable")]
 
     @staticmethod
-    def _by_passages(searcher, text: str, candidates: np.ndarray, order: np.ndarray,
-                     rank: np.ndarray, loaded: dict[int, dict]) -> np.ndarray:
+    def _by_passages(searcher, postings: ranking.Postings, text: str, candidates: np.ndarray,
+                     order: np.ndarray, rank: np.ndarray, loaded: dict[int, dict]) -> np.ndarray:
         """The first PASSAGE_RERANK of `order` re-ranked (and `rank` updated) by their rank
         blended with their sections' character n-gram score; the rest left as they are."""
         head = order[:PASSAGE_RERANK]
@@ -247,7 +248,7 @@ class SearchEngine:
         for j in head:
             docnum = int(candidates[j])
             if docnum not in loaded:
-                loaded[docnum] = searcher.stored_fields(docnum)
+                loaded[docnum] = postings.stored(searcher, docnum)
             pages.append(loaded[docnum].get("passages") or [])
         found = passages.scores(text, pages)
         top = rank[head].max()
@@ -305,15 +306,16 @@ class SearchEngine:
         return html.escape(stored.get("summary", ""))
 
     def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> _Plan:
-        reader = searcher.reader()
         n = max(1, searcher.doc_count())
         terms = list(dict.fromkeys(analysis.terms(text, lang)))[:MAX_TERMS]
         stands_for: dict[str, list[tuple[int, float]]] = {}
         idf = []
         for i, term in enumerate(terms):
-            df = max(reader.doc_frequency(f, term) for f in TEXT_FIELDS)
+            # through the posting cache: the scoring reads these lists next, and Whoosh's
+            # own lookup of each field's term table cost a millisecond a query
+            df = max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
             if df == 0:  # known only by its first letters: still not a word the center lacks
-                df = reader.doc_frequency("morph", analysis.morph(term))
+                df = postings.doc_frequency(searcher, "morph", analysis.morph(term))
             idf.append(math.log(1 + n / (df + 0.5)))
             stands_for.setdefault(term, []).append((i, 1.0))
             if df == 0 and len(term) >= 5:

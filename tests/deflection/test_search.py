@@ -160,6 +160,30 @@ def test_the_posting_cache_stays_within_its_bound(make_kb, monkeypatch):
     assert [h.path for h in engine.search("invoice refund duplicate charges").results] == first
 
 
+def test_stored_fields_are_cached_within_their_bound_and_one_build(make_kb, monkeypatch):
+    import deflection.ranking
+    from deflection.site_index import engine_for, index_site
+    from kb.settings import load_site
+
+    monkeypatch.setattr(deflection.ranking, "CACHE_STORED", 2)
+    config = make_kb()
+    site = load_site(config)
+    index_site(site)
+    engine = engine_for(site)
+    for query in ["refund", "download invoices", "billing refund invoices"]:
+        engine.search(query)
+    assert len(engine._searcher("en")[1]._stored) == 2
+    first = engine.search("request a refund").results[0]
+    assert first.title == "Request a refund"
+    # a rebuild with a new title: the new build's answer shows it, not a cached copy
+    article = config.parent / "articles" / first.path
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "title: Request a refund", "title: Request a refund of a payment"), encoding="utf-8")
+    index_site(load_site(config))
+    engine.refresh()
+    assert engine.search("request a refund").results[0].title == "Request a refund of a payment"
+
+
 def test_loanwords_customers_type_find_the_articles_words():
     from deflection import analysis, synonyms
 
