@@ -65,6 +65,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _navigation(site, articles)
     problems += _reviews(readable, today or dt.date.today())
     problems += _translations(site, readable)
+    problems += _browser_search(site)
     problems.sort(key=Problem.sort_key)
     return Report(problems=problems, articles=len(articles))
 
@@ -240,6 +241,22 @@ def _nav_paths(nav: object, out: list[str]) -> list[str]:
         for item in nav:
             _nav_paths(item, out)
     return out
+
+
+def _browser_search(site: Site) -> list[Problem]:
+    """kb's search box falls back to Material's built-in search when the API cannot be
+    reached (static hosting, an outage); listing `plugins:` leaves MkDocs' default `search`
+    out unless it is listed too, and the site then has no search at all."""
+    plugins = site.config.plugins
+    if PLUGIN_NAME not in plugins or "search" in plugins or "material/search" in plugins:
+        return []
+    config_lines = site.config_file.read_text(encoding="utf-8").split("\n")
+    line = next((i + 1 for i, text in enumerate(config_lines) if text.startswith("plugins:")), 0)
+    return [Problem(
+        site.config_file.name, line, Severity.WARNING, "no-browser-search",
+        "plugins lists kb/site but not search, so the site's search box answers nothing "
+        "when the kb API cannot be reached (static hosting, an outage)",
+        "add `- search` under plugins (with `lang: [..]` for your languages), before kb/site")]
 
 
 def _navigation(site: Site, articles: list[Article]) -> list[Problem]:

@@ -26,6 +26,18 @@ def test_mini_fixture_is_clean(make_kb, run_kb):
     assert result.exit_code == 0, result.output
 
 
+def test_a_site_without_browser_search_is_warned(make_kb, run_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace("  - search:\n      lang: [en, ru]\n", ""))
+    result = run_kb("check", "--strict", "--config", config, "--as-of", "2026-11-22")
+    assert result.exit_code == 1, result.output
+    assert "site_config.yml:7: warning: plugins lists kb/site but not search" in result.output
+    report = json.loads(run_kb("check", "--config", config, "--json", "--as-of",
+                               "2026-11-22").output)
+    assert [p["code"] for p in report["problems"] if p["severity"] == "warning"] == [
+        "no-browser-search"]
+
+
 def apply_overlay(config, case: str) -> dict:
     overlay = FIXTURES / "broken" / case
     site = config.parent
