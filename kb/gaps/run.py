@@ -120,10 +120,16 @@ def analyse(
 NEAR = 0.6  # a ticket this close to the threshold may join its closest article's topic
 
 
+def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:
+    """`Counter.most_common`, ties in term order: counted from sets, whose order changes
+    from run to run with Python's string hashing, ties would otherwise change the topics."""
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
+
+
 def _shared_terms(links, members: list[int], least: int = 2) -> dict[str, int]:
     """The subject terms most of a group's tickets use, with how many use each."""
     words = Counter(t for i in members for t in set(links[i].terms[: links[i].subject_terms]))
-    return {t: c for t, c in words.most_common(MAX_GROUP_TERMS) if c >= least}
+    return {t: c for t, c in _most_common(words, MAX_GROUP_TERMS) if c >= least}
 
 
 def topic_articles(
@@ -226,7 +232,7 @@ def _failed_per_group(
     for n, group in enumerate(groups):
         if group.article is None:
             counts = Counter(t for i in group.members for t in set(links[i].terms))
-            words.append((n, {t for t, _ in counts.most_common(10)}))
+            words.append((n, {t for t, _ in _most_common(counts, 10)}))
     out: Counter = Counter()
     for link in found:
         if link.best in by_article:

@@ -128,3 +128,25 @@ def test_many_tickets_go_through_minibatch_kmeans_first():
     topics = find_topics(tickets, links)
     big = sorted(len(t.members) for t in topics)[-2:]
     assert sum(big) >= 2900  # almost every ticket lands in one of the two topics
+
+
+def test_a_topics_shared_wording_does_not_depend_on_string_hashing():
+    """Ties among a topic's shared terms are broken by the term, not by the order of a set
+    (which Python's hash seed changes from run to run): the same export gives the same
+    topics every time."""
+    import subprocess
+    import sys
+
+    code = (
+        "from kb.gaps.link import Linked\n"
+        "from kb.gaps.run import _shared_terms\n"
+        "words = tuple(f'word{n:02d}' for n in range(20))\n"
+        "links = [Linked(str(i), 'en', None, 0.1, None, words, len(words)) for i in range(3)]\n"
+        "print(list(_shared_terms(links, [0, 1, 2])))\n"
+    )
+    outputs = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={"PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert outputs == {str([f"word{n:02d}" for n in range(8)]) + "\n"}
