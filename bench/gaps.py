@@ -9,6 +9,7 @@ covers, and some are one-offs.
 
     .venv/bin/python bench/gaps.py                 # 100,000 tickets
     .venv/bin/python bench/gaps.py --tickets 20000
+    .venv/bin/python bench/gaps.py --own-words   # subjects in the customers' own words
 """
 
 from __future__ import annotations
@@ -85,7 +86,16 @@ def sample_articles() -> dict[str, list[tuple[str, list[str]]]]:
     return out
 
 
-def generate(n: int, path: Path, seed: int = 7) -> list[str]:
+def own_words(sentences: list[str], rng: random.Random, noise: list[str]) -> str:
+    """A subject in the customer's own words: a few words of one of the article's
+    sentences and a word of their own, so nearly every subject is new (`--own-words`)."""
+    words = rng.choice(sentences).split()
+    size = min(len(words), rng.randint(4, 7))
+    start = rng.randint(0, len(words) - size)
+    return " ".join(words[start:start + size] + [rng.choice(noise)])
+
+
+def generate(n: int, path: Path, seed: int = 7, subjects_in_own_words: bool = False) -> list[str]:
     """Write the export; return each ticket's true topic (never shown to kb)."""
     rng = random.Random(seed)
     truth: list[str] = []
@@ -99,7 +109,10 @@ def generate(n: int, path: Path, seed: int = 7) -> list[str]:
             kind = rng.random()
             if kind < 0.6:  # about an article
                 title, sentences = rng.choice(articles[lang])
-                subject = title if rng.random() < 0.5 else f"{title} {rng.choice(noise)}"
+                if subjects_in_own_words:
+                    subject = own_words(sentences, rng, noise)
+                else:
+                    subject = title if rng.random() < 0.5 else f"{title} {rng.choice(noise)}"
                 body = [rng.choice(sentences) for _ in range(rng.randint(1, 3))]
                 truth.append(f"{lang}:{title}")
             elif kind < 0.9:  # a planted topic no article answers
@@ -152,6 +165,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
+    parser.add_argument("--own-words", action="store_true",
+                        help="subjects of tickets about an article in the customer's own words "
+                        "(a few words of one of its sentences), not its title: nearly every "
+                        "subject is distinct, as in a real export")
     args = parser.parse_args()
 
     from deflection.site_index import index_site
@@ -169,7 +186,7 @@ def main() -> None:
     index_site(site)
     export = work / "tickets.ndjson"
     t = time.perf_counter()
-    truth = generate(args.tickets, export)
+    truth = generate(args.tickets, export, subjects_in_own_words=args.own_words)
     print(
         f"generated {args.tickets:,} tickets ({export.stat().st_size / 2**20:.1f} MiB) in "
         f"{time.perf_counter() - t:.1f} s (not timed below)"
@@ -224,7 +241,8 @@ def main() -> None:
         f"\n{args.tickets:,} tickets, {len(report.topics)} topics "
         f"({sum(t.verdict == 'missing' for t in report.topics)} missing), "
         f"{sum(1 for x in report.tickets if x.article):,} linked, "
-        f"JSON {len(text) / 2**20:.1f} MiB"
+        f"JSON {len(text) / 2**20:.1f} MiB; {len({t.subject for t in tickets}):,} distinct "
+        f"subjects; the search ranked {linker.searched:,} contested questions"
     )
     print("| stage | wall s | CPU s |\n|---|---:|---:|")
     for name, (wall, cpu) in stages.items():

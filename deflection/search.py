@@ -150,18 +150,33 @@ class SearchEngine:
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"the query is {len(query)} characters long; the limit is "
                              f"{MAX_QUERY_CHARS}: ask a shorter question")
+        answer, (terms, stored) = self._answer(query, lang, limit)
+        for i, hit in enumerate(answer.results):  # only for the results shown
+            hit.snippet = self._snippet(stored[i], terms, answer.lang, i)
+        return answer
+
+    def rank(self, query: str, lang: str | None = None, limit: int = 1) -> Answer:
+        """The ranking alone, the first results even below the confidence that answers, and
+        no snippets: for callers that rank many questions, as `kb gaps` links tickets. A
+        longer text is cut at MAX_QUERY_CHARS."""
+        return self._answer(query[:MAX_QUERY_CHARS], lang, limit, every=True)[0]
+
+    def _answer(self, query: str, lang: str | None, limit: int,
+                every: bool = False) -> tuple[Answer, tuple[set[str], list[dict]]]:
+        """The answer (snippets left empty), with the terms and stored fields of its
+        results; a misspelt question's corrected results when the center answers them better."""
         text = analysis.normalize(query).strip()
         limit = max(1, min(int(limit), 50))
         lang = self.language_for(text, lang)
         answer = Answer(query=text, lang=lang)
         if not text or lang not in self._indexes:
-            return answer
+            return answer, (set(), [])
         searcher, postings = self._searcher(lang)
-        found = self._run(searcher, postings, text, lang, limit, answer)
+        found = self._run(searcher, postings, text, lang, limit, answer, every)
         suggestion = self._did_you_mean(searcher, postings, text, lang)
         if suggestion:
             retry = Answer(query=suggestion, lang=lang)
-            corrected = self._run(searcher, postings, suggestion, lang, limit, retry)
+            corrected = self._run(searcher, postings, suggestion, lang, limit, retry, every)
             # suggest only spellings the help center answers better
             if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
                 answer.did_you_mean = suggestion
@@ -169,15 +184,13 @@ class SearchEngine:
                     answer.results, answer.confidence = retry.results, retry.confidence
                     answer.answered, answer.corrected = True, True
                     found = corrected
-        terms, stored = found
-        for i, hit in enumerate(answer.results):  # only for the results shown
-            hit.snippet = self._snippet(stored[i], terms, lang, i)
-        return answer
+        return answer, found
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
-             answer: Answer) -> tuple[set[str], list[dict]]:
+             answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:
         """Fill `answer` (snippets left empty); returns the indexed terms that stand for the
-        question's words and the stored fields of each result."""
+        question's words and the stored fields of each result. Results below the confidence
+        that answers are left out unless `every`."""
         plan = self._plan(searcher, postings, text, lang)
         terms = set(plan.stands_for)
         if not plan.terms:
@@ -202,9 +215,9 @@ class SearchEngine:
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
-        if not answer.answered:
+        if not answer.answered and not every:
             return terms, []
-        floor = self.min_confidence * 0.8
+        floor = 0.0 if every else self.min_confidence * 0.8
         answer.results, stored = [], []
         for j in order[:limit]:
             docnum = int(candidates[j])

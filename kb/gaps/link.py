@@ -7,6 +7,11 @@ matrix of BM25F weights, and links every ticket by one sparse product. A ticket'
 confidence is what the search calls it: the share of the question's weight (IDF) the
 best article holds. Below `threshold` no article answers the ticket.
 
+Where two articles come close, the matrix is not the search: it has no sections, no
+character n-grams, no spelling correction. Those tickets go to the search engine itself
+(the subject, then the body's chosen terms; once per distinct question), whose first
+article wins when the matrix ranks it close too; whether it answers stays the matrix's.
+
 A ticket is long: its query is every term of the subject, plus the body's most
 informative terms the help center knows (highest tf × idf), up to the engine's cap of
 terms. Identical texts are analysed and scored once. A compound ("DNS-rebind") is
@@ -22,6 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -34,6 +40,9 @@ from deflection.ranking import FIELD_B, K1
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
 from deflection.search import MAX_TERMS, MORPH_CREDIT, SYNONYM_CREDIT, TEXT_FIELDS
 from kb.gaps.model import Ticket
+
+if TYPE_CHECKING:
+    from deflection.search import SearchEngine
 
 SUBJECT_WEIGHT = 1.0
 BODY_WEIGHT = 0.5  # body terms carry the question less surely than the subject
@@ -48,6 +57,10 @@ MAX_SENTENCE = 1000
 # bench/RESULTS.md, "Gaps linking": against 1 (counted in full, as before), 0.5 put two
 # development and held-out tickets right and none wrong.
 JOINED_WEIGHT = 0.5
+# A ticket whose second article ranks within this share of its first goes to the search
+# engine to decide (bench/RESULTS.md, "Gaps linking through the search"): 0.6 and 0.75 kept
+# every gain on the labeled tickets; 0.75 searches fewer.
+CONTESTED = 0.75
 _MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
 
 
@@ -83,6 +96,7 @@ class _Model:
     )
 
     _idf: dict[str, float] = field(default_factory=dict)
+    _column: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         for group in self.synonyms.groups:
@@ -103,6 +117,12 @@ class _Model:
                     positions = tuple(range(i, i + len(member)))
                     for other in others:
                         yield positions, other
+
+    @property
+    def column(self) -> dict[str, int]:
+        if self._column is None:
+            self._column = {path: i for i, path in enumerate(self.paths)}
+        return self._column
 
     @property
     def n(self) -> int:
@@ -251,13 +271,18 @@ class Query:
     weights: list[float]  # subject / body weight × IDF
     all_terms: tuple[str, ...]  # every term of subject and body, for the topics
     subject_terms: int = 0  # how many of all_terms the subject gave
+    text: str = ""  # what the search reads: the subject, then the body's chosen terms
 
 
 class Linker:
     """Links tickets to articles for every language of an index build."""
 
     def __init__(
-        self, models: dict[str, _Model], default: str, threshold: float = DEFAULT_THRESHOLD
+        self,
+        models: dict[str, _Model],
+        default: str,
+        threshold: float = DEFAULT_THRESHOLD,
+        engine: SearchEngine | None = None,
     ) -> None:
         models = {lang: model for lang, model in models.items() if model.paths}
         if not models:
@@ -267,6 +292,8 @@ class Linker:
         self.models = models
         self.default = default if default in models else next(iter(models))
         self.threshold = threshold
+        self.engine = engine
+        self._searched: dict[tuple[str, str], str | None] = {}
 
     @classmethod
     def open(
@@ -275,6 +302,7 @@ class Linker:
         languages: list[str],
         synonyms_dir: Path | None = None,
         threshold: float = DEFAULT_THRESHOLD,
+        engine: SearchEngine | None = None,
     ) -> Linker:
         build = current_build(root)
         if build is None:
@@ -288,7 +316,12 @@ class Linker:
             for p in sorted(build.iterdir())
             if p.is_dir() and index.exists_in(p)
         }
-        return cls(models, languages[0] if languages else "en", threshold)
+        return cls(models, languages[0] if languages else "en", threshold, engine)
+
+    @property
+    def searched(self) -> int:
+        """How many distinct questions the search engine ranked (the contested tickets')."""
+        return len(self._searched)
 
     def language_for(self, ticket: Ticket) -> str:
         if ticket.language:
@@ -323,13 +356,17 @@ class Linker:
             for _, term in known[: MAX_TERMS - len(chosen)]:
                 chosen.append(term)
                 weights.append(BODY_WEIGHT * model.idf(term))
-        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms))
+        n_subject = len(dict.fromkeys(subject_terms))
+        text = " ".join([subject, *chosen[n_subject:]]) if subject_terms else ""
+        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text)
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
     ) -> list[Linked]:
-        """Every ticket's best article; the same text is scored once."""
+        """Every ticket's best article; the same text is scored once. `progress` hears
+        (done, len(tickets)): the analysis is the first half, the scoring the second."""
         out: list[Linked | None] = [None] * len(tickets)
+        n = len(tickets)
         groups: dict[tuple[str, str, str], list[int]] = {}
         for i, ticket in enumerate(tickets):
             lang = self.language_for(ticket)
@@ -340,11 +377,20 @@ class Linker:
             lang, subject, body = key
             by_lang.setdefault(lang, []).append((key, self.query(subject, body, lang)))
             done += len(members)
-            if progress and (done % 1000 < len(members) or done == len(tickets)):
-                progress(done, len(tickets))
+            if progress and (done % 1000 < len(members) or done == n):
+                progress(done // 2, n)
+        total = sum(len(queries) for queries in by_lang.values()) or 1
+        scored = 0
+
+        def tick(count: int) -> None:
+            nonlocal scored
+            scored += count
+            if progress:
+                progress(n // 2 + (n - n // 2) * scored // total, n)
+
         for lang, queries in by_lang.items():
             model = self.models[lang]
-            best, confidence = self._score(model, [q for _, q in queries])
+            best, confidence = self._score(model, [q for _, q in queries], tick)
             for (key, q), b, c in zip(queries, best, confidence, strict=True):
                 path = model.paths[b] if b >= 0 else None
                 article = path if path is not None and c >= self.threshold else None
@@ -371,7 +417,9 @@ class Linker:
         best, confidence = self._score(model, [q])
         return (model.paths[best[0]] if best[0] >= 0 else None), round(float(confidence[0]), 4)
 
-    def _score(self, model: _Model, queries: list[Query]) -> tuple[np.ndarray, np.ndarray]:
+    def _score(
+        self, model: _Model, queries: list[Query], tick: Callable[[int], None] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Best article and its confidence per query, in blocks of sparse products.
 
         Each query term is a slot; a slot stands for the vocabulary rows that match it
@@ -408,10 +456,32 @@ class Linker:
             rank = scores / top[:, None] * held
             rows = np.arange(len(chunk))
             pick = rank.argmax(axis=1)
+            if self.engine is not None:
+                self._by_search(model, chunk, rank, pick)
             has = rank[rows, pick] > 0
             best[start : start + len(chunk)] = np.where(has, pick, -1)
             confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
+            if tick:
+                tick(len(chunk))
         return best, confidence
+
+    def _by_search(self, model: _Model, chunk: list[Query], rank: np.ndarray,
+                   pick: np.ndarray) -> None:
+        """Where another article comes within CONTESTED of the first, the search decides
+        between the close ones: it weighs what this matrix leaves out (the best section,
+        the character n-grams, spelling). Whether the article answers stays the matrix's
+        call, on subject and body, with no typo guesses."""
+        for r, q in enumerate(chunk):
+            top = rank[r, pick[r]]
+            if not q.text or top <= 0 or np.partition(rank[r], -2)[-2] < CONTESTED * top:
+                continue
+            key = (model.lang, q.text)
+            if key not in self._searched:
+                answer = self.engine.rank(q.text, model.lang)
+                self._searched[key] = answer.results[0].path if answer.results else None
+            article = model.column.get(self._searched[key] or "")
+            if article is not None and rank[r, article] >= CONTESTED * top:
+                pick[r] = article
 
     @staticmethod
     def _ways(model: _Model, q: Query) -> list[list[tuple[int, float]]]:

@@ -306,7 +306,7 @@ def article_votes(votes, summary) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def open_linker(site: Site, threshold: float | None = None) -> Linker:
-    from deflection.site_index import index_root, synonyms_dir
+    from deflection.site_index import engine_for, index_root, synonyms_dir
     from kb.gaps.link import DEFAULT_THRESHOLD
 
     return Linker.open(
@@ -314,6 +314,7 @@ def open_linker(site: Site, threshold: float | None = None) -> Linker:
         site.languages,
         synonyms_dir(site),
         DEFAULT_THRESHOLD if threshold is None else threshold,
+        engine_for(site),
     )
 
 

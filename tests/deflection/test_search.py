@@ -32,6 +32,18 @@ def test_unanswerable_questions_get_no_results(engine):
         assert not answer.answered and answer.results == [], (query, answer.confidence)
 
 
+def test_rank_lists_the_first_articles_where_search_stays_silent(engine):
+    """`rank` (for kb gaps) shows what the search would put first and how sure it is,
+    also below the confidence that answers; no snippets, the spelling corrected."""
+    query = "how to make a recurring task that repeats every monday"
+    ranked = engine.rank(query, limit=3)
+    assert engine.search(query).results == [] and len(ranked.results) == 3
+    assert ranked.results[0].confidence < engine.min_confidence
+    assert [h.snippet for h in ranked.results] == ["", "", ""]
+    assert engine.rank("pasword reset").results[0].path == "en/account/reset-your-password.md"
+    assert engine.rank("x" * 10_000).query == "x" * 512  # cut, not refused
+
+
 def test_typos_are_tolerated(engine):
     assert engine.search("pasword reset").results[0].path == "en/account/reset-your-password.md"
     assert engine.search("webhok signature").results[0].path in {

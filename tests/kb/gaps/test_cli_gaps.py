@@ -10,7 +10,7 @@ from tests.conftest import ROOT, copy_sample
 
 REFUND = [
     "I want a refund for my subscription",
-    "Refund please, we cancelled our subscription",
+    "Refund please, we were charged twice this month",
     "how do I get a refund?",
     "requesting a refund for the annual plan",
 ]

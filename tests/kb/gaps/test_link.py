@@ -154,3 +154,24 @@ def test_a_topic_links_only_when_its_shared_wording_does(linker):
         for i, link in enumerate(links)
         if link.article is None and link.score >= NEAR * linker.threshold
     }
+
+
+def test_where_two_articles_come_close_the_search_decides(linker):
+    """The matrix alone puts the account-wide export first; the search, weighing the best
+    section and the subject's character n-grams, finds the page about one project."""
+    subject = "export just one project to a spreadsheet"
+    matrix_only = Linker(linker.models, linker.default, linker.threshold)
+    assert link_one(matrix_only, subject).article == "en/data-export/export-your-data.md"
+    assert link_one(linker, subject).article == "en/data-export/export-a-project-to-csv.md"
+
+
+def test_progress_covers_the_analysis_then_the_scoring(linker):
+    tickets = [Ticket(id=str(i), subject=f"export project {i} to a spreadsheet")
+               for i in range(3000)]
+    heard: list[tuple[int, int]] = []
+    linker.link(tickets, progress=lambda done, total: heard.append((done, total)))
+    done = [d for d, _ in heard]
+    assert {t for _, t in heard} == {3000}
+    assert done == sorted(done) and done[-1] == 3000
+    # the analysis fills the first half (a report every 1,000 tickets), the scoring the rest
+    assert done[:3] == [500, 1000, 1500] and len(done) > 3
