@@ -20,11 +20,10 @@ analysed as its parts and the whole; the whole weighs less, so it is not counted
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,13 +31,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from deflection import analysis, synonyms
-from deflection.index import FIELD_BOOSTS, SearchIndexError, current_build
-from deflection.ranking import DEFAULT_B as B
-from deflection.ranking import FIELD_B, K1
+from deflection import analysis
+from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.search import MAX_TERMS, MORPH_CREDIT, SYNONYM_CREDIT, TEXT_FIELDS
+from deflection.search import MAX_TERMS, SYNONYM_CREDIT
+from kb.gaps.matrix import MORPH, ArticleMatrix
+from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
 
 if TYPE_CHECKING:
@@ -61,7 +60,6 @@ JOINED_WEIGHT = 0.5
 # engine to decide (bench/RESULTS.md, "Gaps linking through the search"): 0.6 and 0.75 kept
 # every gain on the labeled tickets; 0.75 searches fewer.
 CONTESTED = 0.75
-_MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
 
 
 @dataclass(slots=True)
@@ -76,126 +74,6 @@ class Linked:
     best: str | None  # the best article even below the threshold (for evaluation)
     terms: tuple[str, ...] = ()
     subject_terms: int = 0  # how many of `terms` (the first ones) come from the subject
-
-
-@dataclass
-class _Model:
-    """One language's articles as a matrix."""
-
-    lang: str
-    paths: list[str]
-    titles: list[str]
-    vocab: dict[str, int]
-    weights: sparse.csr_matrix  # vocab × articles: Σ field boost × BM25 term weight
-    credit: sparse.csr_matrix  # vocab × articles: 1 when a text field holds the term
-    df: np.ndarray  # articles holding each term (the engine's: max over text fields)
-    synonyms: synonyms.Synonyms = field(default_factory=synonyms.Synonyms)
-    # first term of a synonym → (the synonym's terms, the group's other members)
-    _synonym_index: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = field(
-        default_factory=dict
-    )
-
-    _idf: dict[str, float] = field(default_factory=dict)
-    _column: dict[str, int] | None = None
-
-    def __post_init__(self) -> None:
-        for group in self.synonyms.groups:
-            for member in group:
-                others = [other for other in group if other != member]
-                self._synonym_index.setdefault(member[0], []).append((member, others))
-        # one-way synonyms (what customers type → the articles' word), where the search has them
-        for alias, word in getattr(self.synonyms, "one_way", ()):
-            if alias:
-                self._synonym_index.setdefault(alias[0], []).append((alias, [word]))
-
-    def synonyms_of(self, terms: list[str]):
-        """(positions of a synonym in `terms`, another member of its group): what
-        `Synonyms.expand` gives, through an index on first terms."""
-        for i, term in enumerate(terms):
-            for member, others in self._synonym_index.get(term, ()):
-                if tuple(terms[i : i + len(member)]) == member:
-                    positions = tuple(range(i, i + len(member)))
-                    for other in others:
-                        yield positions, other
-
-    @property
-    def column(self) -> dict[str, int]:
-        if self._column is None:
-            self._column = {path: i for i, path in enumerate(self.paths)}
-        return self._column
-
-    @property
-    def n(self) -> int:
-        return max(1, len(self.paths))
-
-    def idf(self, term: str) -> float:
-        """The search engine's IDF: a word known only by its first letters still counts."""
-        known = self._idf.get(term)
-        if known is None:
-            i = self.vocab.get(term)
-            df = self.df[i] if i is not None else 0
-            if df == 0 and _MORPH + analysis.morph(term) in self.vocab:
-                df = self.df[self.vocab[_MORPH + analysis.morph(term)]]
-            known = self._idf[term] = math.log(1 + self.n / (df + 0.5))
-        return known
-
-
-def _load_model(folder: Path, lang: str, synonyms_dir: Path | None) -> _Model:
-    from whoosh import index
-
-    ix = index.open_dir(folder)
-    with ix.reader() as reader:
-        docnums = sorted(reader.all_doc_ids())
-        column = {d: i for i, d in enumerate(docnums)}
-        paths, titles = [], []
-        for d in docnums:
-            stored = reader.stored_fields(d)
-            paths.append(stored["path"])
-            titles.append(stored.get("title", ""))
-        vocab: dict[str, int] = {}
-        rows, cols, weights, credits = [], [], [], []
-        df: dict[int, int] = {}
-        for fieldname in (*TEXT_FIELDS, "morph"):
-            if fieldname not in reader.indexed_field_names():
-                continue
-            boost = FIELD_BOOSTS.get(fieldname, 1.0)
-            b = FIELD_B.get(fieldname, B)
-            avg = (reader.field_length(fieldname) / len(docnums)) if docnums else 1.0
-            lengths = {d: reader.doc_field_length(d, fieldname) or 0 for d in docnums}
-            prefix = _MORPH if fieldname == "morph" else ""
-            for raw in reader.lexicon(fieldname):
-                term = prefix + (raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-                i = vocab.setdefault(term, len(vocab))
-                postings = reader.postings(fieldname, raw)
-                holders = 0
-                while postings.is_active():
-                    d = postings.id()
-                    if d in column:
-                        tf = postings.weight()
-                        norm = K1 * (1 - b + b * lengths[d] / (avg or 1.0))
-                        rows.append(i)
-                        cols.append(column[d])
-                        weights.append(boost * tf * (K1 + 1) / (tf + norm))
-                        credits.append(MORPH_CREDIT if prefix else 1.0)
-                        holders += 1
-                    postings.next()
-                df[i] = max(df.get(i, 0), holders)
-    shape = (len(vocab), len(paths))
-    weight_matrix = sparse.csr_matrix((weights, (rows, cols)), shape=shape, dtype=np.float64)
-    # credit is the best field's: 1 in any text field, MORPH_CREDIT through `morph` alone
-    credit = sparse.coo_matrix((credits, (rows, cols)), shape=shape).tocsr()
-    credit.sum_duplicates()
-    credit.data = np.minimum(credit.data, 1.0)
-    return _Model(
-        lang,
-        paths,
-        titles,
-        vocab,
-        weight_matrix,
-        credit,
-        np.array([df.get(i, 0) for i in range(len(vocab))], dtype=np.float64),
-        synonyms.load(synonyms_dir, lang) if synonyms_dir else synonyms.Synonyms(),
-    )
 
 
 @lru_cache(maxsize=500_000)
@@ -279,7 +157,7 @@ class Linker:
 
     def __init__(
         self,
-        models: dict[str, _Model],
+        models: dict[str, ArticleMatrix],
         default: str,
         threshold: float = DEFAULT_THRESHOLD,
         engine: SearchEngine | None = None,
@@ -312,7 +190,7 @@ class Linker:
         from whoosh import index
 
         models = {
-            p.name: _load_model(p, p.name, synonyms_dir)
+            p.name: load_matrix(p, p.name, synonyms_dir)
             for p in sorted(build.iterdir())
             if p.is_dir() and index.exists_in(p)
         }
@@ -350,7 +228,7 @@ class Linker:
             known = [
                 (c * model.idf(t), t)
                 for t, c in counts.items()
-                if t in model.vocab or _MORPH + analysis.morph(t) in model.vocab
+                if t in model.vocab or MORPH + analysis.morph(t) in model.vocab
             ]
             known.sort(key=lambda item: (-item[0], item[1]))
             for _, term in known[: MAX_TERMS - len(chosen)]:
@@ -418,7 +296,7 @@ class Linker:
         return (model.paths[best[0]] if best[0] >= 0 else None), round(float(confidence[0]), 4)
 
     def _score(
-        self, model: _Model, queries: list[Query], tick: Callable[[int], None] | None = None
+        self, model: ArticleMatrix, queries: list[Query], tick: Callable[[int], None] | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Best article and its confidence per query, in blocks of sparse products.
 
@@ -465,7 +343,7 @@ class Linker:
                 tick(len(chunk))
         return best, confidence
 
-    def _by_search(self, model: _Model, chunk: list[Query], rank: np.ndarray,
+    def _by_search(self, model: ArticleMatrix, chunk: list[Query], rank: np.ndarray,
                    pick: np.ndarray) -> None:
         """Where another article comes within CONTESTED of the first, the search decides
         between the close ones: it weighs what this matrix leaves out (the best section,
@@ -484,7 +362,7 @@ class Linker:
                 pick[r] = article
 
     @staticmethod
-    def _ways(model: _Model, q: Query) -> list[list[tuple[int, float]]]:
+    def _ways(model: ArticleMatrix, q: Query) -> list[list[tuple[int, float]]]:
         """Per query term: the vocabulary rows that stand for it, with their credit (the
         `morph` rows carry MORPH_CREDIT in the matrix itself)."""
         ways: list[list[tuple[int, float]]] = [[] for _ in q.terms]
@@ -492,8 +370,8 @@ class Linker:
             if term in model.vocab:
                 ways[i].append((model.vocab[term], 1.0))
             morph = analysis.morph(term)
-            if morph != term and _MORPH + morph in model.vocab:  # as the search: no double count
-                ways[i].append((model.vocab[_MORPH + morph], 1.0))
+            if morph != term and MORPH + morph in model.vocab:  # as the search: no double count
+                ways[i].append((model.vocab[MORPH + morph], 1.0))
         for positions, phrase in model.synonyms_of(q.terms):
             for term in phrase:
                 if term in model.vocab:
