@@ -120,6 +120,19 @@ def joined_terms(text: str, lang: str) -> set[str]:
     return out
 
 
+def _written(text: str, lang: str, wanted: set[str]) -> dict[str, str]:
+    """A word of `text` for each of the `wanted` terms, as it was written (the search
+    would take a stem for a misspelling and correct it)."""
+    out: dict[str, str] = {}
+    for chunk in text[:BODY_CHARS].split():
+        for term in _chunk_terms(chunk, lang):
+            if term in wanted and term not in out:
+                out[term] = chunk
+        if len(out) == len(wanted):
+            break
+    return out
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -234,8 +247,11 @@ class Linker:
             for _, term in known[: MAX_TERMS - len(chosen)]:
                 chosen.append(term)
                 weights.append(BODY_WEIGHT * model.idf(term))
-        n_subject = len(dict.fromkeys(subject_terms))
-        text = " ".join([subject, *chosen[n_subject:]]) if subject_terms else ""
+        text = ""
+        if subject_terms:  # the search reads words, as a customer types them
+            added = chosen[len(dict.fromkeys(subject_terms)):]
+            words = _written(body, lang, set(added))
+            text = " ".join([subject, *(words.get(t, t) for t in added)])
         return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text)
 
     def link(
