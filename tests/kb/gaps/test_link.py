@@ -175,3 +175,11 @@ def test_progress_covers_the_analysis_then_the_scoring(linker):
     assert done == sorted(done) and done[-1] == 3000
     # the analysis fills the first half (a report every 1,000 tickets), the scoring the rest
     assert done[:3] == [500, 1000, 1500] and len(done) > 3
+
+
+def test_the_search_reads_the_body_terms_as_written(linker):
+    q = linker.query("Refund for the annual plan",
+                     "Hello, I was charged twice for the invoices of my subscription.", "en")
+    added = q.text.removeprefix("Refund for the annual plan ").split()
+    assert "invoices" in added and "invoic" not in added
+    assert len(added) == len(q.terms) - len(set(q.all_terms[: q.subject_terms]))
