@@ -363,18 +363,22 @@ class Linker:
                    pick: np.ndarray) -> None:
         """Where another article comes within CONTESTED of the first, the search decides
         between the close ones: it weighs what this matrix leaves out (the best section,
-        the character n-grams, spelling). Whether the article answers stays the matrix's
-        call, on subject and body, with no typo guesses."""
+        the character n-grams, spelling). A ticket with no body is the search's question
+        exactly, so the search's first article wins wherever the matrix gives it any
+        score. Whether the article answers stays the matrix's call, with no typo guesses."""
         for r, q in enumerate(chunk):
             top = rank[r, pick[r]]
-            if not q.text or top <= 0 or np.partition(rank[r], -2)[-2] < CONTESTED * top:
+            bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
+            if not q.text or top <= 0 or (
+                    not bare and np.partition(rank[r], -2)[-2] < CONTESTED * top):
                 continue
             key = (model.lang, q.text)
             if key not in self._searched:
                 answer = self.engine.rank(q.text, model.lang)
                 self._searched[key] = answer.results[0].path if answer.results else None
             article = model.column.get(self._searched[key] or "")
-            if article is not None and rank[r, article] >= CONTESTED * top:
+            if article is not None and (rank[r, article] >= CONTESTED * top
+                                        or bare and rank[r, article] > 0):
                 pick[r] = article
 
     @staticmethod

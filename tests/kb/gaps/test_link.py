@@ -183,3 +183,14 @@ def test_the_search_reads_the_body_terms_as_written(linker):
     added = q.text.removeprefix("Refund for the annual plan ").split()
     assert "invoices" in added and "invoic" not in added
     assert len(added) == len(q.terms) - len(set(q.all_terms[: q.subject_terms]))
+
+
+def test_a_ticket_without_a_body_links_where_the_search_ranks_first(linker):
+    """With no body the ticket is the search's question exactly: the search's first article
+    is its best, though the matrix alone ranks another and no article answers it."""
+    subject = "как сделать повторяющуюся задачу каждую неделю"
+    first = linker.engine.rank(subject, "ru").results[0].path
+    matrix_only = Linker(linker.models, linker.default, linker.threshold)
+    assert link_one(matrix_only, subject).best != first
+    bare = link_one(linker, subject)
+    assert bare.best == first and bare.article is None
