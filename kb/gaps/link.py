@@ -366,11 +366,13 @@ class Linker:
         the character n-grams, spelling). A ticket with no body is the search's question
         exactly, so the search's first article wins wherever the matrix gives it any
         score. Whether the article answers stays the matrix's call, with no typo guesses."""
+        if rank.shape[1] < 2:
+            return  # one article: nothing to decide between
+        runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
             top = rank[r, pick[r]]
             bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
-            if not q.text or top <= 0 or (
-                    not bare and np.partition(rank[r], -2)[-2] < CONTESTED * top):
+            if not q.text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
                 continue
             key = (model.lang, q.text)
             if key not in self._searched:

@@ -194,3 +194,17 @@ def test_a_ticket_without_a_body_links_where_the_search_ranks_first(linker):
     assert link_one(matrix_only, subject).best != first
     bare = link_one(linker, subject)
     assert bare.best == first and bare.article is None
+
+
+def test_a_language_with_one_article_links_without_a_contest(make_kb):
+    """With one article there is no second to come close: nothing goes to the search."""
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    site = load_site(make_kb())  # its Russian half holds one article (section pages are lists)
+    index_site(site)
+    linker = open_linker(site)
+    assert linker.models["ru"].paths == ["ru/billing/refunds.md"]
+    ticket = Ticket(id="1", subject="Возврат денег", body="Верните деньги, спасибо", language="ru")
+    link = linker.link([ticket])[0]
+    assert (link.lang, link.best) == ("ru", "ru/billing/refunds.md")
