@@ -66,6 +66,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _reviews(readable, today or dt.date.today())
     problems += _translations(site, readable)
     problems += _browser_search(site)
+    problems += _languages_found(site)
     problems.sort(key=Problem.sort_key)
     return Report(problems=problems, articles=len(articles))
 
@@ -257,6 +258,18 @@ def _browser_search(site: Site) -> list[Problem]:
         "plugins lists kb/site but not search, so the site's search box answers nothing "
         "when the kb API cannot be reached (static hosting, an outage)",
         "add `- search` under plugins (with `lang: [..]` for your languages), before kb/site")]
+
+
+def _languages_found(site: Site) -> list[Problem]:
+    """A config naming no language gets the one its articles are written in (or their
+    language folders): say which, so the writer can make it explicit."""
+    if site.options.languages or site.languages == [site.config.theme.get("language") or "en"]:
+        return []
+    found = ", ".join(site.languages)
+    return [Problem(
+        site.config_file.name, 0, Severity.NOTE, "languages-found",
+        f"no languages are configured; kb reads the articles as {found}, found in them",
+        f"add `languages: [{found}]` under kb/site to make it explicit")]
 
 
 def _navigation(site: Site, articles: list[Article]) -> list[Problem]:

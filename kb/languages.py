@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
+import re
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 # Native names for the language switcher; any other code is shown as the code itself.
 NATIVE_NAMES = {
@@ -38,3 +44,62 @@ def language_of(path: str, languages: list[str], default: str) -> str:
     if len(parts) > 1 and parts[0] in languages:
         return parts[0]
     return default
+
+
+# A config that names no language (no `languages` under kb/site, no `theme.language`)
+# gets the help center's own: its language folders, or else the script of its articles.
+SAMPLE_FILES = 200
+SAMPLE_CHARS = 2000
+SCRIPT_SHARE = 0.3  # of an article sample's letters, to call it Thai or Russian
+_SCRIPTS = (("th", re.compile(r"[\u0e01-\u0e4e]")), ("ru", re.compile(r"[\u0400-\u04ff]")))
+_LETTER = re.compile(r"[^\W\d_]")
+_CODE = re.compile(r"```.*?(```|\Z)|`[^`\n]*`|\{\{.*?\}\}|\{%.*?%\}|<[^>\n]*>|\]\([^)\n]*\)",
+                   re.S)
+
+
+def site_languages(configured: list[str], config: MkDocsConfig) -> list[str]:
+    """The help center's languages, default first: as configured under kb/site, else the
+    theme's language when it is not English (Material's default, so unset and English
+    look alike), else found in the articles."""
+    if configured:
+        return list(configured)
+    theme = config.theme.get("language") or "en"
+    return [theme] if theme != "en" else found_languages(Path(config.docs_dir))
+
+
+@lru_cache(maxsize=16)
+def found_languages(docs_dir: Path, fallback: str = "en") -> list[str]:
+    """The language folders at the top of `docs_dir` when most articles are in them (`en/`,
+    `ru/`: the fallback first when it is one of them, else the one with most articles), or the language of
+    the articles' script: a help center copied in as it is gets Russian or Thai search
+    without a line of config. Read once per folder and process."""
+    counts = {lang: sum(1 for _ in folder.rglob("*.md"))
+              for lang, folder in ((p.name, p) for p in _folders(docs_dir))
+              if lang in NATIVE_NAMES}
+    counts = {lang: n for lang, n in counts.items() if n}
+    # most articles live in them: not an English center's `it/` section
+    if counts and 2 * sum(counts.values()) >= sum(1 for _ in docs_dir.rglob("*.md")):
+        return sorted(counts, key=lambda lang: (lang != fallback, -counts[lang], lang))
+    files = sorted(docs_dir.rglob("*.md"))[:SAMPLE_FILES] if docs_dir.is_dir() else []
+    letters = {lang: 0 for lang, _ in _SCRIPTS}
+    total = 0
+    for file in files:
+        try:
+            with file.open(encoding="utf-8", errors="replace") as handle:
+                text = _CODE.sub(" ", handle.read(SAMPLE_CHARS))
+        except OSError:
+            continue
+        total += len(_LETTER.findall(text))
+        for lang, script in _SCRIPTS:
+            letters[lang] += len(script.findall(text))
+    for lang, _ in _SCRIPTS:
+        if total and letters[lang] / total >= SCRIPT_SHARE:
+            return [lang]
+    return [fallback]
+
+
+def _folders(docs_dir: Path) -> list[Path]:
+    try:
+        return [p for p in docs_dir.iterdir() if p.is_dir()]
+    except OSError:
+        return []

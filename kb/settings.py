@@ -6,10 +6,12 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.errors import ConfigError
+from kb.languages import site_languages
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -37,9 +39,9 @@ class Site:
         """The folder of the config file: runtime artefacts go here by default."""
         return self.config_file.parent
 
-    @property
+    @cached_property
     def languages(self) -> list[str]:
-        return list(self.options.languages) or [self.config.theme.get("language") or "en"]
+        return site_languages(list(self.options.languages), self.config)
 
     @property
     def default_language(self) -> str:

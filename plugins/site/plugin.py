@@ -10,6 +10,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from kb import frontmatter
 from kb.gitdates import last_commit_dates
+from kb.languages import site_languages
 from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
 from plugins._options import with_hints
@@ -54,7 +55,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
             config.extra_javascript.append(SEARCH_JS)
         if STYLES not in config.extra_css:
             config.extra_css.append(STYLES)
-        self.languages = list(self.config.languages) or [config.theme.get("language") or "en"]
+        self.languages = site_languages(list(self.config.languages), config)
         self.ui_languages = {
             lang for lang in self.languages
             if any((Path(d) / "partials" / "languages" / f"{lang}.html").is_file()
