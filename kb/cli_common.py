@@ -57,3 +57,16 @@ def index_with_progress(site):
         return index_site(site, progress=update)
     finally:
         close()
+
+
+def article_names(site):
+    """Every article's path and address, to resolve how a labels file names its gold."""
+    from kb.articles import load_articles
+    from kb.evaluate import ArticleNames
+
+    return ArticleNames((a.path, a.url) for a in load_articles(site))
+
+
+def warn_all(messages: list[str]) -> None:
+    for message in messages:
+        click.echo(f"warning: {message}", err=True)

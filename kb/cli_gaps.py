@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kb.cli_common import config_option, progress_bar, translate_errors
+from kb.cli_common import article_names, config_option, progress_bar, translate_errors, warn_all
 from kb.gaps.importers import FORMATS, ON_ERROR
 
 
@@ -193,12 +193,18 @@ def eval_gaps(labels, threshold, as_json, failures, config_file) -> None:
     """
     from pathlib import Path
 
-    from kb.gaps.evaluate import evaluate
+    from kb.gaps.evaluate import read_labeled, score
     from kb.gaps.run import open_linker
     from kb.settings import load_site
 
-    linker = open_linker(load_site(config_file), threshold)
-    scores, failed = evaluate(Path(labels), linker)
+    site = load_site(config_file)
+    linker = open_linker(site, threshold)
+    labeled = read_labeled(Path(labels))
+    names, unknown = article_names(site), []
+    for item in labeled:
+        item.gold = tuple(names.resolve_all(item.gold, f"{labels}:{item.line}", unknown))
+    warn_all(unknown)
+    scores, failed = score(labeled, linker.link([item.ticket for item in labeled]))
     if as_json:
         data = {"threshold": linker.threshold, **{lang: s.as_dict() for lang, s in scores.items()}}
         if failures:

@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from kb.cli_common import config_option, index_with_progress, translate_errors
+from kb.cli_common import (
+    article_names,
+    config_option,
+    index_with_progress,
+    translate_errors,
+    warn_all,
+)
 
 
 @click.command()
@@ -107,8 +113,13 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     from kb.evaluate import evaluate, read_labels
     from kb.settings import load_site
 
-    engine = engine_for(load_site(config_file))
+    site = load_site(config_file)
+    engine = engine_for(site)
     questions = read_labels(Path(labels))
+    names, unknown = article_names(site), []
+    for q in questions:
+        q.gold = names.resolve_all(q.gold, f"{labels}:{q.line}", unknown)
+    warn_all(unknown)
 
     def run(q):
         answer = engine.search(q.query, lang=q.lang, limit=10)

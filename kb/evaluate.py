@@ -1,6 +1,7 @@
 """Search quality on labeled questions: recall@k, MRR, and silence on unanswerable ones.
 
-Pure: takes labeled questions and a search function, returns numbers.
+Pure: takes labeled questions and a search function, returns numbers. `ArticleNames`
+reads a labels file's gold articles the ways people write them down.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
 from kb.errors import KBError
 
@@ -111,3 +113,66 @@ def evaluate(questions: Iterable[Question],
                 bucket.failures.append({"line": q.line, "query": q.query, "expected": q.gold,
                                         "got": paths[:3]})
     return scores
+
+
+class ArticleNames:
+    """How labels name an article, resolved to its path relative to docs_dir.
+
+    People label with what they have at hand: the path (`en/billing/refunds.md`), the
+    address of the built page (`https://help.example.com/en/billing/refunds/`), the path
+    without `.md`, or the path from the repository's root (`docs/en/…`). A gold article
+    that is no article of the help center would silently count as a miss, so what cannot
+    be resolved is reported (`unknown`) and kept as written.
+    """
+
+    def __init__(self, articles: Iterable[tuple[str, str]]) -> None:
+        """`articles`: (path, url) of every article."""
+        self.paths: set[str] = set()
+        self._by_key: dict[str, str] = {}
+        for path, url in articles:
+            self.paths.add(path)
+            self._by_key.setdefault(_key(url), path)
+            stem = path.removesuffix(".md")
+            self._by_key.setdefault(_key(stem), path)
+            name = PurePosixPath(stem)
+            if name.name in ("index", "README"):
+                self._by_key.setdefault(_key(str(name.parent)), path)
+
+    def resolve(self, name: str) -> str | None:
+        if name in self.paths:
+            return name
+        parts = urlsplit(name.strip().replace("\\", "/"))
+        key = _key(parts.path)
+        found = self._by_key.get(key)
+        if found:
+            return found
+        # written from a folder above docs_dir (`docs/en/a.md`, `ru/a.md` for docs_dir ru/)
+        segments = key.split("/")
+        for i in range(1, len(segments)):
+            found = self._by_key.get("/".join(segments[i:]))
+            if found:
+                return found
+        return None
+
+    def resolve_all(self, names: Iterable[str], where: str,
+                    unknown: list[str]) -> list[str]:
+        """Each name resolved; one it cannot is kept, with a message in `unknown`."""
+        out = []
+        for name in names:
+            found = self.resolve(name)
+            if found is None:
+                unknown.append(f"{where}: gold {name!r} is no article of this help center, "
+                               "so it counts as a miss; write the article's path relative "
+                               "to docs_dir (as `kb search --json` shows it) or its address")
+            out.append(found or name)
+        return out
+
+
+def _key(path: str) -> str:
+    """A page's path or address compared without `.md`, `index.html`, slashes at the ends,
+    and the anchor and query the address may carry."""
+    path = path.split("#", 1)[0].split("?", 1)[0].strip().strip("/")
+    path = path.removeprefix("./")
+    for suffix in (".md", "/index.html", ".html"):
+        path = path.removesuffix(suffix)
+    return "" if path in ("index", ".") else path

@@ -70,9 +70,9 @@ def site_languages(configured: list[str], config: MkDocsConfig) -> list[str]:
 @lru_cache(maxsize=16)
 def found_languages(docs_dir: Path, fallback: str = "en") -> list[str]:
     """The language folders at the top of `docs_dir` when most articles are in them (`en/`,
-    `ru/`: the fallback first when it is one of them, else the one with most articles), or the language of
-    the articles' script: a help center copied in as it is gets Russian or Thai search
-    without a line of config. Read once per folder and process."""
+    `ru/`: the fallback first when it is one of them, else the one with most articles),
+    or else the language of the articles' script: a help center copied in as it is gets
+    Russian or Thai search without a line of config. Read once per folder and process."""
     counts = {lang: sum(1 for _ in folder.rglob("*.md"))
               for lang, folder in ((p.name, p) for p in _folders(docs_dir))
               if lang in NATIVE_NAMES}

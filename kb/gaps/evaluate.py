@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kb.errors import KBError
 from kb.evaluate import json_lines
-from kb.gaps.link import Linked, Linker
+from kb.gaps.link import Linked
 from kb.gaps.model import Ticket
 
 
@@ -121,7 +121,3 @@ def score(labeled: list[Labeled], links: list[Linked]) -> tuple[dict[str, LinkSc
             )
     return scores, failures
 
-
-def evaluate(file: Path, linker: Linker) -> tuple[dict[str, LinkScores], list]:
-    labeled = read_labeled(file)
-    return score(labeled, linker.link([item.ticket for item in labeled]))

@@ -50,6 +50,27 @@ def test_sample_search_quality(sample_index, run_kb):
         assert scores[lang]["unanswerable"] >= 4
 
 
+def test_gold_written_as_address_or_repository_path_counts(tmp_path, sample_index, run_kb):
+    """Labels name an article the ways people have at hand; a gold no article answers to
+    is reported with its line instead of silently scoring a miss."""
+    query = "How do I reset my password?"
+    top = json.loads(run_kb("search", query, "--lang", "en", "--json", "--config",
+                            sample_index.config_file).output)["results"][0]
+    path, url = top["path"], top["url"]
+    written = [path, "articles/" + path, path.removesuffix(".md"), url,
+               "https://help.example.com/" + url.lstrip("/") + "#steps"]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text("".join(json.dumps({"query": query, "gold": [g], "lang": "en"}) + "\n"
+                              for g in written + ["en/no/such-page.md"]), encoding="utf-8")
+    result = run_kb("eval-search", labels, "--config", sample_index.config_file, "--json")
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)["all"]
+    assert scores["questions"] == 6
+    assert scores["recall@1"] == round(5 / 6, 4)  # every way of writing it but the last
+    assert f"{labels}:6: gold 'en/no/such-page.md' is no article" in result.stderr
+    assert result.stderr.count("warning:") == 1
+
+
 def test_bad_labels_file_names_the_line(tmp_path, sample_index, run_kb):
     labels = tmp_path / "labels.jsonl"
     labels.write_text('{"query": "refund", "gold": []}\n{"query": 3}\n')

@@ -60,7 +60,8 @@ def _center(root: Path, files: dict[str, str], config: str = "") -> Path:
 def test_script_decides_a_folder_without_language_folders(tmp_path):
     _center(tmp_path / "ru", {"connect.md": RUSSIAN, "guides/delete.md": RUSSIAN_OTHER})
     _center(tmp_path / "th", {"password.md": THAI})
-    _center(tmp_path / "en", {"password.md": ENGLISH, "ru-notes.md": "# Notes\n\nOne word: привет.\n"})
+    _center(tmp_path / "en", {"password.md": ENGLISH,
+                              "ru-notes.md": "# Notes\n\nOne word: привет.\n"})
     assert found_languages(tmp_path / "ru" / "docs") == ["ru"]
     assert found_languages(tmp_path / "th" / "docs") == ["th"]
     assert found_languages(tmp_path / "en" / "docs") == ["en"]

@@ -161,6 +161,30 @@ def test_eval_gaps_on_the_sample_labels(run_kb, sample_index):
     assert zero["all"]["none_recall"] < data["all"]["none_recall"]
 
 
+def test_eval_gaps_reads_gold_as_an_address_and_reports_unknown_ones(run_kb, sample_index,
+                                                                      tmp_path):
+    labels = ROOT / "tests" / "data" / "gaps_eval.jsonl"
+    rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    as_paths = json.loads(run_kb("eval-gaps", labels, "--config", sample_index.config_file,
+                                 "--json").stdout)
+    for row in rows:  # the built page's address: en/billing/refunds.md → /en/billing/refunds/
+        if isinstance(row["gold"], str):
+            row["gold"] = "/" + row["gold"].removesuffix(".md") + "/"
+    rows.append({"subject": "refund please", "gold": "en/billing/no-such-page.md"})
+    written = tmp_path / "labels.jsonl"
+    written.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                       encoding="utf-8")
+    result = run_kb("eval-gaps", written, "--config", sample_index.config_file, "--json")
+    assert result.exit_code == 0, result.output
+    as_addresses = json.loads(result.stdout)
+    assert as_addresses["all"]["tickets"] == as_paths["all"]["tickets"] + 1
+    right = as_paths["all"]["accuracy"] * as_paths["all"]["tickets"]
+    assert round(as_addresses["all"]["accuracy"] * as_addresses["all"]["tickets"]) == round(right)
+    assert f"{written}:{len(rows)}: gold 'en/billing/no-such-page.md' is no article" \
+        in result.stderr
+
+
 def test_eval_gaps_bad_labels_name_the_line(run_kb, sample_index, tmp_path):
     labels = tmp_path / "labels.jsonl"
     labels.write_text('{"subject": "refund", "gold": null}\n{"subject": "x"}\n', "utf-8")
