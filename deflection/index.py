@@ -30,7 +30,7 @@ from pathlib import Path
 from whoosh import fields, index
 
 from deflection import analysis, passages, ranking
-from deflection.text import extract, strip_templates
+from deflection.text import extract, plain_title, strip_templates
 from kb.errors import KBError
 
 KEEP_BUILDS = 2
@@ -148,7 +148,7 @@ def _document(article, url: str, section: bool = False) -> Document | None:
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,
-        title=analysis.normalize(strip_templates(article.title)),
+        title=analysis.normalize(plain_title(article.title)),
         summary=analysis.normalize(strip_templates(summary)),
         headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
         tags=article.tags, keywords=[analysis.normalize(str(k)) for k in keywords],

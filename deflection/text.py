@@ -123,6 +123,18 @@ def _inline(text: str) -> str:
     return re.sub(r"\s+", " ", " ".join(p for p in parts if p)).strip()
 
 
+def plain_title(title: str) -> str:
+    """A title as text: `# Bar chart ![](bar.svg)` and `# Using `gdb`` are written in
+    Markdown, but results and reports show them as words."""
+    text = strip_templates(title)
+    text = _IMAGE.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _HTML.sub(" ", text)
+    text = _ATTRS.sub(" ", text)
+    text = re.sub(r"`+|\*\*|__", "", text)
+    return re.sub(r"\s+", " ", text).strip() or title.strip()
+
+
 def _markup_removed(text: str) -> str:
     text = strip_templates(text)
     text = _IMAGE.sub(r"\1", text)

@@ -140,3 +140,19 @@ def test_includes_and_template_tags_are_not_words():
     assert strip_templates('{% cut "Как это работает" %}') == "Как это работает"
     assert strip_templates("Агрегации в {{ datalens-full-name }}") == "Агрегации в"
     assert strip_templates("no {template} here") == "no {template} here"
+
+
+def test_titles_written_in_markdown_are_shown_as_words(make_kb):
+    from deflection.text import plain_title
+
+    assert plain_title("Bar chart ![](../../_assets/datalens/horizontal-bar.svg)") == "Bar chart"
+    assert plain_title("Debugging FTLDNS using `gdb`") == "Debugging FTLDNS using gdb"
+    assert plain_title("See [the **API**](api.md) <small>beta</small> {#api}") == "See the API beta"
+    assert plain_title("![](icon.svg)") == "![](icon.svg)"  # nothing else: left as written
+
+    config = make_kb(files={"articles/en/billing/charts.md": (
+        "---\ntitle: Bar chart ![](../../_assets/bar.svg)\nsummary: Bars.\n---\n\n"
+        "# Bar chart\n\nCompare quarterly revenue across regions with bars.\n")})
+    index_site(load_site(config))
+    hit = SearchEngine(config.parent / "index", ["en", "ru"]).search("bar chart").results[0]
+    assert (hit.path, hit.title) == ("en/billing/charts.md", "Bar chart")
