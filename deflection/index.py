@@ -30,7 +30,7 @@ from pathlib import Path
 from whoosh import fields, index
 
 from deflection import analysis, passages, ranking
-from deflection.text import extract, plain_title, strip_templates
+from deflection.text import extract, lede, plain_title, strip_templates
 from kb.errors import KBError
 
 KEEP_BUILDS = 2
@@ -145,6 +145,7 @@ def _document(article, url: str, section: bool = False) -> Document | None:
     # `description` is what Material, Docusaurus and Microsoft Docs call the summary
     summary = next((meta[k] for k in ("summary", "description") if isinstance(meta.get(k), str)),
                    "")
+    summary = summary or lede(fields_, article.title)
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,

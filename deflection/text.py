@@ -29,6 +29,11 @@ _TEMPLATE_TAG = re.compile(r"\{%-?\s*([\w-]*)(.*?)-?%\}")
 _MS_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 # A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
+# A page's lede: its first line of prose (this many words or more, four fifths letters,
+# ending as a sentence does), when its first section has fewer words than LEDE_INTRO_WORDS
+LEDE_MIN_WORDS = 5
+LEDE_INTRO_WORDS = 5
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
 
@@ -133,6 +138,25 @@ def plain_title(title: str) -> str:
     text = _ATTRS.sub(" ", text)
     text = re.sub(r"`+|\*\*|__", "", text)
     return re.sub(r"\s+", " ", text).strip() or title.strip()
+
+
+def lede(fields: Fields, title: str) -> str:
+    """The summary of a page that has none and opens with no text of its own: its first
+    sentence of prose. A function reference (`# MONTH`, then `## Syntax` and code, then
+    "Returns the number of the month…") says what the page is about only there, where
+    its title and headings do not. A page with an introduction has said it already and
+    gets none: its introduction is its first section (bench/RESULTS.md, "Ledes")."""
+    if not fields.sections:
+        return ""
+    named = set(title.lower().split())
+    if len([w for w in fields.sections[0].lower().split() if w not in named]) >= LEDE_INTRO_WORDS:
+        return ""
+    for line in fields.body.split("\n"):
+        prose = sum(c.isalpha() or c.isspace() for c in line)
+        if len(line.split()) >= LEDE_MIN_WORDS and prose >= 0.8 * len(line) \
+                and line.rstrip()[-1:] in ".!?:":
+            return _SENTENCE_END.split(line, maxsplit=1)[0]
+    return ""
 
 
 def _markup_removed(text: str) -> str:

@@ -156,3 +156,29 @@ def test_titles_written_in_markdown_are_shown_as_words(make_kb):
     index_site(load_site(config))
     hit = SearchEngine(config.parent / "index", ["en", "ru"]).search("bar chart").results[0]
     assert (hit.path, hit.title) == ("en/billing/charts.md", "Bar chart")
+
+
+def test_a_page_that_opens_with_no_text_gets_its_first_sentence_as_summary(make_kb):
+    from deflection.text import extract, lede
+
+    reference = ("# MONTH\n\n## Syntax\n\n```\nMONTH( datetime )\n```\n\n## Description\n\n"
+                 "Returns the number of the month in the year of the date. Months start at 1.\n")
+    assert lede(extract(reference), "MONTH") == \
+        "Returns the number of the month in the year of the date."
+    # an introduction already says what the page is about: no lede
+    introduced = ("# Blog plugin\n\nThe blog plugin builds a blog from your posts, with "
+                  "categories and archives.\n\n## Usage\n\nAdd it to the config file.\n")
+    assert lede(extract(introduced), "Blog plugin") == ""
+    # code and tables are not prose
+    assert lede(extract("# X\n\n## Syntax\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"), "X") == ""
+
+    config = make_kb(files={"articles/en/billing/month.md": (
+        "---\ntitle: MONTH\n---\n\n" + reference)})
+    from whoosh import index
+
+    built = index_site(load_site(config)).path
+    with index.open_dir(built / "en").searcher() as searcher:
+        stored = searcher.document(path="en/billing/month.md")
+    assert stored["summary"] == "Returns the number of the month in the year of the date."
+    hits = SearchEngine(config.parent / "index", ["en", "ru"]).search("month of a date").results
+    assert hits[0].path == "en/billing/month.md"
