@@ -117,8 +117,12 @@ def log(message: str) -> None:
 def write_config(corpus: Corpus, folder: Path) -> Path:
     folder.mkdir(parents=True)
     config = folder / "site_config.yml"
-    config.write_text(CONFIG.format(name=corpus.name, docs=CORPORA_DIR / corpus.docs,
-                                    site=folder / "site", lang=corpus.lang), encoding="utf-8")
+    config.write_text(
+        CONFIG.format(
+            name=corpus.name, docs=CORPORA_DIR / corpus.docs, site=folder / "site", lang=corpus.lang
+        ),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -126,8 +130,9 @@ class WhooshDefaults:
     """One plain Whoosh index of a corpus, searched with the stock query parser."""
 
     def __init__(self, config: Path, folder: Path) -> None:
-        self.schema = fields.Schema(path=fields.ID(stored=True), title=fields.TEXT,
-                                    content=fields.TEXT)
+        self.schema = fields.Schema(
+            path=fields.ID(stored=True), title=fields.TEXT, content=fields.TEXT
+        )
         folder.mkdir(parents=True)
         self.index = index.create_in(str(folder), self.schema)
         self.pages = 0
@@ -139,9 +144,12 @@ class WhooshDefaults:
             body = article.fm.body
             title = article.title
             h1 = H1.search(body)
-            if not (isinstance(article.meta.get("title"), str) and article.meta["title"].strip()) \
-                    and h1 and h1.group(1) == title:
-                body = body[:h1.start()] + body[h1.end():]
+            if (
+                not (isinstance(article.meta.get("title"), str) and article.meta["title"].strip())
+                and h1
+                and h1.group(1) == title
+            ):
+                body = body[: h1.start()] + body[h1.end() :]
             writer.add_document(path=article.path, title=title, content=body)
             self.pages += 1
         writer.commit()
@@ -157,10 +165,13 @@ class WhooshDefaults:
             parsed = self.parsers[engine].parse(SYNTAX.sub(" ", text))
         except Exception:  # noqa: BLE001 - any parser failure takes the plain fallback
             parsed = NullQuery
-        if parsed is NullQuery or not list(parsed.terms()):
+        if parsed is NullQuery or not list(parsed.iter_all_terms()):
             self.fallbacks[engine] += 1
-            terms = [Term(field, token.text) for field in ("title", "content")
-                     for token in self.schema[field].analyzer(text)]
+            terms = [
+                Term(field, token.text)
+                for field in ("title", "content")
+                for token in self.schema[field].analyzer(text)
+            ]
             parsed = Or(terms) if terms else NullQuery
         return parsed
 
@@ -175,8 +186,9 @@ class WhooshDefaults:
         self.index.close()
 
 
-def search_scores(whoosh: WhooshDefaults, engine: str, questions: list[Question],
-                  lang: str) -> dict:
+def search_scores(
+    whoosh: WhooshDefaults, engine: str, questions: list[Question], lang: str
+) -> dict:
     def lookup(q: Question) -> tuple[str, list[str]]:
         return lang, whoosh.search(engine, q.query)
 
@@ -203,10 +215,15 @@ def run_kb(*args: str) -> dict:
 def label_files(corpus: Corpus) -> dict[str, tuple[Path | None, Path | None]]:
     """set -> (search labels, gaps labels), each None when the corpus has none."""
     heldout = LABELS / "heldout" / f"{corpus.name}.jsonl"
-    files = {"dev": (LABELS / f"{corpus.labels}.jsonl", DATA / f"gaps_eval_{corpus.name}.jsonl"),
-             "held-out": (heldout, heldout)}
-    return {s: tuple(p if p.is_file() else None for p in pair)
-            for s, pair in files.items() if any(p.is_file() for p in pair)}
+    files = {
+        "dev": (LABELS / f"{corpus.labels}.jsonl", DATA / f"gaps_eval_{corpus.name}.jsonl"),
+        "held-out": (heldout, heldout),
+    }
+    return {
+        s: tuple(p if p.is_file() else None for p in pair)
+        for s, pair in files.items()
+        if any(p.is_file() for p in pair)
+    }
 
 
 def measure_corpus(corpus: Corpus, tmp: Path) -> list[dict]:
@@ -217,20 +234,31 @@ def measure_corpus(corpus: Corpus, tmp: Path) -> list[dict]:
     log(f"{corpus.name}: kb index in {time.perf_counter() - start:.1f} s")
     start = time.perf_counter()
     whoosh = WhooshDefaults(config, folder / "whoosh")
-    log(f"{corpus.name}: Whoosh index of {whoosh.pages} pages in "
-        f"{time.perf_counter() - start:.1f} s")
+    log(
+        f"{corpus.name}: Whoosh index of {whoosh.pages} pages in "
+        f"{time.perf_counter() - start:.1f} s"
+    )
     rows = []
     try:
         for set_name, (search_file, gaps_file) in label_files(corpus).items():
-            row: dict = {"corpus": corpus.name, "set": set_name, "lang": corpus.lang,
-                         "pages": whoosh.pages, "questions": None, "tickets": None,
-                         "search": None, "gaps_top1": None, "kb_gaps_accuracy": None}
+            row: dict = {
+                "corpus": corpus.name,
+                "set": set_name,
+                "lang": corpus.lang,
+                "pages": whoosh.pages,
+                "questions": None,
+                "tickets": None,
+                "search": None,
+                "gaps_top1": None,
+                "kb_gaps_accuracy": None,
+            }
             if search_file:
                 questions = read_labels(search_file)
                 row["questions"] = sum(1 for q in questions if q.gold)
                 kb = run_kb("eval-search", str(search_file), "-f", str(config), "--json")["all"]
-                row["search"] = {e: search_scores(whoosh, e, questions, corpus.lang)
-                                 for e in ENGINES[:2]}
+                row["search"] = {
+                    e: search_scores(whoosh, e, questions, corpus.lang) for e in ENGINES[:2]
+                }
                 row["search"]["kb"] = {m: kb[m] for m in METRICS}
             if gaps_file:
                 tickets = read_labeled(gaps_file)
@@ -267,10 +295,15 @@ def means(rows: list[dict], names: list[str]) -> dict:
             "corpora": [r["corpus"] for r in chosen],
             "questions": sum(r["questions"] or 0 for r in chosen),
             "tickets": sum(r["tickets"] or 0 for r in chosen),
-            "search": {e: {m: mean([r["search"][e][m] for r in searched]) for m in METRICS}
-                       for e in ENGINES} if searched else None,
+            "search": {
+                e: {m: mean([r["search"][e][m] for r in searched]) for m in METRICS}
+                for e in ENGINES
+            }
+            if searched
+            else None,
             "gaps_top1": {e: mean([r["gaps_top1"][e] for r in linked]) for e in ENGINES}
-            if linked else None,
+            if linked
+            else None,
             "kb_gaps_accuracy": mean([r["kb_gaps_accuracy"] for r in linked]),
         }
     return out
@@ -281,13 +314,22 @@ def f(value: float | None) -> str:
 
 
 def cells(row: dict) -> str:
+    """Search triples (R@1 R@5 MRR) per engine, then the gaps top-1 figures, 6 wide each."""
     search = row["search"]
-    triple = (lambda e: " ".join(f(search[e][m]) for m in METRICS)) if search \
-        else (lambda e: "  -    -    - ")
+    triples = [
+        " ".join(f(search[e][m]) for m in METRICS) if search else "  -    -    - " for e in ENGINES
+    ]
     gaps = row["gaps_top1"] or {}
-    return (f"{triple('whoosh_or')}   {triple('whoosh_and')}   {triple('kb')}   "
-            f"{f(gaps.get('whoosh_or'))}  {f(gaps.get('whoosh_and'))}  {f(gaps.get('kb'))}  "
-            f"{f(row['kb_gaps_accuracy'])}")
+    tops = [f(gaps.get(e)) for e in ENGINES] + [f(row["kb_gaps_accuracy"])]
+    return "   ".join(triples) + "   " + " ".join(t.rjust(6) for t in tops)
+
+
+HEADER = (
+    "   ".join(name.ljust(14) for name in ("Whoosh OR", "Whoosh AND", "kb"))
+    + "   "
+    + " ".join(name.rjust(6) for name in ("W-OR", "W-AND", "kb", "kb acc"))
+)
+RULE = "   ".join(["-" * 14] * 3) + "   " + " ".join(["-" * 6] * 4)
 
 
 def table(report: dict) -> str:
@@ -296,33 +338,47 @@ def table(report: dict) -> str:
         rows = [r for r in report["rows"] if r["set"] == set_name]
         if not rows:
             continue
-        out += [f"{set_name}: search R@1 R@5 MRR (q answerable questions); gaps top-1 "
-                "(t tickets, all lines) and kb's accuracy with 'none'",
-                "corpus        q   t  Whoosh OR      Whoosh AND     kb             "
-                "topW-OR topW-AND top-kb kb-acc",
-                "------------ --  --  -------------- -------------- -------------- "
-                "------ ------ ------ ------"]
+        out += [
+            f"{set_name}: search R@1 R@5 MRR (q answerable questions); gaps top-1 "
+            "(t tickets, all lines) and kb's accuracy with 'none'",
+            "corpus         q    t  " + HEADER,
+            "------------ ---  ---  " + RULE,
+        ]
         for r in rows:
-            out.append(f"{r['corpus']:<12} {r['questions'] or '-':>2}  {r['tickets'] or '-':>2}"
-                       f"  {cells(r)}")
+            out.append(
+                f"{r['corpus']:<12} {r['questions'] or '-':>3}  {r['tickets'] or '-':>3}"
+                f"  {cells(r)}"
+            )
         m = report["means"].get(set_name)
         if m:
-            out.append(f"{'mean of ' + str(len(m['corpora'])):<12} {m['questions']:>2} "
-                       f"{m['tickets']:>3}  {cells(m)}")
+            out.append(
+                f"{'mean of ' + str(len(m['corpora'])):<12} {m['questions']:>3} "
+                f"{m['tickets']:>4}  {cells(m)}"
+            )
         out.append("")
-    out.append(f"issue #3, hidden held-out, Material's lunr search: "
-               f"{' '.join(f(v) for v in ISSUE_3_LUNR.values())}")
-    out.append(f"issue #5, hidden held-out tickets, plain top-1: Whoosh defaults "
-               f"{ISSUE_5_TOP1['whoosh_defaults']:.2f}, lunr {ISSUE_5_TOP1['lunr']:.2f}")
+    out.append(
+        f"issue #3, hidden held-out, Material's lunr search: "
+        f"{' '.join(f(v) for v in ISSUE_3_LUNR.values())}"
+    )
+    out.append(
+        f"issue #5, hidden held-out tickets, plain top-1: Whoosh defaults "
+        f"{ISSUE_5_TOP1['whoosh_defaults']:.2f}, lunr {ISSUE_5_TOP1['lunr']:.2f}"
+    )
     out.append(f"means over the corpora with a held-out set: {', '.join(report['mean_over'])}")
     return "\n".join(out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split(
-        "\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", default=",".join(c.name for c in CORPORA),
-                        help="comma-separated corpus names (default: all seven)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--corpora",
+        default=",".join(c.name for c in CORPORA),
+        help="comma-separated corpus names (default: all seven)",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     known = {c.name: c for c in CORPORA}
@@ -336,14 +392,18 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             corpus = known[name]
             if not (CORPORA_DIR / corpus.docs).is_dir():
-                print(f"{name}: skipped, {CORPORA_DIR / corpus.docs} is absent")
+                log(f"{name}: skipped, {CORPORA_DIR / corpus.docs} is absent")
                 continue
             rows.extend(measure_corpus(corpus, Path(tmp)))
     with_heldout = sorted({r["corpus"] for r in rows if r["set"] == "held-out"})
-    report = {"rows": rows, "means": means(rows, with_heldout), "mean_over": with_heldout,
-              "issue_3_hidden_heldout_lunr": ISSUE_3_LUNR,
-              "issue_5_hidden_heldout_top1": ISSUE_5_TOP1,
-              "seconds": round(time.perf_counter() - began, 1)}
+    report = {
+        "rows": rows,
+        "means": means(rows, with_heldout),
+        "mean_over": with_heldout,
+        "issue_3_hidden_heldout_lunr": ISSUE_3_LUNR,
+        "issue_5_hidden_heldout_top1": ISSUE_5_TOP1,
+        "seconds": round(time.perf_counter() - began, 1),
+    }
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else table(report))
     return 0
 
