@@ -48,6 +48,10 @@ class SearchIndexError(KBError):
     """The index cannot be built or opened."""
 
 
+class IndexBusyError(SearchIndexError):
+    """Another process is writing the index."""
+
+
 @dataclass
 class Document:
     path: str
@@ -183,7 +187,7 @@ def writer_lock(root: Path) -> Iterator[None]:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise SearchIndexError(
+            raise IndexBusyError(
                 f"another kb build or kb index is writing {root} right now; wait for it "
                 "to finish and run again") from None
         try:
@@ -211,13 +215,25 @@ def _hardlink_copy(source: Path, target: Path) -> None:
 
 def build_index(root: Path, sources: list[Source], languages: list[str],
                 progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Write a new build from `sources` (reusing the current one) and make it current."""
+    """Write a new build from `sources` (reusing the current one) and make it current. When
+    nothing changed, the current build stays current: readers keep their caches, and a
+    report command can bring the index up to date before every run for nothing."""
     with writer_lock(root):
         build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         target = root / "builds" / build_id
         previous = current_build(root)
         reuse = previous is not None and _manifest(previous).get("analysis") == analysis.VERSION
         known = _manifest(previous).get("digests", {}) if reuse else {}
+        wanted: dict[str, dict[str, str]] = {}
+        for source in sources:
+            wanted.setdefault(source.lang, {})[source.path] = source.digest
+        seen = {lang: {**d, **_manifest(previous).get("left_out", {}).get(lang, {})}
+                for lang, d in known.items()}
+        if reuse and _manifest(previous).get("languages") == languages \
+                and {lang: d for lang, d in seen.items() if d} == wanted:
+            return BuildReport(build_id=previous.name, path=previous,
+                               unchanged=sum(len(d) for d in known.values()),
+                               languages={lang: len(d) for lang, d in known.items()})
         report = BuildReport(build_id=build_id, path=target)
         try:
             if reuse:
@@ -234,14 +250,17 @@ def build_index(root: Path, sources: list[Source], languages: list[str],
                 if progress:
                     progress(next(counter), len(sources))
 
-            digests = {}
+            digests, left_out = {}, {}
             for lang in sorted(set(by_lang) | {p.name for p in target.iterdir() if p.is_dir()}):
+                left_out[lang] = {}
                 digests[lang] = _update_language(target / lang, lang, by_lang.get(lang, []),
-                                                 known.get(lang, {}), report, tick)
+                                                 known.get(lang, {}), report, tick,
+                                                 left_out[lang])
                 report.languages[lang] = len(digests[lang])
             manifest = {"build": build_id, "analysis": analysis.VERSION,
                         "languages": languages, "articles": report.languages,
-                        "created": dt.datetime.now(dt.UTC).isoformat(), "digests": digests}
+                        "created": dt.datetime.now(dt.UTC).isoformat(), "digests": digests,
+                        "left_out": left_out}
             (target / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
         except BaseException:
             shutil.rmtree(target, ignore_errors=True)  # never current, so nobody reads it
@@ -252,8 +271,10 @@ def build_index(root: Path, sources: list[Source], languages: list[str],
 
 
 def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[str, str],
-                     report: BuildReport, tick: Callable[[], None]) -> dict[str, str]:
-    """Bring one language's index in line with `sources`; returns path → digest."""
+                     report: BuildReport, tick: Callable[[], None],
+                     left_out: dict[str, str]) -> dict[str, str]:
+    """Bring one language's index in line with `sources`; returns path → digest of what it
+    holds, and puts the digests of the sources it leaves out (`_document`) in `left_out`."""
     if folder.is_dir() and index.exists_in(folder):
         ix = index.open_dir(folder)
     else:
@@ -273,6 +294,7 @@ def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[s
                 continue
             doc = source.load()
             if doc is None:
+                left_out[source.path] = source.digest
                 if source.path in old:
                     writer.delete_by_term("path", source.path)
                     report.removed += 1

@@ -59,6 +59,18 @@ def index_with_progress(site):
         close()
 
 
+def fresh_index(site) -> None:
+    """Bring the search index up to date before a report reads it, so the report measures
+    the articles as they are (only changed ones are re-read; nothing is written when none
+    changed). While another kb writes it, the report reads the current build."""
+    from deflection.index import IndexBusyError
+
+    try:
+        index_with_progress(site)
+    except IndexBusyError as exc:
+        click.echo(f"warning: {exc}; reading the index as it is", err=True)
+
+
 def article_names(site):
     """Every article's path and address, to resolve how a labels file names its gold."""
     from kb.articles import load_articles

@@ -6,7 +6,14 @@ import json
 
 import click
 
-from kb.cli_common import article_names, config_option, progress_bar, translate_errors, warn_all
+from kb.cli_common import (
+    article_names,
+    config_option,
+    fresh_index,
+    progress_bar,
+    translate_errors,
+    warn_all,
+)
 from kb.gaps.importers import FORMATS, ON_ERROR
 
 
@@ -91,8 +98,8 @@ def gaps(
 ) -> None:
     """What customers keep writing in about, which articles answer it, what is missing.
 
-    Links every ticket to the article that answers it through the search index (run
-    `kb index` first), groups them into recurring topics and gives each a verdict:
+    Links every ticket to the article that answers it through the search index (brought
+    up to date first), groups them into recurring topics and gives each a verdict:
     missing, update or ok, with the evidence.
 
     \b
@@ -107,6 +114,7 @@ def gaps(
     from kb.settings import load_site
 
     site = load_site(config_file)
+    fresh_index(site)
     update, close = progress_bar("Analysing tickets")
     try:
         report = gaps_for_site(
@@ -198,6 +206,7 @@ def eval_gaps(labels, threshold, as_json, failures, config_file) -> None:
     from kb.settings import load_site
 
     site = load_site(config_file)
+    fresh_index(site)
     linker = open_linker(site, threshold)
     labeled = read_labeled(Path(labels))
     names, unknown = article_names(site), []

@@ -10,6 +10,7 @@ import click
 from kb.cli_common import (
     article_names,
     config_option,
+    fresh_index,
     index_with_progress,
     translate_errors,
     warn_all,
@@ -114,6 +115,7 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     from kb.settings import load_site
 
     site = load_site(config_file)
+    fresh_index(site)
     engine = engine_for(site)
     questions = read_labels(Path(labels))
     names, unknown = article_names(site), []

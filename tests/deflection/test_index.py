@@ -42,7 +42,9 @@ def test_rebuild_reanalyses_only_changed_articles_and_swaps_atomically(make_kb):
 
 def test_only_the_last_two_builds_are_kept(make_kb):
     config = make_kb()
-    for _ in range(4):
+    article = config.parent / "articles/en/billing/invoices.md"
+    for i in range(4):
+        article.write_text(article.read_text() + f"\nEdit {i}.\n")
         index_site(load_site(config))
     assert len(list((config.parent / "index/builds").iterdir())) == 2
 
@@ -182,3 +184,18 @@ def test_a_page_that_opens_with_no_text_gets_its_first_sentence_as_summary(make_
     assert stored["summary"] == "Returns the number of the month in the year of the date."
     hits = SearchEngine(config.parent / "index", ["en", "ru"]).search("month of a date").results
     assert hits[0].path == "en/billing/month.md"
+
+
+def test_an_index_with_nothing_changed_stays_the_current_build(make_kb):
+    config = make_kb(files={"articles/en/index.md": "# Help\n\nWelcome.\n"})  # left out: short
+    first = index_site(load_site(config))
+    again = index_site(load_site(config))
+    assert again.path == first.path and again.build_id == first.build_id
+    assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
+    assert len(list((config.parent / "index" / "builds").iterdir())) == 1
+
+    article = config.parent / "articles/en/billing/invoices.md"
+    article.write_text(article.read_text() + "\nAlso see the quarterly statements.\n")
+    changed = index_site(load_site(config))
+    assert changed.path != first.path and changed.updated == 1
+    assert current_build(config.parent / "index") == changed.path

@@ -77,3 +77,17 @@ def test_bad_labels_file_names_the_line(tmp_path, sample_index, run_kb):
     result = run_kb("eval-search", labels, "--config", sample_index.config_file)
     assert result.exit_code == 1
     assert f"{labels}:2:" in result.output
+
+
+def test_eval_search_measures_the_articles_as_they_are(make_kb, run_kb, tmp_path):
+    """No `kb index` first: the report brings the index up to date, and sees an edit."""
+    config = make_kb()
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"query": "quarterly statements",
+                                  "gold": ["en/billing/invoices.md"]}) + "\n")
+    before = json.loads(run_kb("eval-search", labels, "--config", config, "--json").stdout)
+    assert before["all"]["recall@1"] == 0.0
+    article = config.parent / "articles/en/billing/invoices.md"
+    article.write_text(article.read_text() + "\nDownload your quarterly statements here.\n")
+    after = json.loads(run_kb("eval-search", labels, "--config", config, "--json").stdout)
+    assert after["all"]["recall@1"] == 1.0

@@ -128,11 +128,14 @@ def test_a_bad_export_is_a_clear_error(run_kb, sample_index, tmp_path):
     assert "Traceback" not in result.output
 
 
-def test_without_an_index_it_says_to_build_one(run_kb, tmp_path, export):
+def test_without_an_index_it_builds_one_first(run_kb, tmp_path, export):
     copy_sample(tmp_path / "site")
     path, _ = export
-    result = run_kb("gaps", "--tickets", path, "--config", tmp_path / "site" / "site_config.yml")
-    assert result.exit_code == 1 and "kb index" in result.output
+    result = run_kb("gaps", "--tickets", path, "--json",
+                    "--config", tmp_path / "site" / "site_config.yml")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site" / "index" / "current" / "build.json").is_file()
+    assert json.loads(result.stdout)["tickets"]
 
 
 def test_help_has_examples(run_kb):
