@@ -8,6 +8,7 @@ writers and the MkDocs plugin call.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from kb.gaps.link import Linker
 from kb.gaps.model import GapsReport, ImportProblem, Ticket, TicketLink
-from kb.gaps.topics import MIN_SIZE, Group, find_topics
+from kb.gaps.topics import MIN_SIZE, Group, TicketFrequency, find_topics, ticket_frequency
 from kb.gaps.verdicts import Signals, judge, period_of
 
 if TYPE_CHECKING:
@@ -126,10 +127,31 @@ def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:n]
 
 
-def _shared_terms(links, members: list[int], least: int = 2) -> dict[str, int]:
-    """The subject terms most of a group's tickets use, with how many use each."""
+def _shared_terms(
+    links, members: list[int], df: TicketFrequency, least: int = 2
+) -> dict[str, int]:
+    """A group's wording: the subject terms that set its tickets apart, used by many of them
+    and few others (`df`: the language's tickets), with how many use each. The commonest
+    terms would be the product's name and the words of every ticket ("tasklane", "sign"):
+    with subjects in customers' own words, they linked whole topics to the wrong article
+    (bench/gaps.py --own-words, ARI 0.681 → 0.824)."""
     words = Counter(t for i in members for t in set(links[i].terms[: links[i].subject_terms]))
-    return {t: c for t, c in _most_common(words, MAX_GROUP_TERMS) if c >= least}
+    n = df.total_docs
+    weight = {t: c * math.log((1 + n) / (1 + df.get(t, 0))) for t, c in words.items() if c >= least}
+    chosen = sorted(weight, key=lambda t: (-weight[t], t))[:MAX_GROUP_TERMS]
+    return {t: words[t] for t in chosen}
+
+
+def _frequencies(links) -> Callable[[str], TicketFrequency]:
+    """Each language's ticket frequencies, counted when first asked for."""
+    found: dict[str, TicketFrequency] = {}
+
+    def of(lang: str) -> TicketFrequency:
+        if lang not in found:
+            found[lang] = ticket_frequency(links, lang, seed=0)
+        return found[lang]
+
+    return of
 
 
 def topic_articles(
@@ -150,11 +172,12 @@ def topic_articles(
             link.article is not None or link.score >= NEAR * linker.threshold
         ):
             by_article.setdefault((link.lang, link.best), []).append(i)
+    frequencies = _frequencies(links)
     for (lang, article), members in by_article.items():
         linked = [i for i in members if links[i].article is not None]
         if not linked or len(members) < min_size:
             continue
-        shared = _shared_terms(links, members)
+        shared = _shared_terms(links, members, frequencies(lang))
         best, score = linker.link_terms(lang, shared) if shared else (None, 0.0)
         if best == article and score >= linker.threshold:
             for i in members:
@@ -184,11 +207,12 @@ def join_answered(
     median at least NEAR × threshold) is that article's topic: customers write around
     a subject in many ways, each one too short."""
     by_article = {(g.lang, g.article): g for g in groups if g.article}
+    frequencies = _frequencies(links)
     out = []
     for group in groups:
         if group.article is None:
             closest = Counter(links[i].best for i in group.members).most_common(1)
-            common = _shared_terms(links, group.members, min_size)
+            common = _shared_terms(links, group.members, frequencies(group.lang), min_size)
             if (
                 closest
                 and closest[0][0]

@@ -70,11 +70,11 @@ def find_topics(
             by_article.setdefault((link.lang, article), []).append(i)
         else:
             unanswered.setdefault(link.lang, []).append(i)
-    frequencies: dict[str, _DocFrequency] = {}
+    frequencies: dict[str, TicketFrequency] = {}
 
-    def df(lang: str) -> _DocFrequency:
+    def df(lang: str) -> TicketFrequency:
         if lang not in frequencies:
-            frequencies[lang] = _doc_frequency(links, lang, seed)
+            frequencies[lang] = ticket_frequency(links, lang, seed)
         return frequencies[lang]
 
     for (lang, article), members in sorted(by_article.items()):
@@ -96,7 +96,10 @@ def find_topics(
 
 
 def _features(
-    tickets: Sequence[Ticket], links: Sequence[Linked], members: list[int], df: _DocFrequency | None
+    tickets: Sequence[Ticket],
+    links: Sequence[Linked],
+    members: list[int],
+    df: TicketFrequency | None,
 ):
     """TF-IDF rows: subject terms count twice; IDF from all of the language's tickets
     (`df`), so greetings and signatures every ticket shares weigh nothing even when
@@ -148,7 +151,7 @@ def cluster_by_wording(
     members: list[int],
     min_size: int = MIN_SIZE,
     seed: int = 0,
-    df: _DocFrequency | None = None,
+    df: TicketFrequency | None = None,
 ) -> list[list[int]]:
     """Groups of `members` (indexes) that share wording, each of at least `min_size`."""
     if len(members) < min_size:
@@ -228,21 +231,21 @@ def _surface_words(texts: list[str], lang: str) -> dict[str, str]:
     return {term: counts.most_common(1)[0][0] for term, counts in seen.items()}
 
 
-class _DocFrequency(Counter):
+class TicketFrequency(Counter):
     total_docs: int = 0
 
 
 DF_SAMPLE = 5000
 
 
-def _doc_frequency(links: Sequence[Linked], lang: str, seed: int) -> _DocFrequency:
+def ticket_frequency(links: Sequence[Linked], lang: str, seed: int) -> TicketFrequency:
     """How many of (a sample of) the language's tickets use each term."""
     import random
 
     rows = [i for i, link in enumerate(links) if link.lang == lang]
     if len(rows) > DF_SAMPLE:
         rows = random.Random(seed).sample(rows, DF_SAMPLE)
-    df = _DocFrequency()
+    df = TicketFrequency()
     for i in rows:
         df.update(set(links[i].terms))
     df.total_docs = len(rows)
@@ -254,7 +257,7 @@ def _label(
     links: Sequence[Linked],
     members: list[int],
     lang: str,
-    df: _DocFrequency,
+    df: TicketFrequency,
 ) -> str:
     """The topic's most frequent subject terms, as customers spell them; from redacted
     subjects, so no address or number can become a label."""

@@ -140,9 +140,12 @@ def test_a_topics_shared_wording_does_not_depend_on_string_hashing():
     code = (
         "from kb.gaps.link import Linked\n"
         "from kb.gaps.run import _shared_terms\n"
+        "from kb.gaps.topics import ticket_frequency\n"
         "words = tuple(f'word{n:02d}' for n in range(20))\n"
         "links = [Linked(str(i), 'en', None, 0.1, None, words, len(words)) for i in range(3)]\n"
-        "print(list(_shared_terms(links, [0, 1, 2])))\n"
+        "links.append(Linked('other', 'en', None, 0.1, None, ('elsewhere',), 1))\n"
+        "df = ticket_frequency(links, 'en', seed=0)\n"
+        "print(list(_shared_terms(links, [0, 1, 2], df)))\n"
     )
     outputs = {
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -150,3 +153,21 @@ def test_a_topics_shared_wording_does_not_depend_on_string_hashing():
         for seed in ("1", "2", "3")
     }
     assert outputs == {str([f"word{n:02d}" for n in range(8)]) + "\n"}
+
+
+def test_a_topics_wording_is_what_sets_its_tickets_apart():
+    """The product's name is in every ticket and says nothing of a topic: a group's
+    wording is the terms its tickets use and the others do not."""
+    from kb.gaps.link import Linked
+    from kb.gaps.run import _shared_terms
+    from kb.gaps.topics import ticket_frequency
+
+    def link(i, *terms):
+        return Linked(str(i), "en", None, 0.5, None, terms, len(terms))
+
+    group = [link(i, "tasklane", "sign", "calendar", "sync") for i in range(4)]
+    others = [link(10 + i, "tasklane", "sign", "invoice") for i in range(12)]
+    links = group + others
+    wording = _shared_terms(links, list(range(4)), ticket_frequency(links, "en", seed=0))
+    assert list(wording)[:2] == ["calendar", "sync"]
+    assert wording["calendar"] == 4  # how many of the group's tickets use it
