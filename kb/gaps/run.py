@@ -159,11 +159,13 @@ def topic_articles(
 ) -> tuple[list[str | None], set[int]]:
     """Which article's topic each ticket belongs to, checked at the topic's level.
 
-    The tickets linked to an article, with those that came near it (confidence at
-    least NEAR × threshold, no better article), form its topic only when their shared
-    wording links to that article too: a word in common ("Google" Calendar, "Google"
-    Drive) links single tickets, not a whole topic. A topic that fails the check goes
-    back to be grouped by wording; its tickets keep their own links."""
+    The tickets linked to an article form its topic only when their shared wording links
+    to that article too: a word in common ("Google" Calendar, "Google" Drive) links
+    single tickets, not a whole topic. Those that came near it (confidence at least
+    NEAR × threshold, no better article) join only when the wording of all of them
+    still links there: a topic no article answers, written near one, stays apart and
+    leaves that article's own topic whole. A topic that fails the check goes back to be
+    grouped by wording; its tickets keep their own links."""
     articles: list[str | None] = [link.article for link in links]
     near: set[int] = set()
     by_article: dict[tuple[str, str], list[int]] = {}
@@ -173,20 +175,28 @@ def topic_articles(
         ):
             by_article.setdefault((link.lang, link.best), []).append(i)
     frequencies = _frequencies(links)
+
+    def answers(lang: str, article: str, members: list[int]) -> bool:
+        shared = _shared_terms(links, members, frequencies(lang))
+        best, score = linker.link_terms(lang, shared) if shared else (None, 0.0)
+        return best == article and score >= linker.threshold
+
     for (lang, article), members in by_article.items():
         linked = [i for i in members if links[i].article is not None]
         if not linked or len(members) < min_size:
             continue
-        shared = _shared_terms(links, members, frequencies(lang))
-        best, score = linker.link_terms(lang, shared) if shared else (None, 0.0)
-        if best == article and score >= linker.threshold:
-            for i in members:
-                if articles[i] is None:
-                    articles[i] = article
-                    near.add(i)
-        else:
+        # the linked tickets' wording decides for them when they are enough to have one
+        core = linked if len(linked) >= min_size else members
+        if not answers(lang, article, core):
             for i in linked:
                 articles[i] = None
+            continue
+        if core is linked and len(linked) < len(members) and not answers(lang, article, members):
+            continue  # the near ones stay apart
+        for i in members:
+            if articles[i] is None:
+                articles[i] = article
+                near.add(i)
     return articles, near
 
 

@@ -156,6 +156,26 @@ def test_a_topic_links_only_when_its_shared_wording_does(linker):
     }
 
 
+def test_a_topic_written_near_an_article_leaves_its_own_topic_whole(linker):
+    """A topic no article answers ("dark mode turns off") written near one (the password
+    reset) stays apart, and the tickets the article does answer keep their topic."""
+    from kb.gaps.run import topic_articles
+
+    answered = ["password reset link expired", "reset password email never arrives",
+                "forgot my password, how do I reset it"]
+    apart = ["dark mode turns off after I change my password",
+             "dark mode turns off after a new password",
+             "dark mode resets with my password",
+             "dark mode turns off after resetting"]
+    tickets = [Ticket(id=str(i), subject=s) for i, s in enumerate(answered + apart)]
+    links = linker.link(tickets)
+    reset = "en/account/reset-your-password.md"
+    assert [link.article for link in links[:3]] == [reset] * 3
+    assert all(link.article is None and link.best == reset for link in links[3:])
+    articles, near = topic_articles(tickets, links, linker, 3)
+    assert articles == [reset] * 3 + [None] * 4 and not near
+
+
 def test_where_two_articles_come_close_the_search_decides(linker):
     """The matrix alone puts the account-wide export first; the search, weighing the best
     section and the subject's character n-grams, finds the page about one project."""
