@@ -42,14 +42,14 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from corpora import CORPORA, CORPORA_DIR, Corpus, log, write_config
 
 from kb.evaluate import Question, evaluate, read_labels
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA_DIR = Path("/work/shared/corpora")
 LABELS = ROOT / "tests" / "data" / "corpora"
 KB = Path(sys.executable).parent / "kb"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -58,53 +58,6 @@ RESULT_LINKS = ".md-search-result__list a[href]"
 META = ".md-search-result__meta"
 ISSUE_3 = {"recall@1": 0.61, "recall@5": 0.84, "mrr": 0.71}
 METRICS = ("recall@1", "recall@5", "mrr")
-
-
-@dataclass(frozen=True)
-class Corpus:
-    name: str
-    docs: str  # relative to CORPORA_DIR
-    lang: str
-
-
-CORPORA = [
-    Corpus("plausible", "plausible-docs/docs", "en"),
-    Corpus("pihole", "pihole-docs/docs", "en"),
-    Corpus("traefik", "traefik-docs/docs", "en"),
-    Corpus("datalens-ru", "datalens-docs/ru", "ru"),
-    Corpus("powerbi-th", "powerbi-docs-th/th", "th"),
-    Corpus("mkdocs-material", "mkdocs-material-docs/docs", "en"),
-]
-
-CONFIG = """\
-site_name: {name}
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-  language: {lang}
-plugins:
-  - search
-  - kb/site:
-      languages: [{lang}]
-markdown_extensions:
-  - admonition
-  - attr_list
-  - md_in_html
-  - toc
-"""
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def write_config(corpus: Corpus, folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    config = folder / "site_config.yml"
-    config.write_text(CONFIG.format(name=corpus.name, docs=CORPORA_DIR / corpus.docs,
-                                    site=folder / "site", lang=corpus.lang), encoding="utf-8")
-    return config
 
 
 def source_by_url(docs: Path) -> dict[str, str]:
@@ -205,14 +158,14 @@ def kb_scores(labels: Path, config: Path) -> dict:
 
 
 def label_sets(corpus: Corpus) -> list[tuple[str, Path]]:
-    sets = [("dev", LABELS / f"{corpus.name}.jsonl"),
+    sets = [("dev", LABELS / f"{corpus.dev_labels}.jsonl"),
             ("held-out", LABELS / "heldout" / f"{corpus.name}.jsonl")]
     return [(name, path) for name, path in sets if path.is_file()]
 
 
 def measure_corpus(corpus: Corpus, browser, tmp: Path) -> list[dict]:
     folder = tmp / corpus.name
-    config = write_config(corpus, folder)
+    config = write_config(corpus, folder, browser_search=True)
     start = time.perf_counter()
     built = subprocess.run([str(KB), "build", "-f", str(config)], capture_output=True,
                            text=True, check=False)

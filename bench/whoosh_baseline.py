@@ -47,9 +47,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
+from corpora import CORPORA, CORPORA_DIR, Corpus, log, write_config
 from whoosh import fields, index
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import NullQuery, Or, Term
@@ -60,7 +60,6 @@ from kb.gaps.evaluate import Labeled, read_labeled
 from kb.settings import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPORA_DIR = ROOT.parent / "shared" / "corpora"
 DATA = ROOT / "tests" / "data"
 LABELS = DATA / "corpora"
 KB = Path(sys.executable).parent / "kb"
@@ -72,58 +71,6 @@ SETS = ("dev", "held-out")
 # Whoosh's query syntax (fields, groups, phrases, wildcards, fuzzy, boosts, ranges)
 SYNTAX = re.compile(r"[:()\[\]{}\"'~^*?<>]")
 H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)  # as kb.articles reads a page's first H1
-
-
-@dataclass(frozen=True)
-class Corpus:
-    name: str
-    docs: str  # relative to CORPORA_DIR
-    lang: str
-    labels: str  # stem of the dev search labels under tests/data/corpora
-
-
-CORPORA = [
-    Corpus("plausible", "plausible-docs/docs", "en", "plausible"),
-    Corpus("pihole", "pihole-docs/docs", "en", "pihole"),
-    Corpus("traefik", "traefik-docs/docs", "en", "traefik"),
-    Corpus("datalens-ru", "datalens-docs/ru", "ru", "datalens-ru"),
-    Corpus("powerbi-th", "powerbi-docs-th/th", "th", "powerbi-th"),
-    Corpus("material", "mkdocs-material-docs/docs", "en", "mkdocs-material"),
-    Corpus("datalens-en", "datalens-docs/en", "en", "datalens-en"),
-]
-
-CONFIG = """\
-site_name: {name}
-docs_dir: {docs}
-site_dir: {site}
-theme:
-  name: material
-  language: {lang}
-plugins:
-  - kb/site:
-      languages: [{lang}]
-markdown_extensions:
-  - admonition
-  - attr_list
-  - md_in_html
-  - toc
-"""
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def write_config(corpus: Corpus, folder: Path) -> Path:
-    folder.mkdir(parents=True)
-    config = folder / "site_config.yml"
-    config.write_text(
-        CONFIG.format(
-            name=corpus.name, docs=CORPORA_DIR / corpus.docs, site=folder / "site", lang=corpus.lang
-        ),
-        encoding="utf-8",
-    )
-    return config
 
 
 class WhooshDefaults:
@@ -216,7 +163,7 @@ def label_files(corpus: Corpus) -> dict[str, tuple[Path | None, Path | None]]:
     """set -> (search labels, gaps labels), each None when the corpus has none."""
     heldout = LABELS / "heldout" / f"{corpus.name}.jsonl"
     files = {
-        "dev": (LABELS / f"{corpus.labels}.jsonl", DATA / f"gaps_eval_{corpus.name}.jsonl"),
+        "dev": (LABELS / f"{corpus.dev_labels}.jsonl", DATA / f"gaps_eval_{corpus.name}.jsonl"),
         "held-out": (heldout, heldout),
     }
     return {
