@@ -68,3 +68,25 @@ def write_config(corpus: Corpus, folder: Path, browser_search: bool = False) -> 
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
+
+
+def add_option(parser) -> None:
+    parser.add_argument("--corpora", default=",".join(c.name for c in CORPORA),
+                        help="comma-separated corpus names (default: all)")
+
+
+def chosen(parser, value: str) -> list[Corpus]:
+    """The corpora `--corpora` names, in its order; an unknown name is an error, an absent
+    corpus is skipped with a line on stderr."""
+    known = {c.name: c for c in CORPORA}
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(known)}")
+    out = []
+    for name in names:
+        if (CORPORA_DIR / known[name].docs).is_dir():
+            out.append(known[name])
+        else:
+            log(f"{name}: skipped, {CORPORA_DIR / known[name].docs} is absent")
+    return out

@@ -45,7 +45,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from corpora import CORPORA, CORPORA_DIR, Corpus, log, write_config
+import corpora
+from corpora import CORPORA_DIR, Corpus, log, write_config
 
 from kb.evaluate import Question, evaluate, read_labels
 
@@ -250,15 +251,10 @@ def table(report: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split(
         "\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpora", default=",".join(c.name for c in CORPORA),
-                        help="comma-separated corpus names (default: all six)")
+    corpora.add_option(parser)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    known = {c.name: c for c in CORPORA}
-    names = [n.strip() for n in args.corpora.split(",") if n.strip()]
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(known)}")
+    chosen = corpora.chosen(parser, args.corpora)
     if not CORPORA_DIR.is_dir():
         print(f"skipped: {CORPORA_DIR} is absent (the real corpora live outside the repo)")
         return 0
@@ -274,11 +270,7 @@ def main(argv: list[str] | None = None) -> int:
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--no-first-run"])
         try:
-            for name in names:
-                corpus = known[name]
-                if not (CORPORA_DIR / corpus.docs).is_dir():
-                    log(f"{name}: skipped, {CORPORA_DIR / corpus.docs} is absent")
-                    continue
+            for corpus in chosen:
                 rows.extend(measure_corpus(corpus, browser, Path(tmp)))
         finally:
             browser.close()

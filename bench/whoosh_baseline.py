@@ -49,7 +49,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from corpora import CORPORA, CORPORA_DIR, Corpus, log, write_config
+import corpora
+from corpora import Corpus, log, write_config
 from whoosh import fields, index
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import NullQuery, Or, Term
@@ -321,26 +322,14 @@ def main(argv: list[str] | None = None) -> int:
         epilog=__doc__.split("\n\n", 1)[1],
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--corpora",
-        default=",".join(c.name for c in CORPORA),
-        help="comma-separated corpus names (default: all seven)",
-    )
+    corpora.add_option(parser)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    known = {c.name: c for c in CORPORA}
-    names = [n.strip() for n in args.corpora.split(",") if n.strip()]
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        parser.error(f"unknown corpus {', '.join(unknown)}; choose from {', '.join(known)}")
+    chosen = corpora.chosen(parser, args.corpora)
     rows: list[dict] = []
     began = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="kb-whoosh-") as tmp:
-        for name in names:
-            corpus = known[name]
-            if not (CORPORA_DIR / corpus.docs).is_dir():
-                log(f"{name}: skipped, {CORPORA_DIR / corpus.docs} is absent")
-                continue
+        for corpus in chosen:
             rows.extend(measure_corpus(corpus, Path(tmp)))
     with_heldout = sorted({r["corpus"] for r in rows if r["set"] == "held-out"})
     report = {
