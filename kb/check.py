@@ -266,8 +266,10 @@ def _languages_found(site: Site) -> list[Problem]:
     if site.options.languages or site.languages == [site.config.theme.get("language") or "en"]:
         return []
     found = ", ".join(site.languages)
+    config_lines = site.config_file.read_text(encoding="utf-8").split("\n")
+    line = next((i + 1 for i, text in enumerate(config_lines) if text.startswith("docs_dir:")), 1)
     return [Problem(
-        site.config_file.name, 0, Severity.NOTE, "languages-found",
+        site.config_file.name, line, Severity.NOTE, "languages-found",
         f"no languages are configured; kb reads the articles as {found}, found in them",
         f"add `languages: [{found}]` under kb/site to make it explicit")]
 

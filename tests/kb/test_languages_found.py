@@ -90,7 +90,8 @@ def test_copied_russian_center_is_indexed_and_searched_as_russian(tmp_path, run_
     assert [hit["path"] for hit in answer["results"]][:1] == ["connect.md"]
 
     result = run_kb("check", "--all", "--config", config)
-    assert "kb reads the articles as ru" in result.output
+    assert "mkdocs.yml:2: note: no languages are configured; kb reads the articles as ru" \
+        in result.output
     assert "add `languages: [ru]` under kb/site" in result.output
 
 
