@@ -94,7 +94,7 @@ def search(query, lang, limit, as_json, config_file) -> None:
 @click.argument("labels", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--failures", is_flag=True, help="List the questions whose gold article is not "
-              "first.")
+              "first, and where it came (with --json: under \"failures\").")
 @config_option
 @translate_errors
 def eval_search(labels, as_json, failures, config_file) -> None:
@@ -129,7 +129,10 @@ def eval_search(labels, as_json, failures, config_file) -> None:
 
     scores = evaluate(questions, run)
     if as_json:
-        click.echo(json.dumps({k: v.as_dict() for k, v in scores.items()}, indent=2))
+        data = {k: v.as_dict() for k, v in scores.items()}
+        if failures:
+            data["failures"] = scores["all"].failures
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"{'language':<10}{'questions':>10}{'R@1':>8}{'R@5':>8}{'R@10':>8}{'MRR':>8}"
                f"{'no-answer':>11}{'silent':>8}")
@@ -144,8 +147,15 @@ def eval_search(labels, as_json, failures, config_file) -> None:
                    f"{f(d['nothing_returned_rate']):>8}")
     if failures:
         for fail in scores["all"].failures:
+            where = "" if not fail["expected"] or not fail["got"] else (
+                f" (the expected article came {_ordinal(fail['rank'])})" if fail["rank"]
+                else " (the expected article is not in the first 10)")
             click.echo(f"{labels}:{fail['line']}: {fail['query']!r} expected "
-                       f"{fail['expected'] or 'nothing'}, got {fail['got'] or 'nothing'}")
+                       f"{fail['expected'] or 'nothing'}, got {fail['got'] or 'nothing'}{where}")
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
 
 
 @click.command("serve-api")

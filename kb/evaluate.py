@@ -100,7 +100,7 @@ def evaluate(questions: Iterable[Question],
                     bucket.silent_on_unanswerable += 1
                 else:
                     bucket.failures.append({"line": q.line, "query": q.query,
-                                            "expected": [], "got": paths[:3]})
+                                            "expected": [], "got": paths[:3], "rank": None})
                 continue
             bucket.questions += 1
             rank = next((i for i, p in enumerate(paths[:max(KS)], 1) if p in q.gold), None)
@@ -111,7 +111,7 @@ def evaluate(questions: Iterable[Question],
                 bucket.reciprocal += 1 / rank
             if rank != 1:
                 bucket.failures.append({"line": q.line, "query": q.query, "expected": q.gold,
-                                        "got": paths[:3]})
+                                        "got": paths[:3], "rank": rank})
     return scores
 
 

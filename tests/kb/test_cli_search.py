@@ -91,3 +91,18 @@ def test_eval_search_measures_the_articles_as_they_are(make_kb, run_kb, tmp_path
     article.write_text(article.read_text() + "\nDownload your quarterly statements here.\n")
     after = json.loads(run_kb("eval-search", labels, "--config", config, "--json").stdout)
     assert after["all"]["recall@1"] == 1.0
+
+
+def test_failures_say_where_the_expected_article_came(sample_index, run_kb, tmp_path):
+    query = "How do I reset my password?"
+    paths = [hit["path"] for hit in json.loads(run_kb(
+        "search", query, "--lang", "en", "--json", "--config",
+        sample_index.config_file).output)["results"]]
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"query": query, "gold": [paths[1]], "lang": "en"}) + "\n")
+    text = run_kb("eval-search", labels, "--failures", "--config", sample_index.config_file)
+    assert f"{labels}:1: " in text.output and "(the expected article came 2nd)" in text.output
+    data = json.loads(run_kb("eval-search", labels, "--failures", "--json", "--config",
+                             sample_index.config_file).stdout)
+    assert data["failures"] == [{"line": 1, "query": query, "expected": [paths[1]],
+                                 "got": paths[:3], "rank": 2}]
