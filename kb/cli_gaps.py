@@ -211,7 +211,8 @@ def eval_gaps(labels, threshold, as_json, failures, config_file) -> None:
     labeled = read_labeled(Path(labels))
     names, unknown = article_names(site), []
     for item in labeled:
-        item.gold = tuple(names.resolve_all(item.gold, f"{labels}:{item.line}", unknown))
+        item.gold = tuple(names.resolve_all(item.gold, f"{labels}:{item.line}", unknown,
+                                            linker.language_for(item.ticket)))
     warn_all(unknown)
     scores, failed = score(labeled, linker.link([item.ticket for item in labeled]))
     if as_json:

@@ -120,7 +120,8 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     questions = read_labels(Path(labels))
     names, unknown = article_names(site), []
     for q in questions:
-        q.gold = names.resolve_all(q.gold, f"{labels}:{q.line}", unknown)
+        q.gold = names.resolve_all(q.gold, f"{labels}:{q.line}", unknown,
+                                   engine.language_for(q.query, q.lang))
     warn_all(unknown)
 
     def run(q):

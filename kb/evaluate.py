@@ -120,51 +120,68 @@ class ArticleNames:
 
     People label with what they have at hand: the path (`en/billing/refunds.md`), the
     address of the built page (`https://help.example.com/en/billing/refunds/`), the path
-    without `.md`, or the path from the repository's root (`docs/en/…`). A gold article
-    that is no article of the help center would silently count as a miss, so what cannot
-    be resolved is reported (`unknown`) and kept as written.
+    without `.md`, the path from the repository's root (`docs/en/…`), or from a folder
+    below docs_dir (`billing/refunds.md` when docs_dir holds `en/`), when only one article
+    ends so. A gold article that is no article of the help center would silently count as
+    a miss, so what cannot be resolved is reported and kept as written.
     """
 
     def __init__(self, articles: Iterable[tuple[str, str]]) -> None:
         """`articles`: (path, url) of every article."""
         self.paths: set[str] = set()
         self._by_key: dict[str, str] = {}
+        self._by_ending: dict[str, set[str]] = {}
         for path, url in articles:
             self.paths.add(path)
-            self._by_key.setdefault(_key(url), path)
             stem = path.removesuffix(".md")
-            self._by_key.setdefault(_key(stem), path)
+            keys = [_key(url), _key(stem)]
             name = PurePosixPath(stem)
             if name.name in ("index", "README"):
-                self._by_key.setdefault(_key(str(name.parent)), path)
+                keys.append(_key(str(name.parent)))
+            for key in keys:
+                self._by_key.setdefault(key, path)
+                segments = key.split("/")
+                for i in range(1, len(segments)):
+                    self._by_ending.setdefault("/".join(segments[i:]), set()).add(path)
 
     def resolve(self, name: str) -> str | None:
+        found = self.candidates(name)
+        return found[0] if len(found) == 1 else None
+
+    def candidates(self, name: str) -> list[str]:
+        """The articles `name` may mean: one, several (a path that several end with), none."""
         if name in self.paths:
-            return name
-        parts = urlsplit(name.strip().replace("\\", "/"))
-        key = _key(parts.path)
-        found = self._by_key.get(key)
-        if found:
-            return found
+            return [name]
+        key = _key(urlsplit(name.strip().replace("\\", "/")).path)
+        if key in self._by_key:
+            return [self._by_key[key]]
         # written from a folder above docs_dir (`docs/en/a.md`, `ru/a.md` for docs_dir ru/)
         segments = key.split("/")
         for i in range(1, len(segments)):
-            found = self._by_key.get("/".join(segments[i:]))
+            found = self._by_key.get(_key("/".join(segments[i:])))
             if found:
-                return found
-        return None
+                return [found]
+        # or from one below it: the articles whose path ends so
+        return sorted(self._by_ending.get(key, ()))
 
-    def resolve_all(self, names: Iterable[str], where: str,
-                    unknown: list[str]) -> list[str]:
-        """Each name resolved; one it cannot is kept, with a message in `unknown`."""
+    def resolve_all(self, names: Iterable[str], where: str, unknown: list[str],
+                    lang: str | None = None) -> list[str]:
+        """Each name resolved; one it cannot is kept, with a message in `unknown`. Of
+        several candidates, the one in the question's language folder (`lang/…`) wins."""
         out = []
         for name in names:
-            found = self.resolve(name)
-            if found is None:
+            found = self.candidates(name)
+            if len(found) > 1 and lang:
+                found = [p for p in found if p.startswith(f"{lang}/")] or found
+            if len(found) > 1:
+                unknown.append(f"{where}: gold {name!r} may be any of {', '.join(found[:3])}"
+                               f"{', …' if len(found) > 3 else ''}, so it counts as a miss; "
+                               "write the article's full path relative to docs_dir")
+            elif not found:
                 unknown.append(f"{where}: gold {name!r} is no article of this help center, "
                                "so it counts as a miss; write the article's path relative "
                                "to docs_dir (as `kb search --json` shows it) or its address")
-            out.append(found or name)
+            out.append(found[0] if len(found) == 1 else name)
         return out
 
 
