@@ -7,8 +7,10 @@
 The folder is never published (kb/site leaves it out of the site).
 
 Built in, for every help center: the English words of software that Russian and Thai
-customers type as they are or transliterated ("dashboard", "дашборд", "แดชบอร์ด"), each
-with the word the articles use. Writers' groups are added to them.
+customers type as they are or transliterated ("dashboard", "дашборд", "แดชบอร์ด"), and the
+colloquial words customers type for what articles call otherwise ("picture", "картинка"
+for "image", "изображение"), each with the word the articles use. Writers' groups are
+added to them.
 """
 
 from __future__ import annotations
@@ -55,11 +57,17 @@ def _find(terms: list[str], phrase: tuple[str, ...]) -> tuple[int, ...] | None:
     return None
 
 
-# Loanwords: the word articles use ← what customers type instead (the English word, a
-# transliteration, a common misspelling). One way only: a question in the articles' own
-# words is not widened to English ones, which match file names and code.
+# The word articles use ← what customers type instead (the English word, a
+# transliteration, a common misspelling, a colloquial word). One way only: a question in
+# the articles' own words is not widened to English ones, which match file names and code.
 BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": {
+        "image": ("picture", "pic"), "password": ("pw", "pwd", "passwd"),
+    },
     "ru": {
+        "изображение": ("картинка", "пикча"), "программа": ("прога",),
+        "компьютер": ("комп",), "интернет": ("инет",), "обновление": ("апдейт",),
+        "пользователь": ("юзер",),
         "дашборд": ("dashboard",), "чарт": ("chart",), "датасет": ("dataset",),
         "воркбук": ("workbook",), "объединение": ("join", "джойн"),
         "селектор": ("selector",), "экспорт": ("export",), "выгрузка": ("export",),

@@ -61,6 +61,18 @@ def test_synonyms_from_the_writers_file(engine):
     assert engine.search("money back").results[0].path == "en/billing/request-a-refund.md"
 
 
+def test_built_in_colloquial_words_find_the_articles_word():
+    from deflection.analysis import terms
+    from deflection.synonyms import built_in
+
+    en, ru = built_in("en"), built_in("ru")
+    image = tuple(terms("image", "en"))
+    assert en.expand(terms("attach a picture", "en")) == [((1,), image)]
+    assert en.expand(terms("attach an image", "en")) == []  # one way: the articles' word stays
+    assert ru.expand(terms("вставить картинку", "ru")) == \
+        [((1,), tuple(terms("изображение", "ru")))]
+
+
 def test_snippets_are_highlighted_and_escaped(make_kb):
     from deflection.site_index import engine_for, index_site
     from kb.settings import load_site
