@@ -216,24 +216,18 @@ def _hardlink_copy(source: Path, target: Path) -> None:
 def build_index(root: Path, sources: list[Source], languages: list[str],
                 progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Write a new build from `sources` (reusing the current one) and make it current. When
-    nothing changed, the current build stays current: readers keep their caches, and a
-    report command can bring the index up to date before every run for nothing."""
+    nothing changed, the current build stays current, and nothing is written (not even
+    the lock: a read-only index can be checked): readers keep their caches, and a report
+    command can bring the index up to date before every run for nothing."""
+    unchanged = _unchanged(root, sources, languages)
+    if unchanged is not None:
+        return unchanged
     with writer_lock(root):
         build_id = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
         target = root / "builds" / build_id
         previous = current_build(root)
         reuse = previous is not None and _manifest(previous).get("analysis") == analysis.VERSION
         known = _manifest(previous).get("digests", {}) if reuse else {}
-        wanted: dict[str, dict[str, str]] = {}
-        for source in sources:
-            wanted.setdefault(source.lang, {})[source.path] = source.digest
-        seen = {lang: {**d, **_manifest(previous).get("left_out", {}).get(lang, {})}
-                for lang, d in known.items()}
-        if reuse and _manifest(previous).get("languages") == languages \
-                and {lang: d for lang, d in seen.items() if d} == wanted:
-            return BuildReport(build_id=previous.name, path=previous,
-                               unchanged=sum(len(d) for d in known.values()),
-                               languages={lang: len(d) for lang, d in known.items()})
         report = BuildReport(build_id=build_id, path=target)
         try:
             if reuse:
@@ -268,6 +262,29 @@ def build_index(root: Path, sources: list[Source], languages: list[str],
         _swap(root, target)
         _prune(root, keep={target, previous})
         return report
+
+
+def _unchanged(root: Path, sources: list[Source], languages: list[str]) -> BuildReport | None:
+    """The current build's report when it already holds `sources` as they are (its
+    articles and the pages it left out, same digests, analysis and languages), else None.
+    Reads only the manifest of the build `current` points to, which a writer swaps in
+    whole."""
+    previous = current_build(root)
+    if previous is None:
+        return None
+    manifest = _manifest(previous)
+    if manifest.get("analysis") != analysis.VERSION or manifest.get("languages") != languages:
+        return None
+    known = manifest.get("digests", {})
+    seen = {lang: {**d, **manifest.get("left_out", {}).get(lang, {})} for lang, d in known.items()}
+    wanted: dict[str, dict[str, str]] = {}
+    for source in sources:
+        wanted.setdefault(source.lang, {})[source.path] = source.digest
+    if {lang: d for lang, d in seen.items() if d} != wanted:
+        return None
+    return BuildReport(build_id=previous.name, path=previous,
+                       unchanged=sum(len(d) for d in known.values()),
+                       languages={lang: len(d) for lang, d in known.items()})
 
 
 def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[str, str],

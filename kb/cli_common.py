@@ -62,13 +62,18 @@ def index_with_progress(site):
 def fresh_index(site) -> None:
     """Bring the search index up to date before a report reads it, so the report measures
     the articles as they are (only changed ones are re-read; nothing is written when none
-    changed). While another kb writes it, the report reads the current build."""
+    changed). While another kb writes it, or where it cannot be written, the report reads
+    the current build."""
     from deflection.index import IndexBusyError
 
     try:
         index_with_progress(site)
-    except IndexBusyError as exc:
-        click.echo(f"warning: {exc}; reading the index as it is", err=True)
+    except IndexBusyError:
+        click.echo("warning: another kb build or kb index is writing the search index; "
+                   "this report reads it as it was", err=True)
+    except OSError as exc:
+        click.echo(f"warning: the search index cannot be brought up to date "
+                   f"({exc.strerror}: {exc.filename}); this report reads it as it is", err=True)
 
 
 def article_names(site):
