@@ -271,7 +271,8 @@ def _languages_found(site: Site) -> list[Problem]:
     return [Problem(
         site.config_file.name, line, Severity.NOTE, "languages-found",
         f"no languages are configured; kb reads the articles as {found}, found in them",
-        f"add `languages: [{found}]` under kb/site to make it explicit")]
+        f"add `languages: [{found}]` under kb/site to make it explicit, or the right "
+        "languages if this is not them")]
 
 
 def _navigation(site: Site, articles: list[Article]) -> list[Problem]:

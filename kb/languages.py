@@ -48,6 +48,8 @@ def language_of(path: str, languages: list[str], default: str) -> str:
 
 # A config that names no language (no `languages` under kb/site, no `theme.language`)
 # gets the help center's own: its language folders, or else the script of its articles.
+FOLDER_LANGUAGES = ("en", "ru", "th")  # the languages kb analyses (deflection/analysis.py)
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
 SAMPLE_FILES = 200
 SAMPLE_CHARS = 2000
 SCRIPT_SHARE = 0.3  # of an article sample's letters, to call it Thai or Russian
@@ -67,23 +69,31 @@ def site_languages(configured: list[str], config: MkDocsConfig) -> list[str]:
     return [theme] if theme != "en" else found_languages(Path(config.docs_dir))
 
 
-@lru_cache(maxsize=16)
 def found_languages(docs_dir: Path, fallback: str = "en") -> list[str]:
     """The language folders at the top of `docs_dir` when most articles are in them (`en/`,
     `ru/`: the fallback first when it is one of them, else the one with most articles),
     or else the language of the articles' script: a help center copied in as it is gets
-    Russian or Thai search without a line of config. Read once per folder and process."""
-    counts = {lang: sum(1 for _ in folder.rglob("*.md"))
-              for lang, folder in ((p.name, p) for p in _folders(docs_dir))
-              if lang in NATIVE_NAMES}
-    counts = {lang: n for lang, n in counts.items() if n}
-    # most articles live in them: not an English center's `it/` section
-    if counts and 2 * sum(counts.values()) >= sum(1 for _ in docs_dir.rglob("*.md")):
-        return sorted(counts, key=lambda lang: (lang != fallback, -counts[lang], lang))
-    files = sorted(docs_dir.rglob("*.md"))[:SAMPLE_FILES] if docs_dir.is_dir() else []
+    Russian or Thai search without a line of config. Only the languages kb analyses count
+    as folders (an English center's `uk/` or `it/` section is not Ukrainian or Italian).
+    Read once per folder and process."""
+    return list(_found(docs_dir, fallback))
+
+
+@lru_cache(maxsize=16)
+def _found(docs_dir: Path, fallback: str) -> tuple[str, ...]:
+    files = _markdown(docs_dir)
+    counts: dict[str, int] = {}
+    for path in files:
+        top = path.relative_to(docs_dir).parts[0]
+        if top in FOLDER_LANGUAGES and len(path.relative_to(docs_dir).parts) > 1:
+            counts[top] = counts.get(top, 0) + 1
+    if counts and 2 * sum(counts.values()) >= len(files):
+        return tuple(sorted(counts, key=lambda lang: (lang != fallback, -counts[lang], lang)))
+    # spread over the whole tree, not its first folders in sorted order
+    sample = files[::max(1, len(files) // SAMPLE_FILES)][:SAMPLE_FILES]
     letters = {lang: 0 for lang, _ in _SCRIPTS}
     total = 0
-    for file in files:
+    for file in sample:
         try:
             with file.open(encoding="utf-8", errors="replace") as handle:
                 text = _CODE.sub(" ", handle.read(SAMPLE_CHARS))
@@ -94,12 +104,14 @@ def found_languages(docs_dir: Path, fallback: str = "en") -> list[str]:
             letters[lang] += len(script.findall(text))
     for lang, _ in _SCRIPTS:
         if total and letters[lang] / total >= SCRIPT_SHARE:
-            return [lang]
-    return [fallback]
+            return (lang,)
+    return (fallback,)
 
 
-def _folders(docs_dir: Path) -> list[Path]:
+def _markdown(docs_dir: Path) -> list[Path]:
+    """Every Markdown file under `docs_dir` (the extensions MkDocs reads), sorted."""
     try:
-        return [p for p in docs_dir.iterdir() if p.is_dir()]
+        return sorted(p for p in docs_dir.rglob("*")
+                      if p.suffix.lower() in MARKDOWN and p.is_file())
     except OSError:
         return []

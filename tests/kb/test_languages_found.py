@@ -72,10 +72,22 @@ def test_language_folders_win_but_not_a_minority_section_named_like_one(tmp_path
     _center(tmp_path / "multi", {"en/a.md": ENGLISH, "ru/a.md": RUSSIAN, "ru/b.md": RUSSIAN_OTHER})
     assert found_languages(tmp_path / "multi" / "docs") == ["en", "ru"]
     assert found_languages(tmp_path / "multi" / "docs", "ru") == ["ru", "en"]
-    # an English help center with an "IT administration" section in `it/`
+    # an English help center with an "IT administration" section in `it/`, or mostly in
+    # a `uk/` section for British customers: kb analyses neither Italian nor Ukrainian
     _center(tmp_path / "it", {"a.md": ENGLISH, "b.md": ENGLISH, "c.md": ENGLISH,
                               "it/vpn.md": ENGLISH})
     assert found_languages(tmp_path / "it" / "docs") == ["en"]
+    _center(tmp_path / "uk", {"index.md": ENGLISH, "uk/vat.md": ENGLISH,
+                              "uk/returns.md": ENGLISH})
+    assert found_languages(tmp_path / "uk" / "docs") == ["en"]
+
+
+def test_the_script_sample_spreads_over_the_whole_tree(tmp_path):
+    # 250 English API pages sort first; most of the center is Russian
+    files = {f"api/{n:03d}.md": ENGLISH for n in range(250)}
+    files.update({f"guide/{n:03d}.markdown": RUSSIAN for n in range(600)})
+    _center(tmp_path, files)
+    assert found_languages(tmp_path / "docs") == ["ru"]
 
 
 def test_copied_russian_center_is_indexed_and_searched_as_russian(tmp_path, run_kb):
