@@ -77,11 +77,18 @@ def fresh_index(site) -> None:
 
 
 def article_names(site):
-    """Every article's path and address, to resolve how a labels file names its gold."""
+    """Every article's path, address and language, to resolve how a labels file names its
+    gold; a name may start with the folders above docs_dir (`docs/`, `datalens-docs/ru/`)
+    or the path of the site's address."""
+    from urllib.parse import urlsplit
+
     from kb.articles import load_articles
     from kb.evaluate import ArticleNames
 
-    return ArticleNames((a.path, a.url) for a in load_articles(site))
+    docs = site.docs_dir.resolve().parts[1:]
+    prefixes = ["/".join(docs[-n:]) for n in range(1, min(len(docs), 4) + 1)]
+    prefixes.append(urlsplit(site.config.site_url or "").path)
+    return ArticleNames(((a.path, a.url, a.lang) for a in load_articles(site)), prefixes)
 
 
 def warn_all(messages: list[str]) -> None:

@@ -120,19 +120,26 @@ class ArticleNames:
 
     People label with what they have at hand: the path (`en/billing/refunds.md`), the
     address of the built page (`https://help.example.com/en/billing/refunds/`), the path
-    without `.md`, the path from the repository's root (`docs/en/…`), or from a folder
-    below docs_dir (`billing/refunds.md` when docs_dir holds `en/`), when only one article
-    ends so. A gold article that is no article of the help center would silently count as
-    a miss, so what cannot be resolved is reported and kept as written.
+    without `.md`, the path from the repository's root (`docs/en/…`: one of `prefixes`,
+    the folders above docs_dir and the site address's path), or from a folder below
+    docs_dir (`billing/refunds.md` when docs_dir holds `en/`) when one article ends so.
+    Only an article in the question's language counts. A gold article that is no article
+    of the help center would silently count as a miss, so what cannot be resolved is
+    reported and kept as written.
     """
 
-    def __init__(self, articles: Iterable[tuple[str, str]]) -> None:
-        """`articles`: (path, url) of every article."""
+    def __init__(self, articles: Iterable[tuple[str, str, str]],
+                 prefixes: Iterable[str] = ()) -> None:
+        """`articles`: (path, url, language) of every article."""
         self.paths: set[str] = set()
+        self._lang: dict[str, str] = {}
         self._by_key: dict[str, str] = {}
         self._by_ending: dict[str, set[str]] = {}
-        for path, url in articles:
+        self._prefixes = sorted({p.strip("/") for p in prefixes if p.strip("/")},
+                                key=lambda p: -len(p))
+        for path, url, lang in articles:
             self.paths.add(path)
+            self._lang[path] = lang
             stem = path.removesuffix(".md")
             keys = [_key(url), _key(stem)]
             name = PurePosixPath(stem)
@@ -144,43 +151,47 @@ class ArticleNames:
                 for i in range(1, len(segments)):
                     self._by_ending.setdefault("/".join(segments[i:]), set()).add(path)
 
-    def resolve(self, name: str) -> str | None:
-        found = self.candidates(name)
+    def resolve(self, name: str, lang: str | None = None) -> str | None:
+        found = self.candidates(name, lang)
         return found[0] if len(found) == 1 else None
 
-    def candidates(self, name: str) -> list[str]:
-        """The articles `name` may mean: one, several (a path that several end with), none."""
+    def candidates(self, name: str, lang: str | None = None) -> list[str]:
+        """The articles `name` may mean (in `lang` when given): one, several (a path that
+        several end with), or none."""
+        found = self._candidates(name)
+        return [p for p in found if lang is None or self._lang.get(p) == lang]
+
+    def _candidates(self, name: str) -> list[str]:
         if name in self.paths:
             return [name]
         key = _key(urlsplit(name.strip().replace("\\", "/")).path)
+        if not key and not name.strip():
+            return []
+        for prefix in self._prefixes:  # written from a folder above docs_dir
+            if key.startswith(prefix + "/"):
+                key = _key(key[len(prefix) + 1:])
+                break
         if key in self._by_key:
             return [self._by_key[key]]
-        # written from a folder above docs_dir (`docs/en/a.md`, `ru/a.md` for docs_dir ru/)
-        segments = key.split("/")
-        for i in range(1, len(segments)):
-            found = self._by_key.get(_key("/".join(segments[i:])))
-            if found:
-                return [found]
         # or from one below it: the articles whose path ends so
         return sorted(self._by_ending.get(key, ()))
 
     def resolve_all(self, names: Iterable[str], where: str, unknown: list[str],
                     lang: str | None = None) -> list[str]:
-        """Each name resolved; one it cannot is kept, with a message in `unknown`. Of
-        several candidates, the one in the question's language folder (`lang/…`) wins."""
+        """Each name resolved among the articles in `lang` (the question's language); one
+        it cannot is kept, with a message in `unknown`."""
         out = []
         for name in names:
-            found = self.candidates(name)
-            if len(found) > 1 and lang:
-                found = [p for p in found if p.startswith(f"{lang}/")] or found
+            found = self.candidates(name, lang)
             if len(found) > 1:
                 unknown.append(f"{where}: gold {name!r} may be any of {', '.join(found[:3])}"
                                f"{', …' if len(found) > 3 else ''}, so it counts as a miss; "
                                "write the article's full path relative to docs_dir")
             elif not found:
-                unknown.append(f"{where}: gold {name!r} is no article of this help center, "
-                               "so it counts as a miss; write the article's path relative "
-                               "to docs_dir (as `kb search --json` shows it) or its address")
+                unknown.append(f"{where}: gold {name!r} is no article of this help center"
+                               f"{f' in {lang}' if lang else ''}, so it counts as a miss; "
+                               "write the article's path relative to docs_dir (as `kb search "
+                               "--json` shows it) or its address")
             out.append(found[0] if len(found) == 1 else name)
         return out
 

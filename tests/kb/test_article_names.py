@@ -5,19 +5,20 @@ from __future__ import annotations
 from kb.evaluate import ArticleNames
 
 NAMES = ArticleNames([
-    ("en/billing/refunds.md", "en/billing/refunds/"),
-    ("ru/billing/refunds.md", "ru/billing/refunds/"),
-    ("en/billing/index.md", "en/billing/"),
-    ("en/account/reset-your-password.md", "en/account/reset-your-password/"),
-    ("index.md", ""),
-])
+    ("en/billing/refunds.md", "en/billing/refunds/", "en"),
+    ("ru/billing/refunds.md", "ru/billing/refunds/", "ru"),
+    ("en/billing/index.md", "en/billing/", "en"),
+    ("en/account/reset-your-password.md", "en/account/reset-your-password/", "en"),
+    ("en/account/delete.md", "en/account/delete/", "en"),
+    ("index.md", "", "en"),
+], prefixes=["docs", "/help/"])
 
 
 def test_paths_addresses_and_repository_paths():
     reset = "en/account/reset-your-password.md"
     for written in (reset, "en/account/reset-your-password", "/en/account/reset-your-password/",
                     "https://help.example.com/en/account/reset-your-password/#steps",
-                    "https://help.example.com/docs/en/account/reset-your-password/?q=1",
+                    "https://example.com/help/en/account/reset-your-password/?q=1",
                     "docs/en/account/reset-your-password.md", "./" + reset,
                     "docs\\en\\account\\reset-your-password.md"):
         assert NAMES.resolve(written) == reset, written
@@ -46,3 +47,10 @@ def test_a_name_of_no_article_is_reported():
     assert NAMES.resolve_all(["en/billing/dunning.md"], "q.jsonl:7", unknown) == \
         ["en/billing/dunning.md"]
     assert unknown[0].startswith("q.jsonl:7: gold 'en/billing/dunning.md' is no article")
+    # never another article by guessing: a missing translation, another language, a
+    # folder that is not above docs_dir, an empty name
+    for name in ("ru/account/delete.md", "de/billing/refunds.md", "guide/en/account/delete.md",
+                 ""):
+        assert NAMES.resolve(name, "ru" if name.startswith("ru") else None) is None, name
+    assert NAMES.resolve("ru/account/delete.md") is None
+    assert NAMES.resolve("account/delete.md", "ru") is None  # only in English
