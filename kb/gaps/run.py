@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 
 from kb.gaps.link import Linker
 from kb.gaps.model import GapsReport, ImportProblem, Ticket, TicketLink
-from kb.gaps.topics import MIN_SIZE, Group, TicketFrequency, find_topics, ticket_frequency
+from kb.gaps.topics import (
+    IDF_FLOOR,
+    MIN_SIZE,
+    Group,
+    TicketFrequency,
+    find_topics,
+    ticket_frequency,
+)
 from kb.gaps.verdicts import Signals, judge, period_of
 
 if TYPE_CHECKING:
@@ -137,7 +144,8 @@ def _shared_terms(
     (bench/gaps.py --own-words, ARI 0.681 → 0.824)."""
     words = Counter(t for i in members for t in set(links[i].terms[: links[i].subject_terms]))
     n = df.total_docs
-    weight = {t: c * math.log((1 + n) / (1 + df.get(t, 0))) for t, c in words.items() if c >= least}
+    weight = {t: c * (math.log((1 + n) / (1 + df.get(t, 0))) + IDF_FLOOR)
+              for t, c in words.items() if c >= least}
     chosen = sorted(weight, key=lambda t: (-weight[t], t))[:MAX_GROUP_TERMS]
     return {t: words[t] for t in chosen}
 

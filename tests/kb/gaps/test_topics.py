@@ -171,3 +171,8 @@ def test_a_topics_wording_is_what_sets_its_tickets_apart():
     wording = _shared_terms(links, list(range(4)), ticket_frequency(links, "en", seed=0))
     assert list(wording)[:2] == ["calendar", "sync"]
     assert wording["calendar"] == 4  # how many of the group's tickets use it
+    # an export of one topic: its own words are in every ticket, and still its wording
+    extra = ["link", "expir", "today", "mobil", "email", "arriv", "cannot", "account", "login"]
+    one = [link(i, "password", "reset", extra[i % 9], extra[(i + 1) % 9]) for i in range(10)]
+    wording = _shared_terms(one, list(range(10)), ticket_frequency(one, "en", seed=0))
+    assert list(wording)[:2] == ["password", "reset"]
