@@ -232,7 +232,8 @@ def _surface_words(texts: list[str], lang: str) -> dict[str, str]:
 
 
 class TicketFrequency(Counter):
-    total_docs: int = 0
+    total_docs: int = 0  # tickets counted (a sample past DF_SAMPLE)
+    tickets: int = 0  # all of the language's tickets
 
 
 DF_SAMPLE = 5000
@@ -243,9 +244,10 @@ def ticket_frequency(links: Sequence[Linked], lang: str, seed: int) -> TicketFre
     import random
 
     rows = [i for i, link in enumerate(links) if link.lang == lang]
+    df = TicketFrequency()
+    df.tickets = len(rows)
     if len(rows) > DF_SAMPLE:
         rows = random.Random(seed).sample(rows, DF_SAMPLE)
-    df = TicketFrequency()
     for i in rows:
         df.update(set(links[i].terms))
     df.total_docs = len(rows)
