@@ -33,7 +33,7 @@ _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 # ending as a sentence does), when its first section has fewer words than LEDE_INTRO_WORDS
 LEDE_MIN_WORDS = 5
 LEDE_INTRO_WORDS = 5
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
 
@@ -130,14 +130,19 @@ def _inline(text: str) -> str:
 
 def plain_title(title: str) -> str:
     """A title as text: `# Bar chart ![](bar.svg)` and `# Using `gdb`` are written in
-    Markdown, but results and reports show them as words."""
-    text = strip_templates(title)
-    text = _IMAGE.sub(" ", text)
-    text = _LINK.sub(r"\1", text)
-    text = _HTML.sub(" ", text)
-    text = _ATTRS.sub(" ", text)
-    text = re.sub(r"`+|\*\*|__", "", text)
-    return re.sub(r"\s+", " ", text).strip() or title.strip()
+    Markdown, but results and reports show them as words; code spans keep their text as
+    it is (`__init__.py`, `List<String>`)."""
+    parts = re.split(r"(`+)(.+?)\1", strip_templates(title))
+    out = []
+    for i in range(0, len(parts), 3):  # markup, then (fence, code) pairs
+        text = _IMAGE.sub(" ", parts[i])
+        text = _LINK.sub(r"\1", text)
+        text = _HTML.sub(" ", text)
+        text = _ATTRS.sub(" ", text)
+        out.append(re.sub(r"\*\*|__", "", text))
+        if i + 2 < len(parts):
+            out.append(parts[i + 2])
+    return re.sub(r"\s+", " ", "".join(out)).strip() or title.strip()
 
 
 def lede(fields: Fields, title: str) -> str:

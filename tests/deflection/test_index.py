@@ -151,6 +151,8 @@ def test_titles_written_in_markdown_are_shown_as_words(make_kb):
     assert plain_title("Debugging FTLDNS using `gdb`") == "Debugging FTLDNS using gdb"
     assert plain_title("See [the **API**](api.md) <small>beta</small> {#api}") == "See the API beta"
     assert plain_title("![](icon.svg)") == "![](icon.svg)"  # nothing else: left as written
+    assert plain_title("The `__init__.py` file") == "The __init__.py file"  # code as it is
+    assert plain_title("`List<String>` in `**kwargs`") == "List<String> in **kwargs"
 
     config = make_kb(files={"articles/en/billing/charts.md": (
         "---\ntitle: Bar chart ![](../../_assets/bar.svg)\nsummary: Bars.\n---\n\n"
@@ -167,6 +169,8 @@ def test_a_page_that_opens_with_no_text_gets_its_first_sentence_as_summary(make_
                  "Returns the number of the month in the year of the date. Months start at 1.\n")
     assert lede(extract(reference), "MONTH") == \
         "Returns the number of the month in the year of the date."
+    assert lede(extract(reference.replace("Returns the", "Returns e.g. the")), "MONTH") == \
+        "Returns e.g. the number of the month in the year of the date."
     # an introduction already says what the page is about: no lede
     introduced = ("# Blog plugin\n\nThe blog plugin builds a blog from your posts, with "
                   "categories and archives.\n\n## Usage\n\nAdd it to the config file.\n")
