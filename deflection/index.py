@@ -149,7 +149,7 @@ def _document(article, url: str, section: bool = False) -> Document | None:
     # `description` is what Material, Docusaurus and Microsoft Docs call the summary
     summary = next((meta[k] for k in ("summary", "description") if isinstance(meta.get(k), str)),
                    "")
-    summary = summary or lede(fields_, article.title)
+    summary = summary or lede(article.fm.body, fields_, article.title)
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,

@@ -33,6 +33,7 @@ _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 # ending as a sentence does), when its first section has fewer words than LEDE_INTRO_WORDS
 LEDE_MIN_WORDS = 5
 LEDE_INTRO_WORDS = 5
+_BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -145,21 +146,37 @@ def plain_title(title: str) -> str:
     return re.sub(r"\s+", " ", "".join(out)).strip() or title.strip()
 
 
-def lede(fields: Fields, title: str) -> str:
+def lede(markdown: str, fields: Fields, title: str) -> str:
     """The summary of a page that has none and opens with no text of its own: its first
     sentence of prose. A function reference (`# MONTH`, then `## Syntax` and code, then
     "Returns the number of the month…") says what the page is about only there, where
     its title and headings do not. A page with an introduction has said it already and
-    gets none: its introduction is its first section (bench/RESULTS.md, "Ledes")."""
+    gets none: its introduction is its first section (bench/RESULTS.md, "Ledes"). Prose
+    is a paragraph's line: not code, a table, a list, a quote, a heading, nor inside an
+    admonition or a note, cut, tabs or details block."""
     if not fields.sections:
         return ""
     named = set(title.lower().split())
     if len([w for w in fields.sections[0].lower().split() if w not in named]) >= LEDE_INTRO_WORDS:
         return ""
-    for line in fields.body.split("\n"):
+    fence = False
+    blocks = 0  # open {% note %}, {% cut %}, {% list %} blocks
+    for raw in markdown.split("\n"):
+        if _FENCE.match(raw):
+            fence = not fence
+            continue
+        tag = _BLOCK_TAG.search(raw)
+        if tag:
+            blocks = max(0, blocks + (-1 if tag.group(1) else 1))
+            continue
+        stripped = raw.strip()
+        if fence or blocks or not stripped or raw.startswith(("    ", "\t")) \
+                or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit():
+            continue
+        line = re.sub(r"\s+", " ", _markup_removed(stripped)).strip()
         prose = sum(c.isalpha() or c.isspace() for c in line)
         if len(line.split()) >= LEDE_MIN_WORDS and prose >= 0.8 * len(line) \
-                and line.rstrip()[-1:] in ".!?:":
+                and line[-1:] in ".!?:":
             return _SENTENCE_END.split(line, maxsplit=1)[0]
     return ""
 
