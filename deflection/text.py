@@ -159,7 +159,7 @@ def lede(markdown: str, fields: Fields, title: str) -> str:
     named = set(title.lower().split())
     if len([w for w in fields.sections[0].lower().split() if w not in named]) >= LEDE_INTRO_WORDS:
         return ""
-    fence = False
+    fence = listed = False
     blocks = 0  # open {% note %}, {% cut %}, {% list %} blocks
     for raw in markdown.split("\n"):
         if _FENCE.match(raw):
@@ -169,8 +169,12 @@ def lede(markdown: str, fields: Fields, title: str) -> str:
         if tag:
             blocks = max(0, blocks + (-1 if tag.group(1) else 1))
             continue
+        heading = None if fence else _HEADING.match(raw)
+        if heading:  # a listing's section (headed by a link to a page) speaks for that page
+            listed = bool(_PAGE_LINK.match(heading.group(2).strip()))
+            continue
         stripped = raw.strip()
-        if fence or blocks or not stripped or raw.startswith(("    ", "\t")) \
+        if fence or blocks or listed or not stripped or raw.startswith(("    ", "\t")) \
                 or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit():
             continue
         line = re.sub(r"\s+", " ", _markup_removed(stripped)).strip()
