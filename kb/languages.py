@@ -75,12 +75,17 @@ def found_languages(docs_dir: Path, fallback: str = "en") -> list[str]:
     or else the language of the articles' script: a help center copied in as it is gets
     Russian or Thai search without a line of config. Only the languages kb analyses count
     as folders (an English center's `uk/` or `it/` section is not Ukrainian or Italian).
-    Read once per folder and process."""
-    return list(_found(docs_dir, fallback))
+    Read again when the folder's own entries change (a language folder added while `kb
+    serve` runs), else once per process."""
+    try:
+        changed = docs_dir.stat().st_mtime_ns
+    except OSError:
+        changed = 0
+    return list(_found(docs_dir, fallback, changed))
 
 
 @lru_cache(maxsize=16)
-def _found(docs_dir: Path, fallback: str) -> tuple[str, ...]:
+def _found(docs_dir: Path, fallback: str, changed: int) -> tuple[str, ...]:
     files = _markdown(docs_dir)
     counts: dict[str, int] = {}
     for path in files:

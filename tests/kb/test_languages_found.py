@@ -82,6 +82,18 @@ def test_language_folders_win_but_not_a_minority_section_named_like_one(tmp_path
     assert found_languages(tmp_path / "uk" / "docs") == ["en"]
 
 
+def test_a_language_folder_added_later_is_found(tmp_path):
+    import os
+
+    _center(tmp_path, {"a.md": ENGLISH, "b.md": ENGLISH})
+    docs = tmp_path / "docs"
+    assert found_languages(docs) == ["en"]
+    _center(tmp_path, {"en/a.md": ENGLISH, "ru/a.md": RUSSIAN, "ru/b.md": RUSSIAN_OTHER,
+                       "ru/c.md": RUSSIAN})
+    os.utime(docs, ns=(docs.stat().st_atime_ns, docs.stat().st_mtime_ns + 1))  # a new entry
+    assert found_languages(docs) == ["en", "ru"]
+
+
 def test_the_script_sample_spreads_over_the_whole_tree(tmp_path):
     # 250 English API pages sort first; most of the center is Russian
     files = {f"api/{n:03d}.md": ENGLISH for n in range(250)}
