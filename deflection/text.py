@@ -140,7 +140,7 @@ def plain_title(title: str) -> str:
         text = _LINK.sub(r"\1", text)
         text = _HTML.sub(" ", text)
         text = _ATTRS.sub(" ", text)
-        out.append(re.sub(r"\*\*|__", "", text))
+        out.append(re.sub(r"(\*\*|__)(.+?)\1", r"\2", text))
         if i + 2 < len(parts):
             out.append(parts[i + 2])
     return re.sub(r"\s+", " ", "".join(out)).strip() or title.strip()

@@ -153,6 +153,7 @@ def test_titles_written_in_markdown_are_shown_as_words(make_kb):
     assert plain_title("![](icon.svg)") == "![](icon.svg)"  # nothing else: left as written
     assert plain_title("The `__init__.py` file") == "The __init__.py file"  # code as it is
     assert plain_title("`List<String>` in `**kwargs`") == "List<String> in **kwargs"
+    assert plain_title("Passing **kwargs") == "Passing **kwargs"  # no pair: not bold
 
     config = make_kb(files={"articles/en/billing/charts.md": (
         "---\ntitle: Bar chart ![](../../_assets/bar.svg)\nsummary: Bars.\n---\n\n"
