@@ -40,7 +40,7 @@ COORDINATION = 1.0
 # question's words in unrelated sections yields to one that answers in one place.
 # bench/RESULTS.md, "Search quality, session of 2026-11-22 evening".
 SECTION_RERANK = 10
-SECTION_WEIGHT = 0.6
+SECTION_WEIGHT = 0.75
 # Then the first PASSAGE_RERANK by their ranking blended with the question's character
 # n-grams in their sections (deflection/passages.py); bench/RESULTS.md, "Character n-grams".
 PASSAGE_RERANK = 20
