@@ -24,7 +24,7 @@ from kb.gaps.topics import (
     Group,
     TicketFrequency,
     find_topics,
-    ticket_frequency,
+    ticket_frequencies,
 )
 from kb.gaps.verdicts import Signals, judge, period_of
 
@@ -78,11 +78,13 @@ def analyse(
         for model in linker.models.values()
         for path, title in zip(model.paths, model.titles, strict=True)
     }
-    articles, near = topic_articles(tickets, links, linker, min_size)
-    groups = find_topics(tickets, links, titles, min_size=min_size, articles=articles)
+    frequencies = ticket_frequencies(links)
+    articles, near = topic_articles(tickets, links, linker, min_size, frequencies)
+    groups = find_topics(tickets, links, titles, min_size=min_size, articles=articles,
+                         frequencies=frequencies)
     for group in groups:
         group.joined = sum(1 for i in group.members if i in near)
-    groups = join_answered(groups, tickets, links, linker, titles, min_size)
+    groups = join_answered(groups, tickets, links, linker, titles, min_size, frequencies)
     step(total + total // 2)
     lap("topics")
     signals.failed_searches = _failed_per_group(groups, links, linker, failed_queries)
@@ -152,20 +154,12 @@ def _shared_terms(
     return {t: words[t] for t in chosen}
 
 
-def _frequencies(links) -> Callable[[str], TicketFrequency]:
-    """Each language's ticket frequencies, counted when first asked for."""
-    found: dict[str, TicketFrequency] = {}
-
-    def of(lang: str) -> TicketFrequency:
-        if lang not in found:
-            found[lang] = ticket_frequency(links, lang, seed=0)
-        return found[lang]
-
-    return of
-
-
 def topic_articles(
-    tickets: Sequence[Ticket], links, linker: Linker, min_size: int
+    tickets: Sequence[Ticket],
+    links,
+    linker: Linker,
+    min_size: int,
+    frequencies: Callable[[str], TicketFrequency] | None = None,
 ) -> tuple[list[str | None], set[int]]:
     """Which article's topic each ticket belongs to, checked at the topic's level.
 
@@ -184,7 +178,7 @@ def topic_articles(
             link.article is not None or link.score >= NEAR * linker.threshold
         ):
             by_article.setdefault((link.lang, link.best), []).append(i)
-    frequencies = _frequencies(links)
+    frequencies = frequencies or ticket_frequencies(links)
 
     def answers(lang: str, article: str, members: list[int]) -> bool:
         shared = _shared_terms(links, members, frequencies(lang))
@@ -221,13 +215,14 @@ def join_answered(
     linker: Linker,
     titles: dict[str, str],
     min_size: int,
+    frequencies: Callable[[str], TicketFrequency] | None = None,
 ) -> list[Group]:
     """A cluster of tickets no article answers one by one, but whose shared wording an
     article does answer (and which most of them came near: most closest to it, the
     median at least NEAR × threshold) is that article's topic: customers write around
     a subject in many ways, each one too short."""
     by_article = {(g.lang, g.article): g for g in groups if g.article}
-    frequencies = _frequencies(links)
+    frequencies = frequencies or ticket_frequencies(links)
     out = []
     for group in groups:
         if group.article is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,9 +58,11 @@ def find_topics(
     min_size: int = MIN_SIZE,
     seed: int = 0,
     articles: Sequence[str | None] | None = None,
+    frequencies: Callable[[str], TicketFrequency] | None = None,
 ) -> list[Group]:
     """The recurring topics of `tickets` (aligned with `links`), labelled. `articles`, when
-    given, says which article's topic each ticket belongs to (default: its link's)."""
+    given, says which article's topic each ticket belongs to (default: its link's);
+    `frequencies`, each language's ticket frequencies (default: counted here)."""
     groups: list[Group] = []
     by_article: dict[tuple[str, str], list[int]] = {}
     unanswered: dict[str, list[int]] = {}
@@ -70,13 +72,7 @@ def find_topics(
             by_article.setdefault((link.lang, article), []).append(i)
         else:
             unanswered.setdefault(link.lang, []).append(i)
-    frequencies: dict[str, TicketFrequency] = {}
-
-    def df(lang: str) -> TicketFrequency:
-        if lang not in frequencies:
-            frequencies[lang] = ticket_frequency(links, lang, seed)
-        return frequencies[lang]
-
+    df = frequencies or ticket_frequencies(links, seed)
     for (lang, article), members in sorted(by_article.items()):
         if len(members) >= min_size:
             group = Group(lang, members, article)
@@ -237,6 +233,18 @@ class TicketFrequency(Counter):
 
 
 DF_SAMPLE = 5000
+
+
+def ticket_frequencies(links: Sequence[Linked], seed: int = 0) -> Callable[[str], TicketFrequency]:
+    """Each language's ticket frequencies, counted once, when first asked for."""
+    found: dict[str, TicketFrequency] = {}
+
+    def of(lang: str) -> TicketFrequency:
+        if lang not in found:
+            found[lang] = ticket_frequency(links, lang, seed)
+        return found[lang]
+
+    return of
 
 
 def ticket_frequency(links: Sequence[Linked], lang: str, seed: int) -> TicketFrequency:
