@@ -251,10 +251,9 @@ def _browser_search(site: Site) -> list[Problem]:
     plugins = site.config.plugins
     if PLUGIN_NAME not in plugins or "search" in plugins or "material/search" in plugins:
         return []
-    config_lines = site.config_file.read_text(encoding="utf-8").split("\n")
-    line = next((i + 1 for i, text in enumerate(config_lines) if text.startswith("plugins:")), 0)
     return [Problem(
-        site.config_file.name, line, Severity.WARNING, "no-browser-search",
+        site.config_file.name, _config_line(site, "plugins:", 0), Severity.WARNING,
+        "no-browser-search",
         "plugins lists kb/site but not search, so the site's search box answers nothing "
         "when the kb API cannot be reached (static hosting, an outage)",
         "add `- search` under plugins (with `lang: [..]` for your languages), before kb/site")]
@@ -266,13 +265,18 @@ def _languages_found(site: Site) -> list[Problem]:
     if site.options.languages or site.languages == [site.config.theme.get("language") or "en"]:
         return []
     found = ", ".join(site.languages)
-    config_lines = site.config_file.read_text(encoding="utf-8").split("\n")
-    line = next((i + 1 for i, text in enumerate(config_lines) if text.startswith("docs_dir:")), 1)
     return [Problem(
-        site.config_file.name, line, Severity.NOTE, "languages-found",
+        site.config_file.name, _config_line(site, "docs_dir:", 1), Severity.NOTE,
+        "languages-found",
         f"no languages are configured; kb reads the articles as {found}, found in them",
         f"add `languages: [{found}]` under kb/site to make it explicit, or the right "
         "languages if this is not them")]
+
+
+def _config_line(site: Site, key: str, default: int) -> int:
+    """The line of the config that starts with `key` (`plugins:`), or `default`."""
+    lines = site.config_file.read_text(encoding="utf-8").split("\n")
+    return next((i + 1 for i, text in enumerate(lines) if text.startswith(key)), default)
 
 
 def _navigation(site: Site, articles: list[Article]) -> list[Problem]:

@@ -76,6 +76,18 @@ def fresh_index(site) -> None:
                    f"({exc.strerror}: {exc.filename}); this report reads it as it is", err=True)
 
 
+def resolve_gold(site, labels, items, lang_of) -> None:
+    """Each labeled item's `gold` resolved to article paths (kb.evaluate.ArticleNames),
+    among the articles in its language (`lang_of(item)`); a gold that names no article,
+    or several, is said on stderr with its line."""
+    names, unknown = article_names(site), []
+    for item in items:
+        item.gold = type(item.gold)(names.resolve_all(
+            item.gold, f"{labels}:{item.line}", unknown, lang_of(item)))
+    for message in unknown:
+        click.echo(f"warning: {message}", err=True)
+
+
 def article_names(site):
     """Every article's path, address and language, to resolve how a labels file names its
     gold; a name may start with the folders above docs_dir (`docs/`, `datalens-docs/ru/`)
@@ -89,8 +101,3 @@ def article_names(site):
     prefixes = ["/".join(docs[-n:]) for n in range(1, min(len(docs), 4) + 1)]
     prefixes.append(urlsplit(site.config.site_url or "").path)
     return ArticleNames(((a.path, a.url, a.lang) for a in load_articles(site)), prefixes)
-
-
-def warn_all(messages: list[str]) -> None:
-    for message in messages:
-        click.echo(f"warning: {message}", err=True)

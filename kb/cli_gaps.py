@@ -7,12 +7,11 @@ import json
 import click
 
 from kb.cli_common import (
-    article_names,
     config_option,
     fresh_index,
     progress_bar,
+    resolve_gold,
     translate_errors,
-    warn_all,
 )
 from kb.gaps.importers import FORMATS, ON_ERROR
 
@@ -209,11 +208,7 @@ def eval_gaps(labels, threshold, as_json, failures, config_file) -> None:
     fresh_index(site)
     linker = open_linker(site, threshold)
     labeled = read_labeled(Path(labels))
-    names, unknown = article_names(site), []
-    for item in labeled:
-        item.gold = tuple(names.resolve_all(item.gold, f"{labels}:{item.line}", unknown,
-                                            linker.language_for(item.ticket)))
-    warn_all(unknown)
+    resolve_gold(site, labels, labeled, lambda item: linker.language_for(item.ticket))
     scores, failed = score(labeled, linker.link([item.ticket for item in labeled]))
     if as_json:
         data = {"threshold": linker.threshold, **{lang: s.as_dict() for lang, s in scores.items()}}

@@ -8,12 +8,11 @@ import sys
 import click
 
 from kb.cli_common import (
-    article_names,
     config_option,
     fresh_index,
     index_with_progress,
+    resolve_gold,
     translate_errors,
-    warn_all,
 )
 
 
@@ -118,11 +117,7 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     fresh_index(site)
     engine = engine_for(site)
     questions = read_labels(Path(labels))
-    names, unknown = article_names(site), []
-    for q in questions:
-        q.gold = names.resolve_all(q.gold, f"{labels}:{q.line}", unknown,
-                                   engine.language_for(q.query, q.lang))
-    warn_all(unknown)
+    resolve_gold(site, labels, questions, lambda q: engine.language_for(q.query, q.lang))
 
     def run(q):
         answer = engine.search(q.query, lang=q.lang, limit=10)
