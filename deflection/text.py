@@ -28,13 +28,13 @@ _TEMPLATE_VAR = re.compile(r"\{\{-?\s*[^{}]*?\s*-?\}\}")
 _TEMPLATE_TAG = re.compile(r"\{%-?\s*([\w-]*)(.*?)-?%\}")
 _MS_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
-# A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
 # A page's lede: its first line of prose (this many words or more, four fifths letters,
 # ending as a sentence does), when its first section has fewer words than LEDE_INTRO_WORDS
 LEDE_MIN_WORDS = 5
 LEDE_INTRO_WORDS = 5
 _BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
+# A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
 
