@@ -15,10 +15,12 @@ For each corpus under /work/shared/corpora (skipped, with a line, when absent):
      puts it into the search box (fill + keyup, i.e. a customer who typed it and paused; typing
      it key by key is no truer here: Playwright sends no keyup for Cyrillic characters, and
      Material searches on keyup), waits until Material's result meta shows this query's
-     answer, and reads `.md-search-result__list a[href]` in order. Material lists an article
-     and its sections: an article counts once, at its first position. URLs map back to
-     source paths through MkDocs' own File.url (use_directory_urls). The box is cleared,
-     and the clear shown, between questions.
+     answer, and reads `.md-search-result__list a[href]` in order. What Material reads is
+     what kb-search.js hands it in the browser search: the question's Thai words split, and
+     its English and Russian words without their endings (plugins/site/assets/kb-search.js).
+     Material lists an article and its sections: an article counts once, at its first
+     position. URLs map back to source paths through MkDocs' own File.url
+     (use_directory_urls). The box is cleared, and the clear shown, between questions.
   3. kb on the same questions: `kb eval-search FILE -f CONFIG --json` ("all"). `kb build`
      already wrote kb's index next to the config, so no separate `kb index` is needed.
 Both are scored by kb.evaluate (R@1, R@5, MRR over the first 10 articles; questions with an

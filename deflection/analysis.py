@@ -184,6 +184,18 @@ def _thai_words(text: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+def split_thai(text: str, separator: str = "\u200b") -> str:
+    """`text` with `separator` between the words of each Thai run (newmm, as the index
+    splits them); everything else as it was."""
+    from pythainlp.tokenize import word_tokenize
+
+    def split(run: re.Match[str]) -> str:
+        return separator.join(word_tokenize(run.group(0), engine="newmm", keep_whitespace=False,
+                                            custom_dict=_thai_dictionary()))
+
+    return _THAI_RUN.sub(split, text)
+
+
 def _stops(*langs: str) -> frozenset[str]:
     words: set[str] = set()
     for lang in langs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from kb import frontmatter
@@ -14,6 +14,7 @@ from kb.languages import site_languages
 from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
 from plugins._options import with_hints
+from plugins.site.browser_search import split_thai_words
 from plugins.site.config import SiteConfig
 from plugins.site.generated import contact_page, contact_uris, search_page
 from plugins.site.nav import NavPruner
@@ -119,6 +120,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["kb"] = info
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
+
+    @event_priority(-50)  # after Material's search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.config.enabled and "th" in self.languages:
+            split_thai_words(Path(config.site_dir) / "search" / "search_index.json")
 
     def _add_contact_pages(self, files: Files, config: MkDocsConfig) -> dict[str, str]:
         """Each language's contact page, unless docs_dir already publishes one there."""

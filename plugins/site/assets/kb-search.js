@@ -24,7 +24,56 @@
   var announce = function (name, detail) {
     document.dispatchEvent(new CustomEvent(name, { detail: detail }));
   };
-  if (!api) return;
+
+  /* The browser's search (Material's), when there is no API or it does not answer.
+   * Material reads the box through `split`; the box keeps showing what was typed.
+   * - Thai has no spaces, and Material splits only at its separator: the index has its
+   *   Thai words split already (plugins/site/browser_search.py), the query's are split
+   *   here (the browser's Intl.Segmenter).
+   * - Material keeps no stems and finds words that begin like the query's (it adds "*"):
+   *   a query word loses its ending, so "passwords" finds "password" and "пароля" finds
+   *   "пароль" and "паролем". */
+  var ENDINGS = [
+    { word: /^[a-z]+$/i, ending: /(?:ing|ed|(?<![su])s)$/i, keep: 4 },
+    { word: /^[\u0400-\u04FF]+$/, keep: 3, ending: new RegExp("(?:иями|ями|ами|иях|ях|ах|ого|" +
+      "его|ому|ему|ыми|ими|ой|ей|ий|ый|ая|яя|ое|ее|ую|юю|ом|ем|ов|ев|ам|ям|ться|тся|ать|ять|" +
+      "еть|ить|ешь|ете|ет|ют|ут|ит|ат|ят|ся|ть|ии|ия|ие|ью|а|я|о|е|ы|и|у|ю|ь|й)$", "i") }
+  ];
+  var withoutEnding = function (word) {
+    for (var i = 0; i < ENDINGS.length; i++) {
+      var rule = ENDINGS[i];
+      var ending = rule.word.test(word) && rule.ending.exec(word);
+      if (!ending || word.length - ending[0].length < rule.keep) continue;
+      /* "resetting" → "resett" → "reset" */
+      return word.slice(0, ending.index).replace(/([b-df-hj-np-tv-z])\1$/i, "$1");
+    }
+    return word;
+  };
+  var thai = window.Intl && Intl.Segmenter ? new Intl.Segmenter("th", { granularity: "word" }) : null;
+  var split = function (text) {
+    if (thai) {
+      text = text.replace(/[\u0E00-\u0E7F]+/g, function (run) {
+        return Array.from(thai.segment(run), function (s) { return s.segment; }).join(" ");
+      });
+    }
+    return text.replace(/[A-Za-z\u0400-\u04FF]+/g, withoutEnding);
+  };
+  var browserSearch = function () {
+    document.documentElement.setAttribute("data-kb-search", "browser");
+    var input = document.querySelector('[data-md-component="search-query"]');
+    if (!input) return;
+    var value = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+    Object.defineProperty(input, "value", {
+      configurable: true,
+      get: function () { return split(value.get.call(this)); },
+      set: function (text) { value.set.call(this, text); }
+    });
+    /* Material searches on keyup; text that arrives without one (a paste from the menu,
+     * an input method's composed word) is searched too */
+    input.addEventListener("input", function (event) {
+      if (!event.isComposing) input.dispatchEvent(new KeyboardEvent("keyup"));
+    });
+  };
 
   var escape = function (text) {
     return String(text).replace(/[&<>"']/g, function (c) {
@@ -197,11 +246,12 @@
   };
 
   var start = function () {
+    if (!api) { browserSearch(); return; }
     var query = new URLSearchParams(location.search).get("q") || "";
     health().then(function (available) {
       document.documentElement.setAttribute("data-kb-api", available ? "up" : "down");
       if (available) { takeOver(); suggestions(); }
-      else document.documentElement.setAttribute("data-kb-search", "browser");
+      else browserSearch();
       showPage(query, available);
       announce("kb:api", { available: available });
     });
