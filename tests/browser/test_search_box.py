@@ -22,6 +22,12 @@ def search(page, url: str, query: str, answered_by: str) -> list[str]:
     return page.eval_on_selector_all(results, "els => els.map(e => e.href)")
 
 
+def shown_in_box(page) -> str:
+    """The box's text as the reader sees it (kb-search.js hands Material another `value`)."""
+    return page.eval_on_selector(QUERY_BOX, """box => Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype, "value").get.call(box)""")
+
+
 @pytest.mark.parametrize(("lang", "query", "expected"), [
     ("en", "reset password", "/en/account/reset-your-password/"),
     ("ru", "забыл пароль", "/ru/account/reset-your-password/"),
@@ -45,9 +51,7 @@ def test_browser_search_answers_when_the_api_is_unreachable(page, static_server,
                                                             expected):
     links = search(page, f"{static_server}/{lang}/", query, answered_by="browser")
     assert urlsplit(links[0]).path == expected
-    shown = page.eval_on_selector(QUERY_BOX, """box => Object.getOwnPropertyDescriptor(
-        HTMLInputElement.prototype, "value").get.call(box)""")
-    assert shown == query  # the box shows what the reader typed
+    assert shown_in_box(page) == query  # the box shows what the reader typed
 
 
 def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
@@ -56,3 +60,14 @@ def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
     assert "refund annual plan" in page.inner_text(".kb-did-you-mean")
     first = page.get_attribute("#kb-search-page ol li a", "href")
     assert first.endswith("en/billing/request-a-refund/")
+
+
+def test_browser_search_completes_what_the_reader_typed(page, static_server):
+    """search.suggest: Material completes the last word behind the box; the completion
+    lines up with the words as typed, not as they were handed to Material."""
+    search(page, f"{static_server}/en/", "resetting pass", answered_by="browser")
+    ghost = '[data-md-component="search-suggest"]'
+    page.wait_for_function(f"document.querySelector('{ghost}').textContent.length > 0")
+    assert page.text_content(ghost) == "resetting password"
+    page.keyboard.press("ArrowRight")
+    assert shown_in_box(page) == "resetting password"

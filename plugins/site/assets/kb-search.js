@@ -73,6 +73,34 @@
     input.addEventListener("input", function (event) {
       if (!event.isComposing) input.dispatchEvent(new KeyboardEvent("keyup"));
     });
+    /* search.suggest: Material writes its completion of the last word behind the box, from
+     * what it read ("reset password" for "resetting pass"): put the typed words back, so
+     * it lines up with the box, and accept it with → as Material does */
+    var ghost = document.querySelector('[data-md-component="search-suggest"]');
+    if (!ghost) return;
+    var words = function (text) { return text.split(/([\s-]+)/); };
+    new MutationObserver(function () {
+      var said = ghost.textContent;
+      if (!said) return;
+      var raw = value.get.call(input);
+      var typed = words(raw);
+      var completed = words(said);
+      var fixed = "";
+      if (completed.length === typed.length && words(split(raw)).length === typed.length) {
+        var last = completed[completed.length - 1];
+        var own = typed[typed.length - 1];
+        fixed = typed.slice(0, -1).join("") + (last.indexOf(own) === 0 ? last : own);
+      }
+      if (fixed !== said) ghost.textContent = fixed;
+    }).observe(ghost, { childList: true, characterData: true, subtree: true });
+    input.addEventListener("keydown", function (event) {
+      var raw = value.get.call(input);
+      var said = ghost.textContent;
+      if (event.key !== "ArrowRight" || input.selectionStart !== raw.length ||
+          said.length <= raw.length || said.indexOf(raw) !== 0) return;
+      value.set.call(input, said);
+      input.dispatchEvent(new KeyboardEvent("keyup"));
+    });
   };
 
   var escape = function (text) {
