@@ -89,6 +89,7 @@ class BuildReport:
     updated: int = 0
     removed: int = 0
     unchanged: int = 0
+    left_out: int = 0  # not in the index: unreadable, or a section page with no text of its own
     languages: dict[str, int] = field(default_factory=dict)
 
 
@@ -284,6 +285,7 @@ def _unchanged(root: Path, sources: list[Source], languages: list[str]) -> Build
         return None
     return BuildReport(build_id=previous.name, path=previous,
                        unchanged=sum(len(d) for d in known.values()),
+                       left_out=sum(len(d) for d in manifest.get("left_out", {}).values()),
                        languages={lang: len(d) for lang, d in known.items()})
 
 
@@ -312,6 +314,7 @@ def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[s
             doc = source.load()
             if doc is None:
                 left_out[source.path] = source.digest
+                report.left_out += 1
                 if source.path in old:
                     writer.delete_by_term("path", source.path)
                     report.removed += 1

@@ -29,9 +29,11 @@ def index(config_file) -> None:
     from kb.settings import load_site
 
     report = index_with_progress(load_site(config_file))
+    left_out = (f"; {report.left_out} pages left out: section pages with no text of their own, "
+                "or unreadable ones (kb check names those)" if report.left_out else "")
     click.echo(f"Index {report.build_id} in {report.path.parent.parent}: {report.added} added, "
                f"{report.updated} updated, {report.removed} removed, {report.unchanged} unchanged "
-               f"({', '.join(f'{k}: {v}' for k, v in sorted(report.languages.items()))})")
+               f"({', '.join(f'{k}: {v}' for k, v in sorted(report.languages.items()))}){left_out}")
 
 
 @click.command()

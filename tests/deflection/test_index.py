@@ -92,15 +92,17 @@ def test_a_section_page_is_searchable_when_it_has_words_of_its_own(make_kb):
     words = " ".join(["Thresholds decide when a customer's dunning reminder goes out."] * 12)
     config = make_kb(files={"articles/en/billing/index.md":
                             f"---\ntitle: Billing\n---\n\n{words}\n"})
-    index_site(load_site(config))
+    first = index_site(load_site(config))
     engine = SearchEngine(config.parent / "index", ["en", "ru"])
     assert [h.path for h in engine.search("dunning reminder").results] == ["en/billing/index.md"]
 
     (config.parent / "articles/en/billing/index.md").write_text(
         "---\ntitle: Billing\n---\n\nDunning reminders, invoices and refunds.\n")
-    index_site(load_site(config))
+    report = index_site(load_site(config))
     engine.refresh()
     assert engine.search("dunning reminder").results == []
+    assert (report.removed, report.left_out) == (1, first.left_out + 1)
+    assert index_site(load_site(config)).left_out == report.left_out  # nothing changed
 
 
 def test_listing_sections_keep_their_heading_and_template_syntax_goes():
