@@ -37,14 +37,17 @@ def split_thai_words(index_file: Path) -> int:
         for field in ("title", "text"):
             value = doc.get(field)
             if isinstance(value, str) and _THAI.search(value):
-                doc[field] = split_thai(value, ZWSP)
-                changed += 1
+                split = split_thai(value, ZWSP)
+                changed += split != value
+                doc[field] = split
     if not changed:
         return 0
     config = data.setdefault("config", {})
     separator = config.get("separator") or r"[\s\-]+"
-    if ZWSP not in separator and "\\u200b" not in separator:
-        config["separator"] = f"(?:{separator})|\\u200b+"
+    if ZWSP not in separator and "\\u200b" not in separator.lower():
+        # appended, not wrapped in (?:…): Material's highlighter splits the separator at
+        # its top-level "|" and drops the lookaround parts
+        config["separator"] = f"{separator}|\\u200b+"
     write_atomic(index_file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return changed
 

@@ -40,7 +40,6 @@ def test_search_box_answers_from_the_api(page, api_server, lang, query, expected
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [
     ("en", "reset password", "/en/account/reset-your-password/"),
-    ("en", "resetting passwords", "/en/account/reset-your-password/"),
     # the title says "Восстановление пароля": Material only finds words that begin
     # like the query's, so the query's endings go first
     ("ru", "восстановить пароль", "/ru/account/reset-your-password/"),
@@ -62,6 +61,21 @@ def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
     assert first.endswith("en/billing/request-a-refund/")
 
 
+def test_browser_search_hands_material_plain_words_without_their_endings(page, static_server):
+    """Material adds "*" to plain words only: quoted, +, -, ~ and ^ words and tokens such
+    as requests.get are searched as written, so they keep their endings."""
+    search(page, f"{static_server}/en/", "resetting passwords?", answered_by="browser")
+    typed = ('"billing" +invoices -refunds sync~1 requests.get settings.json '
+             "resetting passwords? access status пароля восстановить")
+    page.fill(QUERY_BOX, typed)
+    handed = page.eval_on_selector(QUERY_BOX, "box => box.value")  # what Material reads
+    assert handed == ('"billing" +invoices -refunds sync~1 requests.get settings.json '
+                      "reset password? access status парол восстанов")
+    page.fill(QUERY_BOX, "ลืมรหัสผ่าน")
+    thai = page.eval_on_selector(QUERY_BOX, "box => box.value")
+    assert " " in thai and thai.replace(" ", "") == "ลืมรหัสผ่าน"
+
+
 def test_browser_search_completes_what_the_reader_typed(page, static_server):
     """search.suggest: Material completes the last word behind the box; the completion
     lines up with the words as typed, not as they were handed to Material."""
@@ -69,5 +83,10 @@ def test_browser_search_completes_what_the_reader_typed(page, static_server):
     ghost = '[data-md-component="search-suggest"]'
     page.wait_for_function(f"document.querySelector('{ghost}').textContent.length > 0")
     assert page.text_content(ghost) == "resetting password"
+    for _ in range(4):  # the caret at 10, the length of what Material read ("reset pass")
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")
+    assert shown_in_box(page) == "resetting pass"  # → inside the text only moves the caret
+    page.keyboard.press("End")
     page.keyboard.press("ArrowRight")
     assert shown_in_box(page) == "resetting password"

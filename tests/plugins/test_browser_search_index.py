@@ -39,8 +39,21 @@ def test_splitting_keeps_every_character_and_is_idempotent(tmp_path):
         assert after["text"].replace(ZWSP, "") == before["text"]
     assert once["docs"][0]["text"] == f"<p>ขอ{ZWSP}ลิงก์ API ใหม่</p>"
     assert once["docs"][1] == source["docs"][1]
-    split_thai_words(index)
+    assert split_thai_words(index) == 0  # split already: nothing to rewrite
     assert json.loads(index.read_text(encoding="utf-8")) == once
+
+
+def test_the_separator_gains_an_alternative_and_keeps_its_own(tmp_path):
+    """Material's highlighter splits the separator at its top-level "|" and drops the
+    lookaround parts, so the zero-width space is one more alternative, not a wrapper."""
+    theirs = r'[\s\-,:!=\[\]()"/]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+    index = tmp_path / "search_index.json"
+    index.write_text(json.dumps({"config": {"separator": theirs},
+                                 "docs": [{"location": "", "title": "ลืมรหัสผ่าน", "text": ""}]}),
+                     encoding="utf-8")
+    split_thai_words(index)
+    assert json.loads(index.read_text(encoding="utf-8"))["config"]["separator"] == (
+        theirs + "|\\u200b+")
 
 
 def test_an_index_without_thai_or_no_index_at_all_is_left_alone(tmp_path):

@@ -34,7 +34,7 @@
    *   a query word loses its ending, so "passwords" finds "password" and "пароля" finds
    *   "пароль" and "паролем". */
   var ENDINGS = [
-    { word: /^[a-z]+$/i, ending: /(?:ing|ed|(?<![su])s)$/i, keep: 4 },
+    { word: /^[a-z]+$/i, ending: /(?:ing|ed|s)$/i, not: /(?:ss|us)$/i, keep: 4 },
     { word: /^[\u0400-\u04FF]+$/, keep: 3, ending: new RegExp("(?:иями|ями|ами|иях|ях|ах|ого|" +
       "его|ому|ему|ыми|ими|ой|ей|ий|ый|ая|яя|ое|ее|ую|юю|ом|ем|ов|ев|ам|ям|ться|тся|ать|ять|" +
       "еть|ить|ешь|ете|ет|ют|ут|ит|ат|ят|ся|ть|ии|ия|ие|ью|а|я|о|е|ы|и|у|ю|ь|й)$", "i") }
@@ -42,13 +42,16 @@
   var withoutEnding = function (word) {
     for (var i = 0; i < ENDINGS.length; i++) {
       var rule = ENDINGS[i];
-      var ending = rule.word.test(word) && rule.ending.exec(word);
+      if (!rule.word.test(word) || (rule.not && rule.not.test(word))) continue;
+      var ending = rule.ending.exec(word);
       if (!ending || word.length - ending[0].length < rule.keep) continue;
       /* "resetting" → "resett" → "reset" */
       return word.slice(0, ending.index).replace(/([b-df-hj-np-tv-z])\1$/i, "$1");
     }
     return word;
   };
+  /* a plain word, perhaps with the punctuation that ends a question after it */
+  var PLAIN = /^([A-Za-z\u0400-\u04FF]+)([?!.,;:]*)$/;
   var thai = window.Intl && Intl.Segmenter ? new Intl.Segmenter("th", { granularity: "word" }) : null;
   var split = function (text) {
     if (thai) {
@@ -56,7 +59,15 @@
         return Array.from(thai.segment(run), function (s) { return s.segment; }).join(" ");
       });
     }
-    return text.replace(/[A-Za-z\u0400-\u04FF]+/g, withoutEnding);
+    /* Material searches a "quoted phrase", +word, -word, word~1 and word^2 as written, and
+     * "requests.get" as one token: only plain words outside quotes lose their endings */
+    return text.split(/("[^"]*"?)/).map(function (part, quoted) {
+      if (quoted % 2) return part;
+      return part.split(/(\s+)/).map(function (token) {
+        var plain = PLAIN.exec(token);
+        return plain ? withoutEnding(plain[1]) + plain[2] : token;
+      }).join("");
+    }).join("");
   };
   var browserSearch = function () {
     document.documentElement.setAttribute("data-kb-search", "browser");
@@ -69,10 +80,11 @@
       set: function (text) { value.set.call(this, text); }
     });
     /* Material searches on keyup; text that arrives without one (a paste from the menu,
-     * an input method's composed word) is searched too */
-    input.addEventListener("input", function (event) {
-      if (!event.isComposing) input.dispatchEvent(new KeyboardEvent("keyup"));
-    });
+     * an input method's composed word, whose last input event is still composing) is
+     * searched too */
+    var search = function () { input.dispatchEvent(new KeyboardEvent("keyup")); };
+    input.addEventListener("input", function (event) { if (!event.isComposing) search(); });
+    input.addEventListener("compositionend", search);
     /* search.suggest: Material writes its completion of the last word behind the box, from
      * what it read ("reset password" for "resetting pass"): put the typed words back, so
      * it lines up with the box, and accept it with → as Material does */
@@ -94,12 +106,14 @@
       if (fixed !== said) ghost.textContent = fixed;
     }).observe(ghost, { childList: true, characterData: true, subtree: true });
     input.addEventListener("keydown", function (event) {
+      if (event.key !== "ArrowRight") return;
+      event.stopPropagation(); /* Material's check counts what it read, not what was typed */
       var raw = value.get.call(input);
       var said = ghost.textContent;
-      if (event.key !== "ArrowRight" || input.selectionStart !== raw.length ||
-          said.length <= raw.length || said.indexOf(raw) !== 0) return;
+      if (input.selectionStart !== raw.length || said.length <= raw.length ||
+          said.indexOf(raw) !== 0) return;
       value.set.call(input, said);
-      input.dispatchEvent(new KeyboardEvent("keyup"));
+      search();
     });
   };
 
