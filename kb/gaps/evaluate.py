@@ -15,6 +15,7 @@ from kb.errors import KBError
 from kb.evaluate import json_lines
 from kb.gaps.link import Linked
 from kb.gaps.model import Ticket
+from kb.gaps.normalise import clean_subject, clean_text
 
 
 class GapsLabelsError(KBError):
@@ -59,10 +60,10 @@ def read_labeled(file: Path) -> list[Labeled]:
         body, lang = data.get("body") or "", data.get("lang")
         if not isinstance(body, str) or not (lang is None or isinstance(lang, str)):
             raise GapsLabelsError(f'{file}:{number}: "body" and "lang" must be text')
-        ticket = Ticket(
+        ticket = Ticket(  # cleaned as an import cleans it: HTML, quotes and signatures go
             id=str(data.get("id", number)),
-            subject=data["subject"],
-            body=body,
+            subject=clean_subject(data["subject"]),
+            body=clean_text(body),
             language=lang,
             where=f"{file.name}:{number}",
         )

@@ -5,7 +5,9 @@ holds 100,000 tickets. So the linker reads each language's index once (its posti
 field lengths and the analyzers it was built with) into one sparse article × term
 matrix of BM25F weights, and links every ticket by one sparse product. A ticket's
 confidence is what the search calls it: the share of the question's weight (IDF) the
-best article holds. Below `threshold` no article answers the ticket.
+best article holds, of the subject's or of the whole ticket's, whichever is higher (a
+body's "we tried everything, please advise" is no article's, and must not make a subject
+that an article answers look unanswered). Below `threshold` no article answers the ticket.
 
 Where two articles come close, the matrix is not the search: it has no sections, no
 character n-grams, no spelling correction. Those tickets go to the search engine itself
@@ -14,8 +16,11 @@ article wins when the matrix ranks it close too; whether it answers stays the ma
 
 A ticket is long: its query is every term of the subject, plus the body's most
 informative terms the help center knows (highest tf × idf), up to the engine's cap of
-terms. Identical texts are analysed and scored once. A compound ("DNS-rebind") is
-analysed as its parts and the whole; the whole weighs less, so it is not counted twice.
+terms; the words of support mail (greetings, thanks, "help", "problem") are left out of
+the body, and a subject of nothing else ("Need help") gives way to the body's first
+sentence that says something. Identical texts are analysed and scored once. A compound
+("DNS-rebind") is analysed as its parts and the whole; the whole weighs less, so it is
+not counted twice.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -134,6 +139,8 @@ def _written(text: str, lang: str, wanted: set[str]) -> dict[str, str]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Thai ends a sentence with a space, not a full stop
+_THAI_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
 
 
 def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
@@ -156,6 +163,28 @@ def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
     return out
 
 
+# Words of support mail that say nothing about which article answers: greetings, thanks,
+# pleas for help, "problem", "question". A subject of nothing else ("Need help",
+# "Вопрос", "สอบถามค่ะ") leaves the body to ask the question.
+TICKET_NOISE = {
+    "en": "hi hello hey dear sir madam team support help helps helping need needs needed please "
+          "pls plz kindly assist assistance advise urgent asap problem problems issue issues "
+          "question questions query request inquiry enquiry trouble thanks thank thx regards "
+          "appreciate appreciated wondering",
+    "ru": "здравствуйте привет добрый день утро вечер уважаемый уважаемая коллеги команда "
+          "поддержка помощь помогите помочь нужна нужно нужен пожалуйста подскажите срочно "
+          "срочный проблема проблемы вопрос вопросы обращение спасибо благодарю заранее",
+    "th": "สวัสดี ค่ะ ครับ คะ นะคะ นะครับ ทีมงาน ช่วย ช่วยด้วย หน่อย รบกวน ขอ ความช่วยเหลือ "
+          "ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ",
+}
+
+
+@cache
+def ticket_noise(lang: str) -> frozenset[str]:
+    words = TICKET_NOISE.get(lang.split("-")[0], "")
+    return frozenset(t for w in words.split() for t in analysis.terms(w, lang))
+
+
 @dataclass
 class Query:
     terms: list[str]
@@ -163,6 +192,8 @@ class Query:
     all_terms: tuple[str, ...]  # every term of subject and body, for the topics
     subject_terms: int = 0  # how many of all_terms the subject gave
     text: str = ""  # what the search reads: the subject, then the body's chosen terms
+    asked: int = -1  # how many of `terms` (the first ones) the subject gave; -1: all
+    subject: str = ""  # the question: the subject, or the body's sentence that asks
 
 
 class Linker:
@@ -224,16 +255,30 @@ class Linker:
         return lang if lang in self.models else self.default
 
     def query(self, subject: str, body: str, lang: str) -> Query:
-        """The subject's terms, then the body's most informative known terms."""
+        """The subject's terms, then the body's most informative known terms; a subject of
+        support-mail words only gives way to the body's first sentence that says more."""
         model = self.models[lang]
         subject = subject[:SUBJECT_CHARS]
+        noise = ticket_noise(lang)
         subject_terms = _analysed(subject, lang)
-        body_terms = _analysed(body[: 100 * BODY_CHARS], lang, BODY_CHARS)
+        if all(t in noise for t in subject_terms):
+            # "Need help": the body's first sentence that says something is the question
+            subject_terms = []
+            ends = _THAI_SENTENCE_END if lang.startswith("th") else _SENTENCE_END
+            for sentence in ends.split(body[:BODY_CHARS]):
+                sentence = sentence.strip()
+                said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
+                if sum(t in model.vocab or MORPH + analysis.morph(t) in model.vocab
+                       for t in said) >= 2:  # two words the help center uses
+                    return self.query(sentence, body.replace(sentence, " ", 1), lang)
+        body_terms = [t for t in _analysed(body[: 100 * BODY_CHARS], lang, BODY_CHARS)
+                      if t not in noise]
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)
         weights = [
             SUBJECT_WEIGHT * model.idf(t) * (JOINED_WEIGHT if t in joined else 1.0) for t in chosen
         ]
+        asked = len(chosen)
         if len(chosen) < MAX_TERMS and body_terms:
             counts = Counter(t for t in body_terms if t not in chosen)
             # only words the help center uses: a customer's name or order number says
@@ -252,7 +297,11 @@ class Linker:
             added = chosen[len(dict.fromkeys(subject_terms)):]
             words = _written(body, lang, set(added))
             text = " ".join([subject, *(words.get(t, t) for t in added)])
-        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text)
+        elif chosen:  # only the body says something: the search reads its chosen words
+            words = _written(body, lang, set(chosen))
+            text = " ".join(words.get(t, t) for t in chosen)
+        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text,
+                     asked, subject)
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
@@ -326,10 +375,12 @@ class Linker:
         for start in range(0, len(queries), block):
             chunk = queries[start : start + block]
             s_rows, s_cols, s_vals = [], [], []
-            a_rows, a_cols, a_vals = [], [], []
+            a_rows, a_cols, a_vals, q_vals = [], [], [], []
             slot = 0
             for r, q in enumerate(chunk):
                 total = sum(q.weights) or 1.0
+                asked = q.asked if q.asked >= 0 else len(q.weights)
+                asked_total = sum(q.weights[:asked]) or total
                 for i, ways in enumerate(self._ways(model, q)):
                     for row, credit in ways:
                         s_rows.append(slot)
@@ -338,20 +389,25 @@ class Linker:
                     a_rows.append(r)
                     a_cols.append(slot)
                     a_vals.append(q.weights[i] / total)
+                    q_vals.append(q.weights[i] / asked_total if i < asked else 0.0)
                     slot += 1
             slots = sparse.csr_matrix((s_vals, (s_rows, s_cols)), shape=(slot, n_terms))
             share = sparse.csr_matrix((a_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
             scores = (share @ (slots @ model.weights)).toarray()
             held_slots = (slots @ model.credit).tocsr()
             held_slots.data = np.minimum(held_slots.data, 1.0)
-            held = (share @ held_slots).toarray()
+            # the question is the subject: a body's greetings and thanks are no article's,
+            # so they never make a subject that an article answers look unanswered
+            asked_share = sparse.csr_matrix((q_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
+            held_asked = (asked_share @ held_slots).toarray()
+            held = np.maximum((share @ held_slots).toarray(), held_asked)
             top = scores.max(axis=1)
             top[top == 0] = 1.0
             rank = scores / top[:, None] * held
             rows = np.arange(len(chunk))
             pick = rank.argmax(axis=1)
             if self.engine is not None:
-                self._by_search(model, chunk, rank, pick)
+                self._by_search(model, chunk, rank, pick, held_asked)
             has = rank[rows, pick] > 0
             best[start : start + len(chunk)] = np.where(has, pick, -1)
             confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
@@ -360,23 +416,28 @@ class Linker:
         return best, confidence
 
     def _by_search(self, model: ArticleMatrix, chunk: list[Query], rank: np.ndarray,
-                   pick: np.ndarray) -> None:
+                   pick: np.ndarray, held_asked: np.ndarray) -> None:
         """Where another article comes within CONTESTED of the first, the search decides
         between the close ones: it weighs what this matrix leaves out (the best section,
-        the character n-grams, spelling). A ticket with no body is the search's question
-        exactly, so the search's first article wins wherever the matrix gives it any
-        score. Whether the article answers stays the matrix's call, with no typo guesses."""
+        the character n-grams, spelling). A ticket with no body, or one whose subject an
+        article answers, asks the search's question exactly (the subject), so the search's
+        first article wins wherever the matrix gives it any score. Whether the article
+        answers stays the matrix's call, with no typo guesses."""
         if rank.shape[1] < 2:
             return  # one article: nothing to decide between
         runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
             top = rank[r, pick[r]]
-            bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
-            if not q.text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
+            # no body, or an article answers the subject: the subject is the question, and
+            # the search reads it as a customer typed it
+            bare = (q.subject_terms == len(q.all_terms)
+                    or held_asked[r, pick[r]] >= self.threshold)
+            text = q.subject if bare else q.text
+            if not text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
                 continue
-            key = (model.lang, q.text)
+            key = (model.lang, text)
             if key not in self._searched:
-                answer = self.engine.rank(q.text, model.lang)
+                answer = self.engine.rank(text, model.lang)
                 self._searched[key] = answer.results[0].path if answer.results else None
             article = model.column.get(self._searched[key] or "")
             if article is not None and (rank[r, article] >= CONTESTED * top

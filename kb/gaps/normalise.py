@@ -144,6 +144,14 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_TAIL = 6  # at most this many lines after a closing line are a signature
+# A greeting on a line of its own at the top: "Hi team,", "Здравствуйте!", "สวัสดีค่ะ".
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)"
+    r"|здравствуй(?:те)?|привет|добр(?:ый|ое|ого) (?:день|утро|вечер|времени суток)|уважаем\w*"
+    r")(?:[\W_]+\w+){0,3}[\W_]*$"  # and at most three words more: "Hi there,", "Dear Sir or Madam,"
+    r"|^\s*(?:สวัสดี|เรียน)\S{0,25}\s*$",
+    re.IGNORECASE,
+)
 
 
 _SIGNATURE_STARTS = ("sent from", "get outlook", "отправлено", "ส่งจาก")
@@ -170,7 +178,8 @@ def _ends_message(lines: list[str], i: int) -> bool:
 
 
 def strip_quotes_and_signatures(text: str) -> str:
-    """`text` without quoted earlier messages, "> " lines and the sender's signature."""
+    """`text` without quoted earlier messages, "> " lines, the sender's signature and a
+    greeting line at the top."""
     lines = text.splitlines()
     kept: list[str] = []
     for i, line in enumerate(lines):
@@ -180,6 +189,9 @@ def strip_quotes_and_signatures(text: str) -> str:
             continue
         kept.append(line)
     content = [i for i, line in enumerate(kept) if line.strip()]
+    if len(content) > 1 and len(kept[content[0]]) <= 60 and _GREETING.match(kept[content[0]]):
+        kept = kept[content[0] + 1 :]
+        content = [i for i, line in enumerate(kept) if line.strip()]
     for position, i in enumerate(content[1:], 1):
         if len(content) - position - 1 > _CLOSING_TAIL:
             continue  # too much follows: a closing word inside the message, not a signature

@@ -62,16 +62,40 @@ def test_language_given_detected_or_defaulted(linker):
 def test_long_ticket_query_keeps_the_subject_and_the_informative_body_terms(linker):
     filler = "Hello team, hope you are well. My name is Bartholomew from Zyxcorp. " * 40
     body = filler + "I need the invoice PDF for accounting, the invoice is not in billing."
-    q = linker.query("Question", body, "en")
-    assert q.terms[0] == "question"
+    q = linker.query("Accounting paperwork", body, "en")
+    assert q.terms[0] == "account"
     assert len(q.terms) <= MAX_TERMS
     assert "invoic" in q.terms  # said twice and rare in the help center
     assert "bartholomew" not in q.terms and "zyxcorp" not in q.terms  # unknown to it
-    assert q.weights[0] == pytest.approx(SUBJECT_WEIGHT * linker.models["en"].idf("question"))
+    assert "hello" not in q.terms and "team" not in q.terms  # support mail's own words
+    assert q.weights[0] == pytest.approx(SUBJECT_WEIGHT * linker.models["en"].idf("account"))
     body_weight = q.weights[q.terms.index("invoic")]
     assert body_weight == pytest.approx(BODY_WEIGHT * linker.models["en"].idf("invoic"))
-    link = link_one(linker, "Question", body)
-    assert link.article == "en/billing/download-invoices.md"
+
+
+def test_a_subject_that_only_asks_for_help_gives_way_to_the_body(linker):
+    """"Question", "Need help", "Вопрос": the body's first sentence in the help center's
+    words is the question (greetings and an unknown name are not)."""
+    body = ("Hello team, hope you are well. My name is Bartholomew from Zyxcorp. "
+            "I need the invoice PDF for accounting, the invoice is not in billing.")
+    for subject in ("Question", "Need help!", "Urgent problem, please help"):
+        q = linker.query(subject, body, "en")
+        assert q.subject == "I need the invoice PDF for accounting, the invoice is not in billing."
+        assert "question" not in q.terms and "help" not in q.terms
+        link = link_one(linker, subject, body)
+        assert link.article == "en/billing/download-invoices.md", subject
+    ru = link_one(linker, "Вопрос", "Здравствуйте! Забыл пароль, как его восстановить?")
+    assert ru.article == "ru/account/reset-your-password.md"
+
+
+def test_a_body_of_pleasantries_never_makes_an_answered_subject_unanswered(linker):
+    subject = "How do I get a refund for my subscription?"
+    body = ("We have been customers for two years and never saw this before. I tried a few "
+            "things from the forum but nothing helped so far and I am stuck. Could you please "
+            "advise what to do next? It is quite urgent for our finance department.")
+    alone, with_body = link_one(linker, subject), link_one(linker, subject, body)
+    assert alone.article == with_body.article == "en/billing/request-a-refund.md"
+    assert with_body.score >= alone.score
 
 
 def test_a_compound_counts_once_not_as_its_parts_and_its_whole(linker):

@@ -60,7 +60,15 @@ def test_html_and_entities(raw, expected):
         ("คำถาม\nขอบคุณครับ\nสมชาย", "คำถาม"),
         # A closing word as the first line, or followed by a long text, is content.
         ("Thanks!\nThe export fails.", "Thanks! The export fails."),
-        ("Hi\nThanks,\n" + "\n".join("abcdefgh"), "Hi Thanks, " + " ".join("abcdefgh")),
+        ("Help\nThanks,\n" + "\n".join("abcdefgh"), "Help Thanks, " + " ".join("abcdefgh")),
+        # A greeting on the first line goes; one with more to say, or alone, stays.
+        ("Hello support team,\n\nThe export fails.", "The export fails."),
+        ("Dear Sir or Madam,\nThe export fails.", "The export fails."),
+        ("Здравствуйте!\nНе работает экспорт.", "Не работает экспорт."),
+        ("Добрый день, коллеги!\nНе работает экспорт.", "Не работает экспорт."),
+        ("สวัสดีค่ะทีมงาน\nลืมรหัสผ่าน", "ลืมรหัสผ่าน"),
+        ("Hi, the export fails since Monday\nFix it", "Hi, the export fails since Monday Fix it"),
+        ("Hi team,", "Hi team,"),
     ],
 )  # fmt: skip
 def test_quotes_and_signatures_dropped(raw, expected):
@@ -72,7 +80,7 @@ def test_html_email_with_signature_and_quote():
         "<div>Hi,</div><div>The invoice is wrong.</div><br><div>Best regards,</div>"
         "<div>Ann</div><blockquote>earlier</blockquote>"
     )
-    assert clean_text(body) == "Hi, The invoice is wrong."
+    assert clean_text(body) == "The invoice is wrong."  # "Hi," is a greeting
 
 
 def test_html_to_text_never_raises_on_garbage():
