@@ -193,7 +193,6 @@ class Query:
     subject_terms: int = 0  # how many of all_terms the subject gave
     text: str = ""  # what the search reads: the subject, then the body's chosen terms
     asked: int = -1  # how many of `terms` (the first ones) the subject gave; -1: all
-    subject: str = ""  # the question: the subject, or the body's sentence that asks
 
 
 class Linker:
@@ -301,7 +300,7 @@ class Linker:
             words = _written(body, lang, set(chosen))
             text = " ".join(words.get(t, t) for t in chosen)
         return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text,
-                     asked, subject)
+                     asked)
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
@@ -396,18 +395,19 @@ class Linker:
             scores = (share @ (slots @ model.weights)).toarray()
             held_slots = (slots @ model.credit).tocsr()
             held_slots.data = np.minimum(held_slots.data, 1.0)
-            # the question is the subject: a body's greetings and thanks are no article's,
-            # so they never make a subject that an article answers look unanswered
+            # the whole ticket ranks the articles; the confidence is the subject's share or
+            # the ticket's, the higher: a body's "we tried everything, please advise" is no
+            # article's, and must not make a subject that an article answers look unanswered
             asked_share = sparse.csr_matrix((q_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
-            held_asked = (asked_share @ held_slots).toarray()
-            held = np.maximum((share @ held_slots).toarray(), held_asked)
+            held_all = (share @ held_slots).toarray()
+            held = np.maximum(held_all, (asked_share @ held_slots).toarray())
             top = scores.max(axis=1)
             top[top == 0] = 1.0
-            rank = scores / top[:, None] * held
+            rank = scores / top[:, None] * held_all  # the whole ticket ranks
             rows = np.arange(len(chunk))
             pick = rank.argmax(axis=1)
             if self.engine is not None:
-                self._by_search(model, chunk, rank, pick, held_asked)
+                self._by_search(model, chunk, rank, pick)
             has = rank[rows, pick] > 0
             best[start : start + len(chunk)] = np.where(has, pick, -1)
             confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
@@ -416,23 +416,19 @@ class Linker:
         return best, confidence
 
     def _by_search(self, model: ArticleMatrix, chunk: list[Query], rank: np.ndarray,
-                   pick: np.ndarray, held_asked: np.ndarray) -> None:
+                   pick: np.ndarray) -> None:
         """Where another article comes within CONTESTED of the first, the search decides
         between the close ones: it weighs what this matrix leaves out (the best section,
-        the character n-grams, spelling). A ticket with no body, or one whose subject an
-        article answers, asks the search's question exactly (the subject), so the search's
-        first article wins wherever the matrix gives it any score. Whether the article
-        answers stays the matrix's call, with no typo guesses."""
+        the character n-grams, spelling). A ticket with no body is the search's question
+        exactly, so the search's first article wins wherever the matrix gives it any
+        score. Whether the article answers stays the matrix's call, with no typo guesses."""
         if rank.shape[1] < 2:
             return  # one article: nothing to decide between
         runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
             top = rank[r, pick[r]]
-            # no body, or an article answers the subject: the subject is the question, and
-            # the search reads it as a customer typed it
-            bare = (q.subject_terms == len(q.all_terms)
-                    or held_asked[r, pick[r]] >= self.threshold)
-            text = q.subject if bare else q.text
+            bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
+            text = q.text
             if not text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
                 continue
             key = (model.lang, text)

@@ -80,7 +80,8 @@ def test_a_subject_that_only_asks_for_help_gives_way_to_the_body(linker):
             "I need the invoice PDF for accounting, the invoice is not in billing.")
     for subject in ("Question", "Need help!", "Urgent problem, please help"):
         q = linker.query(subject, body, "en")
-        assert q.subject == "I need the invoice PDF for accounting, the invoice is not in billing."
+        asks = "I need the invoice PDF for accounting, the invoice is not in billing."
+        assert q.text.startswith(asks)  # what the search reads when articles come close
         assert "question" not in q.terms and "help" not in q.terms
         link = link_one(linker, subject, body)
         assert link.article == "en/billing/download-invoices.md", subject
