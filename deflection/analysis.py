@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "13"
+VERSION = "14"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -234,20 +234,31 @@ def _split() -> IntraWordFilter:
     return IntraWordFilter(mergewords=True, mergenums=True)
 
 
+# A customer's "hi", "please" and "thanks" are no article's words, and would count in the
+# share of the question an article must hold to answer it (the confidence).
+POLITE = {
+    "en": frozenset(["hi", "hello", "hey", "dear", "please", "pls", "plz", "kindly", "thanks",
+                     "thank", "thx", "regards"]),
+    "ru": frozenset(["здравствуйте", "привет", "пожалуйста", "спасибо", "благодарю"]),
+    "th": frozenset(["สวัสดี", "ค่ะ", "ครับ", "คะ", "นะคะ", "นะครับ", "ขอบคุณ"]),
+}
+
+
 @cache
 def analyzer(lang: str) -> Analyzer:
     """The analyzer of the main text fields for `lang`."""
     base = lang.split("-")[0]
+    english = _stops("en") | POLITE["en"]
     if base == "en":
         return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | CharsetFilter(accent_map)
-                | StopFilter(stoplist=_stops("en"), minsize=1) | ScriptStemFilter())
+                | StopFilter(stoplist=english, minsize=1) | ScriptStemFilter())
     if base == "ru":
         return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | YoFilter()
-                | StopFilter(stoplist=russian_stopwords() | _stops("en"), minsize=1)
+                | StopFilter(stoplist=russian_stopwords() | POLITE["ru"] | english, minsize=1)
                 | ScriptStemFilter())
     if base == "th":
         return (ThaiTokenizer() | _split() | LowercaseFilter()
-                | StopFilter(stoplist=thai_stopwords() | _stops("en"), minsize=1)
+                | StopFilter(stoplist=thai_stopwords() | POLITE["th"] | english, minsize=1)
                 | ScriptStemFilter())
     return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
 

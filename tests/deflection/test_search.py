@@ -44,6 +44,21 @@ def test_rank_lists_the_first_articles_where_search_stays_silent(engine):
     assert engine.rank("x" * 10_000).query == "x" * 512  # cut, not refused
 
 
+@pytest.mark.parametrize(("plain", "polite", "expected"), [
+    ("how do I reset my password", "hi, how do I reset my password? thanks",
+     "en/account/reset-your-password.md"),
+    ("не могу восстановить пароль", "Здравствуйте, не могу восстановить пароль, спасибо",
+     "ru/account/reset-your-password.md"),
+    ("ลืมรหัสผ่าน", "สวัสดีค่ะ ลืมรหัสผ่านค่ะ ขอบคุณค่ะ", "th/account/reset-your-password.md"),
+])
+def test_a_polite_question_is_as_answered_as_a_plain_one(engine, plain, polite, expected):
+    """"hi", "please" and "thanks" are no article's words: they once counted in the share of
+    the question an article must hold, and a polite question went unanswered."""
+    bare, kind = engine.search(plain), engine.search(polite)
+    assert kind.answered and kind.results[0].path == expected
+    assert kind.confidence == pytest.approx(bare.confidence)
+
+
 def test_typos_are_tolerated(engine):
     assert engine.search("pasword reset").results[0].path == "en/account/reset-your-password.md"
     assert engine.search("webhok signature").results[0].path in {

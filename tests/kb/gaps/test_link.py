@@ -44,7 +44,7 @@ def test_nothing_answers_a_ticket_about_what_no_article_covers(linker):
 
 
 def test_threshold_decides_and_is_stated(linker, sample_index):
-    ticket = Ticket(id="1", subject="refund for my subscription please")
+    ticket = Ticket(id="1", subject="refund for my subscription, charged by mistake")
     score = linker.link([ticket])[0].score
     strict = open_linker(sample_index, threshold=min(1.0, score + 0.01))
     lenient = open_linker(sample_index, threshold=max(0.0, score - 0.01))
