@@ -44,6 +44,7 @@ from deflection.search import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
+from kb.gaps.redact import without_personal
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
@@ -257,7 +258,8 @@ class Linker:
         """The subject's terms, then the body's most informative known terms; a subject of
         support-mail words only gives way to the body's first sentence that says more."""
         model = self.models[lang]
-        subject = subject[:SUBJECT_CHARS]
+        subject = without_personal(subject[:SUBJECT_CHARS])
+        body = without_personal(body[: 100 * BODY_CHARS])
         noise = ticket_noise(lang)
         subject_terms = _analysed(subject, lang)
         if all(t in noise for t in subject_terms):

@@ -14,7 +14,6 @@ not topics.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +35,6 @@ IDF_FLOOR = 0.1  # a term every ticket shares still counts a little (one topic o
 TAG_WEIGHT = 0.5  # tags weigh a fifth of the wording (0.5² against 1): a hint, not a topic
 LABEL_TERMS = 3
 SUBJECTS = 3
-_PLACEHOLDER = re.compile(r"\[(email|phone|card|ip)\]")  # kb.gaps.redact's marks
 
 
 @dataclass
@@ -271,9 +269,9 @@ def _label(
 ) -> str:
     """The topic's most frequent subject terms, as customers spell them; from redacted
     subjects, so no address or number can become a label."""
-    from kb.gaps.redact import redact
+    from kb.gaps.redact import without_personal
 
-    subjects = [_PLACEHOLDER.sub(" ", redact(tickets[i].subject)) for i in members[:200]]
+    subjects = [without_personal(tickets[i].subject) for i in members[:200]]
     counts: Counter = Counter()
     for subject in subjects:
         counts.update(set(terms(subject, lang)))

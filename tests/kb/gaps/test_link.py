@@ -253,3 +253,12 @@ def test_a_language_with_one_article_links_without_a_contest(make_kb):
     ticket = Ticket(id="1", subject="Возврат денег", body="Верните деньги, спасибо", language="ru")
     link = linker.link([ticket])[0]
     assert (link.lang, link.best) == ("ru", "ru/billing/refunds.md")
+
+
+def test_personal_data_in_a_ticket_is_no_articles_word(linker):
+    alone = link_one(linker, "How do I get a refund for my subscription?")
+    with_address = link_one(linker, "How do I get a refund for my subscription? jane@acme.example",
+                            "Call me on +44 20 7946 0958 or write to jane@acme.example.")
+    assert with_address.article == alone.article == "en/billing/request-a-refund.md"
+    assert with_address.score == pytest.approx(alone.score)
+    assert not {"email", "phone", "jane", "acme"} & set(with_address.terms)
