@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "14"
+VERSION = "15"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -235,10 +235,10 @@ def _split() -> IntraWordFilter:
 
 
 # A customer's "hi", "please" and "thanks" are no article's words, and would count in the
-# share of the question an article must hold to answer it (the confidence).
+# share of the question an article must hold to answer it (the confidence). Not "hey",
+# "dear" or "thx": a product may be called that.
 POLITE = {
-    "en": frozenset(["hi", "hello", "hey", "dear", "please", "pls", "plz", "kindly", "thanks",
-                     "thank", "thx", "regards"]),
+    "en": frozenset(["hi", "hello", "please", "kindly", "thanks", "thank", "regards"]),
     "ru": frozenset(["здравствуйте", "привет", "пожалуйста", "спасибо", "благодарю"]),
     "th": frozenset(["สวัสดี", "ค่ะ", "ครับ", "คะ", "นะคะ", "นะครับ", "ขอบคุณ"]),
 }

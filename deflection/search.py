@@ -21,7 +21,7 @@ from whoosh import index
 from deflection import analysis, passages, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
-from kb.gaps.redact import without_personal
+from kb.gaps.redact import without_addresses
 
 MAX_QUERY_CHARS = 512
 MAX_TERMS = 16
@@ -170,8 +170,8 @@ class SearchEngine:
         limit = max(1, min(int(limit), 50))
         lang = self.language_for(text, lang)
         answer = Answer(query=text, lang=lang)
-        # an address or a phone number in the question is no article's word
-        text = without_personal(text).strip()
+        # an email address in the question is no article's word
+        text = without_addresses(text).strip()
         if not text or lang not in self._indexes:
             return answer, (set(), [])
         searcher, postings = self._searcher(lang)

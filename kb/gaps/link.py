@@ -5,9 +5,10 @@ holds 100,000 tickets. So the linker reads each language's index once (its posti
 field lengths and the analyzers it was built with) into one sparse article × term
 matrix of BM25F weights, and links every ticket by one sparse product. A ticket's
 confidence is what the search calls it: the share of the question's weight (IDF) the
-best article holds, of the subject's or of the whole ticket's, whichever is higher (a
-body's "we tried everything, please advise" is no article's, and must not make a subject
-that an article answers look unanswered). Below `threshold` no article answers the ticket.
+best article holds, of the subject's (two terms or more) or of the whole ticket's,
+whichever is higher (a body's "we tried everything, please advise" is no article's, and
+must not make a subject that an article answers look unanswered). Below `threshold` no
+article answers the ticket.
 
 Where two articles come close, the matrix is not the search: it has no sections, no
 character n-grams, no spelling correction. Those tickets go to the search engine itself
@@ -16,11 +17,10 @@ article wins when the matrix ranks it close too; whether it answers stays the ma
 
 A ticket is long: its query is every term of the subject, plus the body's most
 informative terms the help center knows (highest tf × idf), up to the engine's cap of
-terms; the words of support mail (greetings, thanks, "help", "problem") are left out of
-the body, and a subject of nothing else ("Need help") gives way to the body's first
-sentence that says something. Identical texts are analysed and scored once. A compound
-("DNS-rebind") is analysed as its parts and the whole; the whole weighs less, so it is
-not counted twice.
+terms. A subject of nothing but the words of support mail ("Need help", "Вопрос") gives
+way to the body's first sentence with two telling words of the help center. Identical
+texts are analysed and scored once. A compound ("DNS-rebind") is analysed as its parts
+and the whole; the whole weighs less, so it is not counted twice.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from deflection.search import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
-from kb.gaps.redact import without_personal
+from kb.gaps.redact import without_addresses
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
@@ -164,9 +164,15 @@ def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
     return out
 
 
+# A subject's own share of its weight counts (when higher than the whole ticket's) from
+# this many distinct terms on.
+SUBJECT_TERMS = 2
+# A sentence that asks has two words the help center uses in under this share of its
+# articles ("I can't get it to work" has none).
+TELLING_SHARE = 0.5
 # Words of support mail that say nothing about which article answers: greetings, thanks,
 # pleas for help, "problem", "question". A subject of nothing else ("Need help",
-# "Вопрос", "สอบถามค่ะ") leaves the body to ask the question.
+# "Вопрос", "สอบถามค่ะ") leaves the body's first sentence that asks to be the question.
 TICKET_NOISE = {
     "en": "hi hello hey dear sir madam team support help helps helping need needs needed please "
           "pls plz kindly assist assistance advise urgent asap problem problems issue issues "
@@ -176,7 +182,7 @@ TICKET_NOISE = {
           "поддержка помощь помогите помочь нужна нужно нужен пожалуйста подскажите срочно "
           "срочный проблема проблемы вопрос вопросы обращение спасибо благодарю заранее",
     "th": "สวัสดี ค่ะ ครับ คะ นะคะ นะครับ ทีมงาน ช่วย ช่วยด้วย หน่อย รบกวน ขอ ความช่วยเหลือ "
-          "ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ",
+          "ขอความช่วยเหลือ ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ",
 }
 
 
@@ -258,28 +264,26 @@ class Linker:
         """The subject's terms, then the body's most informative known terms; a subject of
         support-mail words only gives way to the body's first sentence that says more."""
         model = self.models[lang]
-        subject = without_personal(subject[:SUBJECT_CHARS])
-        body = without_personal(body[: 100 * BODY_CHARS])
-        noise = ticket_noise(lang)
+        subject = without_addresses(subject[:SUBJECT_CHARS])
+        body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)
-        if all(t in noise for t in subject_terms):
+        noise = ticket_noise(lang)
+        vague = all(t in noise for t in subject_terms)
+        if vague:
             # "Need help": the body's first sentence that says something is the question
-            subject_terms = []
             ends = _THAI_SENTENCE_END if lang.startswith("th") else _SENTENCE_END
             for sentence in ends.split(body[:BODY_CHARS]):
                 sentence = sentence.strip()
                 said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
-                if sum(t in model.vocab or MORPH + analysis.morph(t) in model.vocab
-                       for t in said) >= 2:  # two words the help center uses
+                if sum(self._telling(model, t) for t in said) >= 2:
                     return self.query(sentence, body.replace(sentence, " ", 1), lang)
-        body_terms = [t for t in _analysed(body[: 100 * BODY_CHARS], lang, BODY_CHARS)
-                      if t not in noise]
+        body_terms = _analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)
         weights = [
             SUBJECT_WEIGHT * model.idf(t) * (JOINED_WEIGHT if t in joined else 1.0) for t in chosen
         ]
-        asked = len(chosen)
+        asked = 0 if vague else len(chosen)  # "Need help" alone answers nothing
         if len(chosen) < MAX_TERMS and body_terms:
             counts = Counter(t for t in body_terms if t not in chosen)
             # only words the help center uses: a customer's name or order number says
@@ -297,12 +301,21 @@ class Linker:
         if subject_terms:  # the search reads words, as a customer types them
             added = chosen[len(dict.fromkeys(subject_terms)):]
             words = _written(body, lang, set(added))
-            text = " ".join([subject, *(words.get(t, t) for t in added)])
+            # a Thai run gives several terms: its words once
+            text = " ".join(dict.fromkeys([subject, *(words.get(t, t) for t in added)]))
         elif chosen:  # only the body says something: the search reads its chosen words
             words = _written(body, lang, set(chosen))
-            text = " ".join(words.get(t, t) for t in chosen)
+            text = " ".join(dict.fromkeys(words.get(t, t) for t in chosen))
         return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text,
                      asked)
+
+    @staticmethod
+    def _telling(model: ArticleMatrix, term: str) -> bool:
+        """A word the help center uses, in under TELLING_SHARE of its articles."""
+        i = model.vocab.get(term)
+        if i is None:
+            i = model.vocab.get(MORPH + analysis.morph(term))
+        return i is not None and model.df[i] < TELLING_SHARE * model.n
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
@@ -381,6 +394,8 @@ class Linker:
             for r, q in enumerate(chunk):
                 total = sum(q.weights) or 1.0
                 asked = q.asked if q.asked >= 0 else len(q.weights)
+                if asked < SUBJECT_TERMS:
+                    asked = 0  # "Export": one word is a heading, not yet a question
                 asked_total = sum(q.weights[:asked]) or total
                 for i, ways in enumerate(self._ways(model, q)):
                     for row, credit in ways:

@@ -144,13 +144,21 @@ _CLOSING = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_TAIL = 6  # at most this many lines after a closing line are a signature
-# A greeting on a line of its own at the top: "Hi team,", "Здравствуйте!", "สวัสดีค่ะ".
+# A greeting on a line of its own at the top: "Hi team,", "Dear Sir or Madam,", "Hello
+# Anna!", "Здравствуйте, коллеги!", "สวัสดีค่ะ", "เรียนฝ่ายบริการลูกค้า". After the greeting
+# only whom it greets: "Hi, the export fails" or "Здравствуйте, не работает экспорт" is
+# the message.
+_ADDRESSEE = (
+    r"(?:(?i:there|all|everyone|everybody|folks|guys|team|support|sir|madam|or|and|the"
+    r"|коллеги|команда|поддержка|друзья|все|службы?|техподдержк[аи])|[A-Z][a-z]+|[А-ЯЁ][а-яё]+)"
+)
 _GREETING = re.compile(
-    r"^\s*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)"
-    r"|здравствуй(?:те)?|привет|добр(?:ый|ое|ого) (?:день|утро|вечер|времени суток)|уважаем\w*"
-    r")(?:[\W_]+\w+){0,3}[\W_]*$"  # and at most three words more: "Hi there,", "Dear Sir or Madam,"
-    r"|^\s*(?:สวัสดี|เรียน)\S{0,25}\s*$",
-    re.IGNORECASE,
+    r"^\s*(?i:hi|hello|hey|dear|greetings|good (?:morning|afternoon|evening|day)"
+    r"|здравствуй(?:те)?|привет|добр(?:ый|ое|ого) (?:день|утро|вечер)|уважаем(?:ый|ая|ые)"
+    rf")(?:[\s,]+{_ADDRESSEE}){{0,4}}\s*[,.!:]*\s*$"
+    r"|^\s*สวัสดี(?:ตอน\S{2,6})?(?:ค่ะ|ครับ|คะ|จ้ะ|จ้า)?(?:ทีมงาน|เจ้าหน้าที่|ทุกคน|ทุกท่าน)?"
+    r"(?:ค่ะ|ครับ|คะ)?\s*$"
+    r"|^\s*เรียน\s*(?:ฝ่าย|ทีม|เจ้าหน้าที่|คุณ|ผู้)\S{0,25}\s*$"
 )
 
 

@@ -13,10 +13,14 @@ import hmac
 import ipaddress
 import re
 
-__all__ = ["luhn_valid", "redact", "requester_key", "without_personal"]
+__all__ = ["luhn_valid", "redact", "requester_key", "without_addresses", "without_personal"]
 
+# The local part is at most 64 characters (RFC 5321), which also keeps a long run of
+# word characters and apostrophes (where a match may start) from costing quadratic time;
+# "git@host:repo" is a remote, not an address.
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+'-]+@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,}(?![\w-])"
+    r"(?<![\w.+-])[\w.+'-]{1,64}@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,}"
+    r"(?![\w-]|:\w)"
 )
 # 13-19 digits, optionally grouped by single spaces or dashes.
 _CARD = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
@@ -109,10 +113,17 @@ _PLACEHOLDER = re.compile(r"\[(?:email|card|ip|phone)\]")
 
 
 def without_personal(text: str) -> str:
-    """`text` with the same personal data blanked, for analysis: an address or a phone
-    number says nothing about which article answers, and "[email]" would read as the
-    word "email"."""
+    """`text` with the same personal data blanked, for a label made of customers' words
+    ("[email]" would read as the word "email")."""
     return _PLACEHOLDER.sub(" ", redact(text)) if text else text
+
+
+def without_addresses(text: str) -> str:
+    """`text` with email addresses blanked, for the search and the linker: an address
+    says nothing about which article answers, and its two unknown words would weigh in
+    the question. Only addresses: a dotted quad may be a version, "401 403" error codes,
+    and those can be what an article is about."""
+    return _EMAIL.sub(" ", text) if "@" in text else text
 
 
 def requester_key(raw: str, salt: bytes) -> str:

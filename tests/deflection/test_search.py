@@ -59,16 +59,18 @@ def test_a_polite_question_is_as_answered_as_a_plain_one(engine, plain, polite, 
     assert kind.confidence == pytest.approx(bare.confidence)
 
 
-def test_personal_data_in_a_question_is_no_articles_word(engine):
-    """An address, a phone number or an IP says nothing about which article answers;
-    counted, it took the question's confidence under the threshold."""
+def test_an_email_address_in_a_question_is_no_articles_word(engine):
+    """An address says nothing about which article answers; counted, its two unknown
+    words took the question's confidence under the threshold. Numbers stay: a dotted quad
+    may be a version, "401 403" what an article is about."""
     bare = engine.search("reset my password")
-    for question in ("reset my password for jane.doe@example.com",
-                     "reset my password from 203.0.113.7"):
-        answer = engine.search(question)
-        assert answer.answered and answer.results[0].path == "en/account/reset-your-password.md"
-        assert answer.confidence == pytest.approx(bare.confidence), question
-        assert answer.query == question  # the answer echoes the question as typed
+    question = "reset my password for jane.doe@example.com"
+    answer = engine.search(question)
+    assert answer.answered and answer.results[0].path == "en/account/reset-your-password.md"
+    assert answer.confidence == pytest.approx(bare.confidence)
+    assert answer.query == question  # the answer echoes the question as typed
+    errors = engine.search("webhook returns 401 403").results
+    assert errors and errors[0].path == "en/troubleshooting/webhook-deliveries-failing.md"
 
 
 def test_typos_are_tolerated(engine):

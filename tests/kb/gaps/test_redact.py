@@ -130,3 +130,11 @@ def test_redact_is_idempotent_and_total(text):
 @given(WORDS)
 def test_text_without_digits_or_at_is_unchanged(text):
     assert redact(text) == text
+
+
+def test_a_git_remote_is_no_address_and_addresses_go_for_analysis():
+    from kb.gaps.redact import without_addresses
+
+    assert redact("push to git@github.com:acme/app.git failed") == (
+        "push to git@github.com:acme/app.git failed")
+    assert without_addresses("reset for jane.doe@example.com, 10.2.3.4") == "reset for  , 10.2.3.4"
