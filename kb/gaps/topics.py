@@ -168,7 +168,11 @@ def cluster_by_wording(
             continue
         centre = vectors[rows].mean(axis=0)
         centre /= np.linalg.norm(centre) or 1.0
-        close = rows[vectors[rows] @ centre >= MEMBER_SIMILARITY]
+        # float32 matmul now and then warns "invalid value" on finite unit vectors (a BLAS
+        # kernel's spurious flag; seen once in about ten runs): float64 gives the same
+        # similarities without it
+        close = rows[vectors[rows].astype(np.float64) @ centre.astype(np.float64)
+                     >= MEMBER_SIMILARITY]
         if len(close) >= min_size:
             out.append([members[r] for r in close])
     out.sort(key=lambda c: (-len(c), c[0]))
