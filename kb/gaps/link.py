@@ -199,7 +199,7 @@ class Query:
     all_terms: tuple[str, ...]  # every term of subject and body, for the topics
     subject_terms: int = 0  # how many of all_terms the subject gave
     text: str = ""  # what the search reads: the subject, then the body's chosen terms
-    asked: int = -1  # how many of `terms` (the first ones) the subject gave; -1: all
+    asked: int = -1  # how many of `terms` (the first ones) ask on their own; -1: all
 
 
 class Linker:
@@ -283,7 +283,8 @@ class Linker:
         weights = [
             SUBJECT_WEIGHT * model.idf(t) * (JOINED_WEIGHT if t in joined else 1.0) for t in chosen
         ]
-        asked = 0 if vague else len(chosen)  # "Need help" alone answers nothing
+        # "Need help" alone answers nothing, nor "Export": one word is a heading
+        asked = len(chosen) if not vague and len(chosen) >= SUBJECT_TERMS else 0
         if len(chosen) < MAX_TERMS and body_terms:
             counts = Counter(t for t in body_terms if t not in chosen)
             # only words the help center uses: a customer's name or order number says
@@ -394,8 +395,6 @@ class Linker:
             for r, q in enumerate(chunk):
                 total = sum(q.weights) or 1.0
                 asked = q.asked if q.asked >= 0 else len(q.weights)
-                if asked < SUBJECT_TERMS:
-                    asked = 0  # "Export": one word is a heading, not yet a question
                 asked_total = sum(q.weights[:asked]) or total
                 for i, ways in enumerate(self._ways(model, q)):
                     for row, credit in ways:
