@@ -162,17 +162,22 @@ _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 _WORD_RE = re.compile(WORD)
 
 
-def _thai_words(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each word: Thai runs through newmm, the rest by the word pattern."""
+def _newmm(run: str) -> list[str]:
+    """A run of Thai letters as newmm splits it, with the loanwords added."""
     from pythainlp.tokenize import word_tokenize
 
+    return word_tokenize(run, engine="newmm", keep_whitespace=False,
+                         custom_dict=_thai_dictionary())
+
+
+def _thai_words(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word: Thai runs through newmm, the rest by the word pattern."""
     last = 0
     for run in _THAI_RUN.finditer(text):
         for m in _WORD_RE.finditer(text, last, run.start()):
             yield m.start(), m.end()
         offset = run.start()
-        for word in word_tokenize(run.group(0), engine="newmm", keep_whitespace=False,
-                                  custom_dict=_thai_dictionary()):
+        for word in _newmm(run.group(0)):
             start = text.find(word, offset)
             if start < 0:
                 continue
@@ -187,13 +192,7 @@ def _thai_words(text: str) -> Iterator[tuple[int, int]]:
 def split_thai(text: str, separator: str = "\u200b") -> str:
     """`text` with `separator` between the words of each Thai run (newmm, as the index
     splits them); everything else as it was."""
-    from pythainlp.tokenize import word_tokenize
-
-    def split(run: re.Match[str]) -> str:
-        return separator.join(word_tokenize(run.group(0), engine="newmm", keep_whitespace=False,
-                                            custom_dict=_thai_dictionary()))
-
-    return _THAI_RUN.sub(split, text)
+    return _THAI_RUN.sub(lambda run: separator.join(_newmm(run.group(0))), text)
 
 
 def _stops(*langs: str) -> frozenset[str]:

@@ -141,7 +141,8 @@ def _written(text: str, lang: str, wanted: set[str]) -> dict[str, str]:
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # Thai ends a sentence with a space, not a full stop
-_THAI_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+_THAI_SENTENCE_END = re.compile(
+    _SENTENCE_END.pattern + r"|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
 
 
 def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:

@@ -14,13 +14,11 @@ typed (Intl.Segmenter) before Material reads it.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 from kb.reporting import write_atomic
 
 ZWSP = "\u200b"
-_THAI = re.compile(r"[\u0e00-\u0e7f]")
 
 
 def split_thai_words(index_file: Path) -> int:
@@ -36,7 +34,7 @@ def split_thai_words(index_file: Path) -> int:
     for doc in data.get("docs", []):
         for field in ("title", "text"):
             value = doc.get(field)
-            if isinstance(value, str) and _THAI.search(value):
+            if isinstance(value, str):
                 split = split_thai(value, ZWSP)
                 changed += split != value
                 doc[field] = split
@@ -50,4 +48,3 @@ def split_thai_words(index_file: Path) -> int:
         config["separator"] = f"{separator}|\\u200b+"
     write_atomic(index_file, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return changed
-
