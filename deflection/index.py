@@ -22,7 +22,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +32,7 @@ from whoosh import fields, index
 from deflection import analysis, passages, ranking
 from deflection.text import extract, lede, plain_title, strip_templates
 from kb.errors import KBError
+from kb.variables import substitute
 
 KEEP_BUILDS = 2
 FIELD_BOOSTS = {"title": 4.0, "keywords": 3.0, "headings": 2.0, "summary": 2.0, "tags": 1.5,
@@ -120,6 +121,9 @@ def sources_from_site(site) -> Iterator[Source]:
 
     from kb.articles import INDEX_NAMES, read_article
     from kb.languages import language_of
+    from kb.variables import Variables
+
+    variables = Variables(site.config.docs_dir)
 
     # plain strings and open(), not pathlib, per file: a rebuild reads every source to
     # find the changed ones, and at 10,000 articles pathlib alone cost a few tenths of a second
@@ -135,26 +139,31 @@ def sources_from_site(site) -> Iterator[Source]:
         lang = language_of(f.src_uri, site.languages, site.default_language)
 
         def load(file=f.abs_src_path, path=f.src_uri, lang=lang, url=f.url, section=section):
-            return _document(read_article(Path(file), path, lang), url, section)
+            return _document(read_article(Path(file), path, lang), url, section,
+                             variables.for_page(path))
 
-        yield Source(f.src_uri, lang, digest_of(f.url, raw.decode("utf-8", "replace")), load)
+        yield Source(f.src_uri, lang, digest_of(f.url, raw.decode("utf-8", "replace"),
+                                                variables.fingerprint(f.src_uri)), load)
 
 
-def _document(article, url: str, section: bool = False) -> Document | None:
+def _document(article, url: str, section: bool = False,
+              variables: Mapping[str, str] | None = None) -> Document | None:
+    """The search document of an article; template variables read as the page shows them."""
     if article.read_error or article.fm.error:
         return None  # `kb check` reports it; the index leaves it out
-    meta = article.meta
-    fields_ = extract(article.fm.body)
+    meta, variables = article.meta, variables or {}
+    body, title = substitute(article.fm.body, variables), substitute(article.title, variables)
+    fields_ = extract(body)
     if section and len(fields_.body.split()) < SECTION_MIN_WORDS:
         return None  # a section page that only introduces its articles
     # `description` is what Material, Docusaurus and Microsoft Docs call the summary
     summary = next((meta[k] for k in ("summary", "description") if isinstance(meta.get(k), str)),
                    "")
-    summary = summary or lede(article.fm.body, fields_, article.title)
+    summary = substitute(summary, variables) or lede(body, fields_, title)
     keywords = meta.get("keywords") if isinstance(meta.get("keywords"), list) else []
     return Document(
         path=article.path, url=url, lang=article.lang,
-        title=analysis.normalize(plain_title(article.title)),
+        title=analysis.normalize(plain_title(title)),
         summary=analysis.normalize(strip_templates(summary)),
         headings=analysis.normalize(fields_.headings), body=analysis.normalize(fields_.body),
         tags=article.tags, keywords=[analysis.normalize(str(k)) for k in keywords],

@@ -8,6 +8,7 @@ import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb import frontmatter, markdown_scan
@@ -16,6 +17,7 @@ from kb.languages import native_name
 from kb.markdown_setup import Renderer, apply_defaults
 from kb.problems import Problem, Severity
 from kb.settings import PLUGIN_NAME
+from kb.variables import PRESETS, PresetsError, Variables, read_presets, substitute
 
 if TYPE_CHECKING:
     from kb.settings import Site
@@ -67,6 +69,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _translations(site, readable)
     problems += _browser_search(site)
     problems += _languages_found(site)
+    problems += _presets(files)
     problems.sort(key=Problem.sort_key)
     return Report(problems=problems, articles=len(articles))
 
@@ -81,6 +84,9 @@ class LinkChecker:
         self.page_urls = {f.src_uri: f.url for f in files if f.is_documentation_page()}
         self.addresses = {f.url.strip("/") for f in files} | {f.dest_uri for f in files}
         self.renderer = Renderer(site.config)
+        # kb/site renders Diplodoc's presets.yaml variables: those are not literal text
+        self.variables = Variables(site.config.docs_dir) if PLUGIN_NAME in site.config.plugins \
+            else None
         self._ids: dict[str, set[str] | None] = {}
         self._by_name: dict[str, list[str]] | None = None
         self._by_folder: dict[str, list[str]] = {}
@@ -89,7 +95,7 @@ class LinkChecker:
     def run(self) -> list[Problem]:
         problems: list[Problem] = []
         for article in self.articles.values():
-            refs, leftovers = markdown_scan.scan(article.fm.body, article.fm.body_line)
+            refs, leftovers = markdown_scan.scan(self._rendered(article), article.fm.body_line)
             for ref in refs:
                 problem = self._check(article, ref)
                 if problem:
@@ -100,11 +106,22 @@ class LinkChecker:
                     f"{left.what} ('{left.text}') will show as literal text", left.fix))
         return problems + self.render_problems
 
+    def _rendered(self, article: Article) -> str:
+        """The body with the variables kb/site renders in place, each on its line."""
+        if self.variables is None:
+            return article.fm.body
+        try:
+            variables = self.variables.for_page(article.path)
+        except PresetsError:
+            return article.fm.body  # `presets` reports the file
+        return substitute(article.fm.body, {k: " ".join(v.split("\n")) for k, v in
+                                            variables.items()})
+
     def ids(self, path: str) -> set[str] | None:
         if path not in self._ids:
             article = self.articles[path]
             try:
-                html = self.renderer.render(article.fm.body)
+                html = self.renderer.render(self._rendered(article))
             except Exception as exc:  # a third-party extension failed on this page: report it
                 self.render_problems.append(Problem(
                     path, article.fm.body_line, Severity.WARNING, "render-failed",
@@ -271,6 +288,20 @@ def _languages_found(site: Site) -> list[Problem]:
         f"no languages are configured; kb reads the articles as {found}, found in them",
         f"add `languages: [{found}]` under kb/site to make it explicit, or the right "
         "languages if this is not them")]
+
+
+def _presets(files: Iterable) -> list[Problem]:
+    """Diplodoc's presets.yaml files: a broken one would stop the build and the index."""
+    problems = []
+    for f in files:
+        if f.src_uri.rpartition("/")[2] != PRESETS:
+            continue
+        try:
+            read_presets(Path(f.abs_src_path))
+        except PresetsError as exc:
+            problems.append(Problem(f.src_uri, exc.line, Severity.ERROR, "presets",
+                                    exc.problem, exc.fix))
+    return problems
 
 
 def _config_line(site: Site, key: str, default: int) -> int:

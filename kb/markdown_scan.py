@@ -30,7 +30,8 @@ _LEFTOVERS = [
     (re.compile(r"\{%-?\s*\w+.*?%\}"), "a template tag '{% … %}' (Jinja/Diplodoc)",
      "replace it with its content, or enable a MkDocs plugin that renders it (e.g. macros)"),
     (re.compile(r"\{\{-?\s*[^{}]+?\}\}"), "a template variable '{{ … }}'",
-     "replace it with the text it stands for, or enable a plugin that renders it (e.g. macros)"),
+     "replace it with the text it stands for, define it under `default:` in a presets.yaml "
+     "(as Diplodoc does), or enable a plugin that renders it (e.g. macros)"),
     (re.compile(r"\[!INCLUDE\s*\["), "a Microsoft Docs include '[!INCLUDE]'",
      "paste the included text, or use pymdownx.snippets ('--8<--')"),
     (re.compile(r"^\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I),

@@ -5,14 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 
 from kb import frontmatter
+from kb.errors import KBError
 from kb.gitdates import last_commit_dates
 from kb.languages import site_languages
 from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
+from kb.variables import PRESETS, Variables, substitute
 from plugins._options import with_hints
 from plugins.site.browser_search import split_thai_words
 from plugins.site.config import SiteConfig
@@ -57,6 +60,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if STYLES not in config.extra_css:
             config.extra_css.append(STYLES)
         self.languages = site_languages(list(self.config.languages), config)
+        self.variables = Variables(config.docs_dir)
         self.ui_languages = {
             lang for lang in self.languages
             if any((Path(d) / "partials" / "languages" / f"{lang}.html").is_file()
@@ -70,8 +74,14 @@ class SitePlugin(BasePlugin[SiteConfig]):
         docs = Path(config.docs_dir)
         self.git_dates = last_commit_dates(docs) if self.config.last_updated else {}
         synonyms = self.config.synonyms_dir.strip("/") + "/"
-        for file in [f for f in files if f.src_uri.startswith(synonyms)]:
-            files.remove(file)  # search configuration, not content: never published
+        for file in [f for f in files if f.src_uri.startswith(synonyms)
+                     or f.src_uri.rpartition("/")[2] == PRESETS]:
+            files.remove(file)  # search and template configuration, not content: never published
+        try:  # a broken presets.yaml stops the build here, once, with its name and line
+            for file in files.documentation_pages():
+                self.variables.for_page(file.src_uri)
+        except KBError as exc:
+            raise PluginError(f"kb/site: {exc}") from None
         files.append(File.generated(config, SEARCH_JS, abs_src_path=str(ASSETS / "kb-search.js")))
         files.append(File.generated(config, EVENTS_JS, abs_src_path=str(ASSETS / "kb-events.js")))
         files.append(File.generated(config, STYLES, abs_src_path=str(ASSETS / "kb.css")))
@@ -102,14 +112,21 @@ class SitePlugin(BasePlugin[SiteConfig]):
         return env
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
-                         files: Files) -> None:
+                         files: Files) -> str | None:
         if not self.config.enabled:
-            return
+            return None
         source = frontmatter.parse(page.file.content_string)
         for problem in frontmatter.validate(page.file.src_uri, source, is_index=page.is_index):
             if problem.severity is Severity.ERROR and problem.code != "front-matter-missing":
                 log.warning("%s:%d: %s; %s", problem.file, problem.line, problem.message,
                             problem.fix)
+        # Diplodoc's presets.yaml variables, as Diplodoc renders them (mkdocs-macros, when
+        # configured, renders the config's `extra` itself)
+        variables = self.variables.for_page(page.file.src_uri)
+        for key, value in page.meta.items():  # title, description
+            if isinstance(value, str):
+                page.meta[key] = substitute(value, variables)
+        return substitute(markdown, variables)
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav: Navigation):
         if not self.config.enabled:
