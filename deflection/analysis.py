@@ -301,3 +301,14 @@ def terms(text: str, lang: str) -> list[str]:
 
 def words(text: str, lang: str) -> list[str]:
     return [t.text for t in spelling_analyzer(lang)(normalize(text)) if t.text]
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Thai ends a sentence with a space, not a full stop
+_THAI_SENTENCE_END = re.compile(
+    SENTENCE_END.pattern + r"|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
+
+
+def sentences(text: str, lang: str) -> list[str]:
+    ends = _THAI_SENTENCE_END if lang.split("-")[0] == "th" else SENTENCE_END
+    return [s.strip() for s in ends.split(text) if s.strip()]

@@ -12,6 +12,7 @@ import html
 import math
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,8 +24,14 @@ from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
 
-MAX_QUERY_CHARS = 512
+MAX_QUERY_CHARS = 4000
 MAX_TERMS = 16
+# A question of more than MAX_TERMS terms is a story around the question: its asking
+# sentences (ending in "?") are read whole, then the words the help center uses in under
+# TELLING_SHARE of its articles, most of them first (count × IDF), at CONTEXT_WEIGHT when
+# a sentence asked (bench/RESULTS.md, "Long questions").
+TELLING_SHARE = 0.5
+CONTEXT_WEIGHT = 0.5
 MAX_FUZZY_PER_TERM = 3
 TIME_LIMIT_S = 0.5
 MIN_CONFIDENCE = 0.3
@@ -85,7 +92,10 @@ class _Plan:
     """A query's terms, their weights, and which indexed terms stand for each."""
 
     terms: list[str]
-    idf: list[float]
+    idf: list[float]  # each term's weight in the confidence: its IDF, less for context
+    weights: list[float]  # 1, or CONTEXT_WEIGHT for a long question's context
+    said: str  # the words the terms were read from
+    long: bool  # more terms than MAX_TERMS: a story around the question
     stands_for: dict[str, list[tuple[int, float]]]  # indexed term → (query term, credit)
     morphs: dict[str, list[tuple[int, float]]]  # the same, for the `morph` field
 
@@ -195,6 +205,7 @@ class SearchEngine:
         question's words and the stored fields of each result. Results below the confidence
         that answers are left out unless `every`."""
         plan = self._plan(searcher, postings, text, lang)
+        text = plan.said
         terms = set(plan.stands_for)
         if not plan.terms:
             return terms, []
@@ -218,6 +229,10 @@ class SearchEngine:
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
+        # a long question's share cannot tell an answer from none: its first results
+        # held as much of it whether they answered or not (bench/RESULTS.md, "Long
+        # questions"), so they are listed as suggestions, `answered` or not
+        every = every or plan.long
         if not answer.answered and not every:
             return terms, []
         floor = 0.0 if every else self.min_confidence * 0.8
@@ -304,7 +319,7 @@ class SearchEngine:
                         row = everywhere[i]
                         row[plist.ids] = np.maximum(row[plist.ids], c)
             if scored:
-                weight = max(c for _, c in credits)
+                weight = max(c * plan.weights[i] for i, c in credits)
                 scores += weight * ranking.term_score(postings, lists, n)
         idf = np.asarray(plan.idf)
         total = idf.sum()
@@ -323,16 +338,12 @@ class SearchEngine:
 
     def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> _Plan:
         n = max(1, searcher.doc_count())
-        terms = list(dict.fromkeys(analysis.terms(text, lang)))[:MAX_TERMS]
+        terms, weights, said = self._chosen(searcher, postings, text, lang)
         stands_for: dict[str, list[tuple[int, float]]] = {}
         idf = []
         for i, term in enumerate(terms):
-            # through the posting cache: the scoring reads these lists next, and Whoosh's
-            # own lookup of each field's term table cost a millisecond a query
-            df = max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
-            if df == 0:  # known only by its first letters: still not a word the center lacks
-                df = postings.doc_frequency(searcher, "morph", analysis.morph(term))
-            idf.append(math.log(1 + n / (df + 0.5)))
+            df = self._doc_frequency(searcher, postings, term)
+            idf.append(math.log(1 + n / (df + 0.5)) * weights[i])
             stands_for.setdefault(term, []).append((i, 1.0))
             if df == 0 and len(term) >= 5:
                 for alt in self._fuzzy(searcher, postings, term):
@@ -345,7 +356,43 @@ class SearchEngine:
         for term, credits in stands_for.items():
             morphs.setdefault(analysis.morph(term), []).extend(
                 (i, c * MORPH_CREDIT) for i, c in credits)
-        return _Plan(terms, idf, stands_for, morphs)
+        return _Plan(terms, idf, weights, said, said != text, stands_for, morphs)
+
+    @staticmethod
+    def _doc_frequency(searcher, postings: ranking.Postings, term: str) -> int:
+        # through the posting cache: the scoring reads these lists next, and Whoosh's
+        # own lookup of each field's term table cost a millisecond a query
+        df = max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
+        if df == 0:  # known only by its first letters: still not a word the center lacks
+            df = postings.doc_frequency(searcher, "morph", analysis.morph(term))
+        return df
+
+    def _chosen(self, searcher, postings: ranking.Postings, text: str,
+                lang: str) -> tuple[list[str], list[float], str]:
+        """The terms to search for, in the question's order, their weights, and the words
+        they come from. A long question keeps what its asking sentences say, then the
+        words that tell its articles apart (see TELLING_SHARE)."""
+        every = analysis.terms(text, lang)
+        terms = list(dict.fromkeys(every))
+        if len(terms) <= MAX_TERMS:
+            return terms, [1.0] * len(terms), text
+        asked = [t for s in analysis.sentences(text, lang) if s.endswith("?")
+                 for t in analysis.terms(s, lang)]
+        chosen = set(list(dict.fromkeys(asked))[:MAX_TERMS])
+        n = max(1, searcher.doc_count())
+        counts = Counter(every)
+        telling = []
+        for term in terms:
+            df = self._doc_frequency(searcher, postings, term)
+            if term not in chosen and 0 < df < TELLING_SHARE * n:
+                telling.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
+        chosen.update(term for _, term in sorted(telling)[:MAX_TERMS - len(chosen)])
+        context = CONTEXT_WEIGHT if asked else 1.0
+        asked_set = set(asked)
+        terms = [t for t in terms if t in chosen]
+        said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
+                        if set(analysis.terms(w, lang)) & chosen)
+        return terms, [1.0 if t in asked_set else context for t in terms], said
 
     @staticmethod
     def _fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
@@ -366,7 +413,10 @@ class SearchEngine:
         reader = searcher.reader()
         changed = False
         out = []
-        for word in analysis.words(text, lang)[:MAX_TERMS]:
+        said = analysis.words(text, lang)
+        if len(said) > MAX_TERMS:
+            return None  # a long question's spelling is not retyped
+        for word in said:
             if len(word) >= 5 and reader.doc_frequency("spell", word) == 0:
                 maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
                 near = postings.lexicon(searcher, "spell").within(word, maxdist)

@@ -111,6 +111,7 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     """
     from pathlib import Path
 
+    from deflection.search import MAX_QUERY_CHARS
     from deflection.site_index import engine_for
     from kb.evaluate import evaluate, read_labels
     from kb.settings import load_site
@@ -121,11 +122,18 @@ def eval_search(labels, as_json, failures, config_file) -> None:
     questions = read_labels(Path(labels))
     resolve_gold(site, labels, questions, lambda q: engine.language_for(q.query, q.lang))
 
+    cut = [q.line for q in questions if len(q.query) > MAX_QUERY_CHARS]
+
     def run(q):
-        answer = engine.search(q.query, lang=q.lang, limit=10)
+        # a labeled question longer than the search box takes is read as far as it takes
+        answer = engine.search(q.query[:MAX_QUERY_CHARS], lang=q.lang, limit=10)
         return answer.lang, [h.path for h in answer.results]
 
     scores = evaluate(questions, run)
+    if cut:
+        click.echo(f"{len(cut)} question(s) longer than {MAX_QUERY_CHARS:,} characters were "
+                   f"searched by their first {MAX_QUERY_CHARS:,} (line "
+                   f"{', '.join(map(str, cut[:10]))}{', …' if len(cut) > 10 else ''})", err=True)
     if as_json:
         data = {k: v.as_dict() for k, v in scores.items()}
         if failures:

@@ -139,12 +139,6 @@ def _written(text: str, lang: str, wanted: set[str]) -> dict[str, str]:
     return out
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
-# Thai ends a sentence with a space, not a full stop
-_THAI_SENTENCE_END = re.compile(
-    _SENTENCE_END.pattern + r"|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
-
-
 def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
     """Terms of a text, sentence by sentence: a sentence said twice is read once, and
     analysis is cached, since tickets repeat greetings, signatures and pasted errors
@@ -153,7 +147,7 @@ def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     used = 0
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in analysis.SENTENCE_END.split(text):
         sentence = sentence.strip()
         if not sentence or sentence in seen:
             continue
@@ -272,9 +266,7 @@ class Linker:
         vague = all(t in noise for t in subject_terms)
         if vague:
             # "Need help": the body's first sentence that says something is the question
-            ends = _THAI_SENTENCE_END if lang.startswith("th") else _SENTENCE_END
-            for sentence in ends.split(body[:BODY_CHARS]):
-                sentence = sentence.strip()
+            for sentence in analysis.sentences(body[:BODY_CHARS], lang):
                 said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
                 if sum(self._telling(model, t) for t in said) >= 2:
                     return self.query(sentence, body.replace(sentence, " ", 1), lang)

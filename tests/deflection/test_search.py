@@ -41,7 +41,30 @@ def test_rank_lists_the_first_articles_where_search_stays_silent(engine):
     assert ranked.results[0].confidence < engine.min_confidence
     assert [h.snippet for h in ranked.results] == ["", "", ""]
     assert engine.rank("pasword reset").results[0].path == "en/account/reset-your-password.md"
-    assert engine.rank("x" * 10_000).query == "x" * 512  # cut, not refused
+    assert engine.rank("x" * 10_000).query == "x" * MAX_QUERY_CHARS  # cut, not refused
+
+
+STORY = ("Hi team, we have used the app at our small company for about two years and it mostly "
+         "worked well. Last weekend we moved our accounts to a new office and a colleague who "
+         "set everything up left the company, so now I am trying to figure it out myself. "
+         "I already looked through the forum and older threads without luck. ")
+
+
+@pytest.mark.parametrize(("question", "asks"), [
+    (STORY + "How do I reset my password? I tried twice already. Thanks!", True),
+    (STORY + "I forgot my password and need to reset it. Thanks!", False),
+])
+def test_a_question_told_as_a_story_is_still_answered(engine, question, asks):
+    """More than MAX_TERMS terms: the sentence that asks is read whole, then the words
+    that tell articles apart; once only the first 16 terms were read (all story)."""
+    from deflection import analysis
+
+    assert len(set(analysis.terms(STORY, "en"))) > 16
+    answer = engine.search(question)
+    assert answer.results[0].path == "en/account/reset-your-password.md", answer
+    assert answer.did_you_mean is None  # a long question's spelling is not retyped
+    if asks:  # the context counts half: the question's own words decide
+        assert answer.confidence > engine.search(question.replace("?", ".")).confidence
 
 
 @pytest.mark.parametrize(("plain", "polite", "expected"), [

@@ -27,11 +27,11 @@ def test_batch_mode_reads_one_query_per_line(make_kb, run_kb):
     config = make_kb()
     run_kb("index", "--config", config)
     result = run_kb("search", "--json", "--config", config,
-                    input="charged twice\n\nсписали дважды\n" + "x" * 600 + "\n")
+                    input="charged twice\n\nсписали дважды\n" + "x" * 4001 + "\n")
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert [line["query"][:14] for line in lines[:2]] == ["charged twice", "списали дважды"]
     assert lines[1]["lang"] == "ru" and lines[1]["results"][0]["path"] == "ru/billing/refunds.md"
-    assert "limit is 512" in lines[2]["error"]  # one bad line does not stop the batch
+    assert "limit is 4000" in lines[2]["error"]  # one bad line does not stop the batch
 
 
 def test_search_before_indexing_says_what_to_run(make_kb, run_kb):
@@ -69,6 +69,22 @@ def test_gold_written_as_address_or_repository_path_counts(tmp_path, sample_inde
     assert scores["recall@1"] == round(5 / 6, 4)  # every way of writing it but the last
     assert f"{labels}:6: gold 'en/no/such-page.md' is no article" in result.stderr
     assert result.stderr.count("warning:") == 1
+
+
+def test_a_question_longer_than_the_search_box_takes_is_read_not_fatal(tmp_path, sample_index,
+                                                                      run_kb):
+    """Real questions can run long (a pasted log): the evaluation reads what the search box
+    takes and goes on; once one such line stopped it with an error."""
+    long = "How do I reset my password? " + "The log says: " + "retrying " * 600
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(json.dumps({"query": "refund", "gold": []}) + "\n"
+                      + json.dumps({"query": long, "gold": ["en/account/reset-your-password.md"],
+                                    "lang": "en"}) + "\n", encoding="utf-8")
+    result = run_kb("eval-search", labels, "--config", sample_index.config_file, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["all"]["recall@1"] == 1.0
+    assert "1 question(s) longer than 4,000 characters" in result.stderr
+    assert "(line 2)" in result.stderr
 
 
 def test_bad_labels_file_names_the_line(tmp_path, sample_index, run_kb):
