@@ -309,6 +309,18 @@ _THAI_SENTENCE_END = re.compile(
     SENTENCE_END.pattern + r"|(?<=[\u0e00-\u0e7f])\s+(?=[\u0e00-\u0e7f])")
 
 
+# Thai asks with a particle at the end of the sentence, rarely with "?": ไหม/มั้ย (yes or
+# no), ยังไง/อย่างไร (how), อะไร (what), ที่ไหน (where), เมื่อไหร่ (when), ทำไม (why), บ้าง,
+# หรือเปล่า/หรือไม่, optionally followed by a polite particle.
+_ASKS = re.compile(r"(\?|？|(ไหม|มั้ย|มั๊ย|ไม๊|ยังไง|อย่างไร|อะไร|ที่ไหน|ตรงไหน|เมื่อไหร่|เมื่อไร|ทำไม"
+                   r"|บ้าง|หรือเปล่า|หรือไม่|รึเปล่า|ได้ป่าว)\s*(ครับ|คะ|ค่ะ|คับ|ฮะ|จ้ะ|จ๊ะ|นะคะ|นะครับ)?)$")
+
+
+def asks(sentence: str) -> bool:
+    """A sentence that asks: it ends in a question mark, or a Thai question particle."""
+    return bool(_ASKS.search(sentence.rstrip(" .!")))
+
+
 def sentences(text: str, lang: str) -> list[str]:
     ends = _THAI_SENTENCE_END if lang.split("-")[0] == "th" else SENTENCE_END
     return [s.strip() for s in ends.split(text) if s.strip()]

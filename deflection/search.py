@@ -376,7 +376,7 @@ class SearchEngine:
         terms = list(dict.fromkeys(every))
         if len(terms) <= MAX_TERMS:
             return terms, [1.0] * len(terms), text
-        asked = [t for s in analysis.sentences(text, lang) if s.endswith("?")
+        asked = [t for s in analysis.sentences(text, lang) if analysis.asks(s)
                  for t in analysis.terms(s, lang)]
         chosen = set(list(dict.fromkeys(asked))[:MAX_TERMS])
         n = max(1, searcher.doc_count())

@@ -6,6 +6,7 @@ import unicodedata
 
 import pytest
 
+from deflection import analysis
 from deflection.analysis import detect_language, terms, words
 
 
@@ -57,3 +58,16 @@ def test_language_is_detected_from_the_script():
     assert detect_language("ลืมรหัสผ่าน", langs, "en") == "th"
     assert detect_language("reset password", langs, "en") == "en"
     assert detect_language("забыл пароль", ["en"], "en") == "en"
+
+
+@pytest.mark.parametrize(("sentence", "asking"), [
+    ("How do I reset my password?", True), ("как сбросить пароль？", True),
+    ("export report เป็น PDF ยังไงคะ", True), ("แชร์แดชบอร์ดให้คนนอกบริษัทได้มั้ย", True),
+    ("รายงานไม่อัปเดตเพราะอะไร ครับ", True),
+    ("I reset my password yesterday.", False), ("เปลี่ยนภาษาเมนูเป็นภาษาไทย", False),
+    ("ลองรีสตาร์ทแล้ว", False),
+])
+def test_a_sentence_that_asks(sentence, asking):
+    """A long question's asking sentences are read first (deflection.search); Thai asks
+    with a particle more often than with a question mark."""
+    assert analysis.asks(sentence) is asking
