@@ -142,8 +142,9 @@ def sources_from_site(site) -> Iterator[Source]:
             return _document(read_article(Path(file), path, lang), url, section,
                              variables.for_page(path))
 
-        yield Source(f.src_uri, lang, digest_of(f.url, raw.decode("utf-8", "replace"),
-                                                variables.fingerprint(f.src_uri)), load)
+        text = raw.decode("utf-8", "replace")
+        yield Source(f.src_uri, lang,
+                     digest_of(f.url, text, variables.fingerprint(f.src_uri, text)), load)
 
 
 def _document(article, url: str, section: bool = False,

@@ -205,7 +205,6 @@ class SearchEngine:
         question's words and the stored fields of each result. Results below the confidence
         that answers are left out unless `every`."""
         plan = self._plan(searcher, postings, text, lang)
-        text = plan.said
         terms = set(plan.stands_for)
         if not plan.terms:
             return terms, []
@@ -224,7 +223,7 @@ class SearchEngine:
             order = self._by_sections(searcher, postings, plan, candidates, order, rank,
                                       confidence, everywhere, loaded)
         if PASSAGE_WEIGHT:
-            order = self._by_passages(searcher, postings, text, candidates, order, rank,
+            order = self._by_passages(searcher, postings, plan.said, candidates, order, rank,
                                       loaded)
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
@@ -338,7 +337,7 @@ class SearchEngine:
 
     def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> _Plan:
         n = max(1, searcher.doc_count())
-        terms, weights, said = self._chosen(searcher, postings, text, lang)
+        terms, weights, said, long = self._chosen(searcher, postings, text, lang)
         stands_for: dict[str, list[tuple[int, float]]] = {}
         idf = []
         for i, term in enumerate(terms):
@@ -356,7 +355,7 @@ class SearchEngine:
         for term, credits in stands_for.items():
             morphs.setdefault(analysis.morph(term), []).extend(
                 (i, c * MORPH_CREDIT) for i, c in credits)
-        return _Plan(terms, idf, weights, said, said != text, stands_for, morphs)
+        return _Plan(terms, idf, weights, said, long, stands_for, morphs)
 
     @staticmethod
     def _doc_frequency(searcher, postings: ranking.Postings, term: str) -> int:
@@ -368,31 +367,42 @@ class SearchEngine:
         return df
 
     def _chosen(self, searcher, postings: ranking.Postings, text: str,
-                lang: str) -> tuple[list[str], list[float], str]:
-        """The terms to search for, in the question's order, their weights, and the words
-        they come from. A long question keeps what its asking sentences say, then the
-        words that tell its articles apart (see TELLING_SHARE)."""
+                lang: str) -> tuple[list[str], list[float], str, bool]:
+        """The terms to search for, in the question's order, their weights, the words they
+        come from, and whether the question was long. A long question keeps what its
+        asking sentences say, then the words that tell its articles apart."""
         every = analysis.terms(text, lang)
         terms = list(dict.fromkeys(every))
         if len(terms) <= MAX_TERMS:
-            return terms, [1.0] * len(terms), text
-        asked = [t for s in analysis.sentences(text, lang) if analysis.asks(s)
-                 for t in analysis.terms(s, lang)]
-        chosen = set(list(dict.fromkeys(asked))[:MAX_TERMS])
+            return terms, [1.0] * len(terms), text, False
         n = max(1, searcher.doc_count())
         counts = Counter(every)
-        telling = []
-        for term in terms:
-            df = self._doc_frequency(searcher, postings, term)
-            if term not in chosen and 0 < df < TELLING_SHARE * n:
-                telling.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
-        chosen.update(term for _, term in sorted(telling)[:MAX_TERMS - len(chosen)])
+
+        def telling(pool: list[str]) -> list[str]:
+            """The terms of `pool` the help center uses in under TELLING_SHARE of its
+            articles, the most repeated and rarest first."""
+            ranked = []
+            for term in pool:
+                if term.isdigit() and len(term) < 3:
+                    continue  # "2 years", "step 3": a count tells no article apart
+                df = self._doc_frequency(searcher, postings, term)
+                if 0 < df < TELLING_SHARE * n:
+                    ranked.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
+            return [term for _, term in sorted(ranked)]
+
+        asked = list(dict.fromkeys(t for s in analysis.sentences(text, lang)
+                                   if analysis.asks(s) for t in analysis.terms(s, lang)))
+        if len(asked) > MAX_TERMS:  # a run-on question, or many questions: their telling words
+            asked = telling(asked)[:MAX_TERMS]
+        chosen = set(asked)
+        chosen.update(telling([t for t in terms if t not in chosen])[:MAX_TERMS - len(chosen)])
+        if not chosen:  # nothing tells: the question as it starts
+            chosen = set(terms[:MAX_TERMS])
         context = CONTEXT_WEIGHT if asked else 1.0
-        asked_set = set(asked)
         terms = [t for t in terms if t in chosen]
         said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
-                        if set(analysis.terms(w, lang)) & chosen)
-        return terms, [1.0 if t in asked_set else context for t in terms], said
+                        if chosen.intersection(analysis.terms(w, lang)))
+        return terms, [1.0 if t in asked else context for t in terms], said, True
 
     @staticmethod
     def _fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
@@ -414,7 +424,7 @@ class SearchEngine:
         changed = False
         out = []
         said = analysis.words(text, lang)
-        if len(said) > MAX_TERMS:
+        if len(said) > MAX_TERMS and len(set(analysis.terms(text, lang))) > MAX_TERMS:
             return None  # a long question's spelling is not retyped
         for word in said:
             if len(word) >= 5 and reader.doc_frequency("spell", word) == 0:

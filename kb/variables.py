@@ -21,8 +21,9 @@ import yaml
 from kb.errors import ConfigError
 
 PRESETS = "presets.yaml"
-# `{{ name }}`, `{{- name -}}`, `{{ name | filter }}`: the name is what is looked up
-_VARIABLE = re.compile(r"\{\{-?\s*([\w.-]+)\s*(?:\|[^{}]*)?-?\}\}")
+# `{{ name }}`, `{{- name -}}`, `{{ name | filter }}`: the name is what is looked up;
+# Diplodoc's `not_var{{ name }}` shows `{{ name }}` as written
+_VARIABLE = re.compile(r"(not_var)?(\{\{-?\s*([\w.-]+)\s*(?:\|[^{}]*)?-?\}\})")
 
 
 def substitute(text: str, variables: Mapping[str, str]) -> str:
@@ -31,9 +32,29 @@ def substitute(text: str, variables: Mapping[str, str]) -> str:
         return text
 
     def value(match: re.Match) -> str:
-        return variables.get(match.group(1), match.group(0))
+        if match.group(1):
+            return match.group(2)
+        return variables.get(match.group(3), match.group(2))
 
     return _VARIABLE.sub(value, text)
+
+
+def used(text: str) -> set[str]:
+    """The variable names a page's text uses."""
+    return {m.group(3) for m in _VARIABLE.finditer(text) if not m.group(1)} \
+        if "{{" in text else set()
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML as Diplodoc reads it (YAML 1.2): `yes`, `no`, `on`, `off` are words, not
+    booleans, so `country: NO` stays "NO"."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|"
+                              r"False|FALSE)$"), list("tTfF"))
 
 
 def _flat(mapping: Mapping, prefix: str = "") -> dict[str, str]:
@@ -41,8 +62,11 @@ def _flat(mapping: Mapping, prefix: str = "") -> dict[str, str]:
     for key, value in mapping.items():
         if isinstance(value, Mapping):
             out.update(_flat(value, f"{prefix}{key}."))
-        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            out[f"{prefix}{key}"] = str(value)
+        elif isinstance(value, bool):
+            out[f"{prefix}{key}"] = "true" if value else "false"
+        elif value is not None and not isinstance(value, list):
+            out[f"{prefix}{key}"] = value.isoformat() if hasattr(value, "isoformat") \
+                else str(value)
     return out
 
 
@@ -51,22 +75,34 @@ class Variables:
 
     def __init__(self, docs_dir: str | Path) -> None:
         self.docs_dir = Path(docs_dir)
-        self._folders: dict[str, tuple[dict[str, str], str]] = {}
+        self._folders: dict[str, dict[str, str] | PresetsError] = {}
 
     def for_page(self, src_uri: str) -> Mapping[str, str]:
-        return self._folder(src_uri.rpartition("/")[0])[0]
+        return self._folder(src_uri.rpartition("/")[0])
 
-    def fingerprint(self, src_uri: str) -> str:
-        """Changes when a value the page can use changes: the index re-reads the page."""
-        return self._folder(src_uri.rpartition("/")[0])[1]
+    def fingerprint(self, src_uri: str, text: str) -> str:
+        """The values `text` (the page's source) uses: when one changes, the index reads
+        the page again; a value it does not use changes nothing."""
+        names = used(text)
+        if not names:
+            return ""
+        variables = self.for_page(src_uri)
+        values = sorted((n, variables[n]) for n in names if n in variables)
+        return hashlib.sha1(repr(values).encode("utf-8")).hexdigest() if values else ""
 
-    def _folder(self, folder: str) -> tuple[dict[str, str], str]:
+    def _folder(self, folder: str) -> dict[str, str]:
+        """The folder's variables; a broken presets file raises its error, read once."""
         if folder not in self._folders:
-            inherited = self._folder(folder.rpartition("/")[0])[0] if folder else {}
-            merged = {**inherited, **self._presets(self.docs_dir / folder / PRESETS)}
-            digest = hashlib.sha1(repr(sorted(merged.items())).encode("utf-8")).hexdigest()
-            self._folders[folder] = (merged, digest if merged else "")
-        return self._folders[folder]
+            try:
+                inherited = self._folder(folder.rpartition("/")[0]) if folder else {}
+                self._folders[folder] = {**inherited,
+                                         **self._presets(self.docs_dir / folder / PRESETS)}
+            except PresetsError as exc:
+                self._folders[folder] = exc
+        found = self._folders[folder]
+        if isinstance(found, PresetsError):
+            raise found
+        return found
 
     @staticmethod
     def _presets(path: Path) -> dict[str, str]:
@@ -98,13 +134,13 @@ def read_presets(path: Path) -> dict[str, str]:
         raise PresetsError(path, 0, f"not UTF-8 ({exc.reason} at byte {exc.start})",
                            "save the file as UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PresetsError(path, mark.line + 1 if mark else 0,
                            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
                            "fix the line or remove the file") from None
-    if data is None or (isinstance(data, Mapping) and "default" not in data):
+    if data is None or (isinstance(data, Mapping) and data.get("default") is None):
         return {}  # empty, or presets of other builds only
     if not isinstance(data, Mapping) or not isinstance(data["default"], Mapping):
         raise PresetsError(path, 1, "`default` must map variable names to values",

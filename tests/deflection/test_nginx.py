@@ -17,10 +17,12 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from deflection.privacy import visitor_key
+from deflection.search import MAX_QUERY_CHARS
 from tests.browser.conftest import free_port, wait_for
 from tests.conftest import ROOT, SAMPLE_EXPORT
 from tests.deflection.conftest import Backend
@@ -114,6 +116,11 @@ def test_nginx_in_front_of_two_replicas(config, built_site, backend: Backend, tm
                 status, headers, data = request(base, "GET", "/api/search?q=refund&lang=en")
                 assert status == 200, data
                 assert json.loads(data)["results"], data
+
+            # the longest question the search takes, in Thai (36 KB of address), gets through
+            longest = quote(("ขอใบกำกับภาษี " * 400)[:MAX_QUERY_CHARS])
+            status, _, data = request(base, "GET", f"/api/search?q={longest}&lang=th")
+            assert status == 200 and len(longest) > 32_000, data[:200]
 
             # events: the visitor is the address nginx saw, whatever the client claims
             forged = post_view(base, "127.0.0.2", **{"X-Forwarded-For": "203.0.113.9"})

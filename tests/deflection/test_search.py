@@ -50,21 +50,43 @@ STORY = ("Hi team, we have used the app at our small company for about two years
          "I already looked through the forum and older threads without luck. ")
 
 
-@pytest.mark.parametrize(("question", "asks"), [
-    (STORY + "How do I reset my password? I tried twice already. Thanks!", True),
-    (STORY + "I forgot my password and need to reset it. Thanks!", False),
+RUN_ON = ("so last weekend my daughter dropped my old phone in the pool at the hotel during our "
+          "family vacation and I bought a new phone and now the app asks for the authenticator "
+          "code and I never saved any backup codes, how do I get back in?")
+
+
+@pytest.mark.parametrize(("question", "asks", "expected"), [
+    (STORY + "How do I reset my password? I tried twice already. Thanks!", True,
+     "en/account/reset-your-password.md"),
+    (STORY + "I forgot my password and need to reset it. Thanks!", False,
+     "en/account/reset-your-password.md"),
+    # one sentence asks, and it holds more than 16 terms: its telling words
+    (RUN_ON, False, "en/account/lost-2fa-device.md"),
+    # many sentences ask: their telling words, not the first 16 ("what about 3")
+    (" ".join(f"what about step {i} here?" for i in range(30)) + " how do I reset my password?",
+     False, "en/account/reset-your-password.md"),
 ])
-def test_a_question_told_as_a_story_is_still_answered(engine, question, asks):
+def test_a_question_told_as_a_story_is_still_answered(engine, question, asks, expected):
     """More than MAX_TERMS terms: the sentence that asks is read whole, then the words
     that tell articles apart; once only the first 16 terms were read (all story)."""
     from deflection import analysis
 
-    assert len(set(analysis.terms(STORY, "en"))) > 16
+    assert len(set(analysis.terms(question, "en"))) > 16
     answer = engine.search(question)
-    assert answer.results[0].path == "en/account/reset-your-password.md", answer
+    assert answer.results[0].path == expected, answer
     assert answer.did_you_mean is None  # a long question's spelling is not retyped
     if asks:  # the context counts half: the question's own words decide
         assert answer.confidence > engine.search(question.replace("?", ".")).confidence
+
+
+def test_a_short_question_of_many_small_words_still_gets_did_you_mean(engine):
+    """25 words but 4 terms is no long question: its misspelling is corrected, whole."""
+    question = ("hi there, how do I reset my pasword if I can not get into it and it is not "
+                "working for me at all now")
+    answer = engine.search(question)
+    assert answer.did_you_mean is not None and "password" in answer.did_you_mean
+    assert answer.did_you_mean.endswith("at all now")
+    assert answer.results[0].path == "en/account/reset-your-password.md"
 
 
 @pytest.mark.parametrize(("plain", "polite", "expected"), [

@@ -32,12 +32,29 @@ def test_a_nearer_presets_file_wins_and_names_read_with_dots(tmp_path):
     assert top == {"MY": "MySQL", "product.name": "Acme", "port": "3306"}
     assert nested == {**top, "MY": "MySQL®"}
     assert variables.for_page("en/other.md") == top
-    assert variables.fingerprint("en/db/x.md") != variables.fingerprint("en/x.md")
-    assert Variables(tmp_path / "none").fingerprint("a.md") == ""
+    page = "Connect to {{ MY }}."
+    assert variables.fingerprint("en/db/x.md", page) != variables.fingerprint("en/x.md", page)
+    assert variables.fingerprint("en/db/x.md", "{{ port }}") == \
+        variables.fingerprint("en/x.md", "{{ port }}"), "only the values the page uses"
+    assert Variables(tmp_path / "none").fingerprint("a.md", page) == ""
 
     assert substitute("{{ MY }} on {{- port -}}, {{ product.name | upper }}", nested) == \
         "MySQL® on 3306, Acme"
     assert substitute("{{ param }} and {% if x %}", nested) == "{{ param }} and {% if x %}"
+    assert substitute("write not_var{{ MY }} to show it", nested) == "write {{ MY }} to show it"
+
+
+def test_values_read_as_diplodoc_reads_them(tmp_path):
+    """YAML 1.2 as Diplodoc's reader: `NO` is Norway, not false; dates and numbers as
+    written; an empty `default:` is no variables, not an error."""
+    (tmp_path / "presets.yaml").write_text(
+        "default:\n  country: NO\n  answer: yes\n  enabled: true\n  since: 2024-05-01\n"
+        "  port: 3306\n  nothing: null\n  list: [a, b]\n")
+    assert Variables(tmp_path).for_page("a.md") == {
+        "country": "NO", "answer": "yes", "enabled": "true", "since": "2024-05-01",
+        "port": "3306"}
+    (tmp_path / "presets.yaml").write_text("default:\n")
+    assert Variables(tmp_path).for_page("a.md") == {}
 
 
 @pytest.mark.parametrize(("text", "message"), [
@@ -47,8 +64,12 @@ def test_a_nearer_presets_file_wins_and_names_read_with_dots(tmp_path):
 ])
 def test_a_broken_presets_file_is_named_with_its_line(tmp_path, text, message):
     (tmp_path / "presets.yaml").write_text(text)
+    variables = Variables(tmp_path)
     with pytest.raises(ConfigError, match=message):
-        Variables(tmp_path).for_page("a.md")
+        variables.for_page("a.md")
+    (tmp_path / "presets.yaml").write_text("default:\n  MY: MySQL\n")
+    with pytest.raises(ConfigError, match=message):  # read once: not again for each page
+        variables.for_page("b.md")
 
 
 def test_presets_for_other_builds_only_are_no_variables(tmp_path):
@@ -65,9 +86,12 @@ def test_the_index_holds_the_values_and_reads_the_page_again_when_they_change(ma
     hit = engine.search("connect mysql").results[0]
     assert (hit.path, hit.title) == ("en/billing/connect.md", "Connect to MySQL in Acme")
 
+    (config.parent / "articles/presets.yaml").write_text(
+        "default:\n  MY: MySQL\n  product:\n    name: Acme\n  unused: changed\n")
+    assert index_site(load_site(config)).updated == 0, "a value no page uses changes nothing"
     (config.parent / "articles/presets.yaml").write_text("default:\n  MY: MariaDB\n")
     report = index_site(load_site(config))
-    assert report.updated >= 1, "a changed value re-reads the pages that use it"
+    assert report.updated == 1, "a changed value re-reads the pages that use it"
     engine.refresh()
     assert engine.search("mariadb").results[0].path == "en/billing/connect.md"
 
@@ -111,9 +135,13 @@ def test_kb_check_lets_defined_variables_be_and_flags_the_others(make_kb):
         "articles/presets.yaml": "default:\n  MY: MySQL\n",
         "articles/en/billing/connect.md": CONNECT + "\nThen {{ MY }} and {{ PG }}.\n",
         "articles/en/billing/setup.md": "---\ntitle: Setup\n---\n\n# Setup\n\n"
-                                          "See [the setup](connect.md#connect-to-mysql).\n"})
+                                          "See [the setup](connect.md#connect-to-mysql), "
+                                          "not [the presets](../../presets.yaml).\n"})
     problems = check(load_site(config)).problems
     flagged = {p.message.split("('", 1)[1].split("')", 1)[0] for p in problems
                if p.code == "foreign-syntax" and p.file == "en/billing/connect.md"}
     assert flagged == {"{{ PG }}"}  # MY is defined; code is skipped
     assert not [p for p in problems if p.code == "broken-anchor"], "ids as the site has them"
+    assert [p.message for p in problems if p.code == "broken-link"] == [
+        p.message for p in problems if "presets.yaml" in p.message], "presets are not published"
+    assert any("presets.yaml" in p.message for p in problems if p.code == "broken-link")
