@@ -255,10 +255,18 @@ class Linker:
         lang = analysis.detect_language(sample, list(self.models), self.default)
         return lang if lang in self.models else self.default
 
-    def query(self, subject: str, body: str, lang: str) -> Query:
+    def query(self, subject: str, body: str, lang: str, told: bool = False) -> Query:
         """The subject's terms, then the body's most informative known terms; a subject of
-        support-mail words only gives way to the body's first sentence that says more."""
+        support-mail words only gives way to the body's first sentence that says more. A
+        subject that tells a story (more than MAX_TERMS terms: a question pasted whole, as
+        labeled questions and chat transcripts are) is a message: the sentences that ask
+        are its subject, the rest joins the body."""
         model = self.models[lang]
+        if not told and len(set(_analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
+            sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
+            asked = [s for s in sentences if analysis.asks(s)]
+            rest = " ".join(s for s in sentences if not analysis.asks(s))
+            return self.query(" ".join(asked), f"{rest}\n{body}", lang, told=True)
         subject = without_addresses(subject[:SUBJECT_CHARS])
         body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)
@@ -269,7 +277,7 @@ class Linker:
             for sentence in analysis.sentences(body[:BODY_CHARS], lang):
                 said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
                 if sum(self._telling(model, t) for t in said) >= 2:
-                    return self.query(sentence, body.replace(sentence, " ", 1), lang)
+                    return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
         body_terms = _analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)

@@ -89,6 +89,20 @@ def test_a_subject_that_only_asks_for_help_gives_way_to_the_body(linker):
     assert ru.article == "ru/account/reset-your-password.md"
 
 
+def test_a_question_pasted_whole_as_the_subject_is_read_as_a_message(linker):
+    """Labeled questions and chat transcripts come as one long subject: the sentences that
+    ask are its subject, the story joins the body (once: its first 16 terms, the story,
+    and no article answered)."""
+    story = ("Hi team, we have used the app at our small company for about two years and it "
+             "mostly worked well. Last weekend we moved our accounts to a new office and a "
+             "colleague who set everything up left the company. ")
+    subject = story + "How do I reset my password? Thanks!"
+    q = linker.query(subject, "", "en")
+    assert q.terms[:2] == ["reset", "password"] and q.asked == 2
+    link = link_one(linker, subject)
+    assert link.article == "en/account/reset-your-password.md", link
+
+
 def test_a_short_or_vague_subject_never_answers_for_the_body(linker):
     """The subject's own share counts from two words on, and never for "Need help": a
     heading-like subject on a body no article answers stays a gap."""
