@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import cache, lru_cache
 
 from whoosh.analysis import (
@@ -326,30 +326,6 @@ _ASKS = re.compile(r"(\?|？|(ไหม|มั้ย|มั๊ย|ไม๊|ย�
 def asks(sentence: str) -> bool:
     """A sentence that asks: it ends in a question mark, or a Thai question particle."""
     return bool(_ASKS.search(sentence.rstrip(" .!")))
-
-
-# A sentence of a question says something when at least this share of its words are known
-# to the help center (else it introduces: "This is Tom Kowalczyk at Norvella Inc.")
-KNOWN_SHARE = 0.5
-
-
-def said_something(text: str, lang: str, known: Callable[[str], bool]) -> str:
-    """`text` without its sentences that say nothing the help center knows (`known`: a
-    term it uses): "I'm Sarah from Brightwave Ltd." is no question, and its names would
-    weigh in it as words a missing article lacks. A sentence that asks stays, and a
-    question of one sentence, or of none that says something, stays whole ("kubernetes
-    helm values": nothing answers it)."""
-    said = sentences(text, lang)
-    if len(said) < 2:
-        return text
-    kept = []
-    for sentence in said:
-        words = [t for t in terms(sentence, lang) if len(t) > 1]
-        held = sum(map(known, words))
-        kept.append(asks(sentence) or held > 0 and held >= KNOWN_SHARE * len(words))
-    if not any(kept) or all(kept):
-        return text
-    return " ".join(s for s, k in zip(said, kept, strict=True) if k)
 
 
 def sentences(text: str, lang: str) -> list[str]:

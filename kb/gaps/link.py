@@ -44,7 +44,7 @@ from deflection.search import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
-from kb.gaps.redact import without_addresses, without_their_own
+from kb.gaps.redact import without_addresses, without_their_links
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
@@ -270,10 +270,8 @@ class Linker:
         def named(host: str) -> bool:  # the help center names the host: the product's
             return analysis.host_term(host, lang) in model.vocab
 
-        subject = analysis.said_something(
-            without_their_own(without_addresses(subject[:SUBJECT_CHARS]), named), lang,
-            lambda term: term in model.vocab or MORPH + analysis.morph(term) in model.vocab)
-        body = without_their_own(without_addresses(body[: 100 * BODY_CHARS]), named)
+        subject = without_their_links(without_addresses(subject[:SUBJECT_CHARS]), named)
+        body = without_their_links(without_addresses(body[: 100 * BODY_CHARS]), named)
         subject_terms = _analysed(subject, lang)
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)

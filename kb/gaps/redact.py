@@ -135,25 +135,20 @@ _WEB_ADDRESS = re.compile(
     r"|xyz|site|online|shop|store|ai|рф)\b))(?:[:/?#]\S*)?", re.IGNORECASE)
 
 
-# A number of three digits or more on its own ("order #48213", "заказ № 7741023"), not part
-# of a version, an address or a time
-_NUMBER = re.compile(r"(?<![\w.:/-])(?:#|№\s?)?(\d{3,})(?!\w|[.,:/-]\d)")
+def without_their_links(text: str, named: Callable[[str], bool]) -> str:
+    """`text` without the web addresses of the customer's own sites, for the search and
+    the linker: "no pageviews on https://shop.example-store.com/checkout" asks about
+    pageviews, and the address's words would weigh in the question. An address whose
+    host the help center names (`named(host)`: pi.hole, api.tasklane.com) stays: it is
+    the product's."""
+    if "." not in text:
+        return text
 
+    def blank(match: re.Match) -> str:
+        host = match.group("scheme") or match.group("www") or match.group("bare")
+        return match.group(0) if named(host.lower().removeprefix("www.")) else " "
 
-def without_their_own(text: str, named: Callable[[str], bool]) -> str:
-    """`text` without the customer's own web addresses and numbers, for the search and the
-    linker: "no pageviews on https://shop.example-store.com/checkout" asks about
-    pageviews, "refund for order #48213" about a refund; unknown to the help center, their
-    words would weigh in the question as words it lacks. What the help center names
-    (`named`: the host pi.hole, api.tasklane.com; the numbers 404, 8080) stays: it is the
-    product's."""
-    if "." in text:
-        def blank_link(match: re.Match) -> str:
-            host = match.group("scheme") or match.group("www") or match.group("bare")
-            return match.group(0) if named(host.lower().removeprefix("www.")) else " "
-
-        text = _WEB_ADDRESS.sub(blank_link, text)
-    return _NUMBER.sub(lambda m: m.group(0) if named(m.group(1)) else " ", text)
+    return _WEB_ADDRESS.sub(blank, text)
 
 
 def requester_key(raw: str, salt: bytes) -> str:

@@ -71,15 +71,3 @@ def test_a_sentence_that_asks(sentence, asking):
     """A long question's asking sentences are read first (deflection.search); Thai asks
     with a particle more often than with a question mark."""
     assert analysis.asks(sentence) is asking
-
-
-def test_a_sentence_that_says_nothing_the_help_center_knows_goes():
-    known = {"reset", "password", "export", "fail"}.__contains__
-    assert analysis.said_something("This is Tom Kowalczyk at Norvella Inc. The export fails.",
-                                   "en", known) == "The export fails."
-    # a sentence that asks stays, whatever it holds
-    assert analysis.said_something("Zorblax quintor flemwick? The export fails.", "en",
-                                   known) == "Zorblax quintor flemwick? The export fails."
-    # one sentence, or none that says something: the question as it is
-    for whole in ("Kubernetes helm values", "We use Zorblax. Zorblax flemwick keeps quintoring."):
-        assert analysis.said_something(whole, "en", known) == whole

@@ -111,10 +111,6 @@ def test_the_customers_web_address_does_not_change_the_link(linker):
                     "Our store www.mycompany-store.com was charged twice.")
     assert told.article == bare.article == "en/billing/request-a-refund.md"
     assert told.score >= bare.score
-    introduced = link_one(linker, "This is Tom Kowalczyk at Norvella Inc. How do I get a "
-                                  "refund for my subscription? Order #73591")
-    assert introduced.article == bare.article
-    assert not {"tom", "kowalczyk", "norvella", "73591"} & set(introduced.terms)
 
 
 def test_a_short_or_vague_subject_never_answers_for_the_body(linker):
