@@ -303,13 +303,6 @@ def words(text: str, lang: str) -> list[str]:
     return [t.text for t in spelling_analyzer(lang)(normalize(text)) if t.text]
 
 
-def host_term(host: str, lang: str) -> str:
-    """A host name as one term, as the articles that name it are indexed: "api.tasklane.com"
-    → "apitasklanecom" (the parts merged), "localhost" → "localhost"."""
-    found = terms(host, lang)
-    return found[-1] if found else ""
-
-
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # Thai ends a sentence with a space, not a full stop
 _THAI_SENTENCE_END = re.compile(

@@ -22,7 +22,7 @@ from whoosh import index
 from deflection import analysis, passages, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
-from kb.gaps.redact import without_addresses, without_their_links
+from kb.gaps.redact import without_addresses
 
 MAX_QUERY_CHARS = 4000
 MAX_TERMS = 16
@@ -185,8 +185,6 @@ class SearchEngine:
         if not text or lang not in self._indexes:
             return answer, (set(), [])
         searcher, postings = self._searcher(lang)
-        text = without_their_links(text, lambda host: self._doc_frequency(
-            searcher, postings, analysis.host_term(host, lang)) > 0)
         found = self._run(searcher, postings, text, lang, limit, answer, every)
         suggestion = self._did_you_mean(searcher, postings, text, lang)
         if suggestion:

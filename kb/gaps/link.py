@@ -44,7 +44,7 @@ from deflection.search import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
-from kb.gaps.redact import without_addresses, without_their_links
+from kb.gaps.redact import without_addresses
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
@@ -267,11 +267,8 @@ class Linker:
             asked = [s for s in sentences if analysis.asks(s)]
             rest = " ".join(s for s in sentences if not analysis.asks(s))
             return self.query(" ".join(asked), f"{rest}\n{body}", lang, told=True)
-        def named(host: str) -> bool:  # the help center names the host: the product's
-            return analysis.host_term(host, lang) in model.vocab
-
-        subject = without_their_links(without_addresses(subject[:SUBJECT_CHARS]), named)
-        body = without_their_links(without_addresses(body[: 100 * BODY_CHARS]), named)
+        subject = without_addresses(subject[:SUBJECT_CHARS])
+        body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)

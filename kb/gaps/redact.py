@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import ipaddress
 import re
-from collections.abc import Callable
 
 __all__ = ["luhn_valid", "redact", "requester_key", "without_addresses", "without_personal"]
 
@@ -125,30 +124,6 @@ def without_addresses(text: str) -> str:
     the question. Only addresses: a dotted quad may be a version, "401 403" error codes,
     and those can be what an article is about."""
     return _EMAIL.sub(" ", text) if "@" in text else text
-
-
-# A web address: with a scheme, from "www.", or a host under a common top-level domain;
-# with its port, path and query
-_WEB_ADDRESS = re.compile(
-    r"(?:\b[a-z][a-z0-9+.-]*://(?P<scheme>[\w.-]+)|\bwww\.(?P<www>[\w.-]+)"
-    r"|\b(?P<bare>(?:[\w-]+\.)+(?:com|org|net|io|co|ru|th|de|uk|app|dev|info|biz|me|us|eu"
-    r"|xyz|site|online|shop|store|ai|рф)\b))(?:[:/?#]\S*)?", re.IGNORECASE)
-
-
-def without_their_links(text: str, named: Callable[[str], bool]) -> str:
-    """`text` without the web addresses of the customer's own sites, for the search and
-    the linker: "no pageviews on https://shop.example-store.com/checkout" asks about
-    pageviews, and the address's words would weigh in the question. An address whose
-    host the help center names (`named(host)`: pi.hole, api.tasklane.com) stays: it is
-    the product's."""
-    if "." not in text:
-        return text
-
-    def blank(match: re.Match) -> str:
-        host = match.group("scheme") or match.group("www") or match.group("bare")
-        return match.group(0) if named(host.lower().removeprefix("www.")) else " "
-
-    return _WEB_ADDRESS.sub(blank, text)
 
 
 def requester_key(raw: str, salt: bytes) -> str:

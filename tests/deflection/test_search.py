@@ -118,27 +118,6 @@ def test_an_email_address_in_a_question_is_no_articles_word(engine):
     assert errors and errors[0].path == "en/troubleshooting/webhook-deliveries-failing.md"
 
 
-@pytest.mark.parametrize("site", ["https://www.acme-store.example/checkout?step=2",
-                                  "shop.mycompany.com", "http://intranet.corp.lan:8080/wiki"])
-def test_the_customers_own_web_address_is_no_articles_word(engine, site):
-    """"reset my password on https://shop.mycompany.com": their site says nothing about
-    which article answers (its unknown words once took the answer away)."""
-    bare = engine.search("reset my password")
-    answer = engine.search(f"reset my password on {site}")
-    assert answer.results[0].path == "en/account/reset-your-password.md"
-    assert answer.confidence == pytest.approx(bare.confidence)
-
-
-def test_the_products_own_web_address_stays_in_the_question(engine):
-    """api.tasklane.com is named by the articles: the product's address, part of the
-    question (blanked, "getting 401 from even though I copied the key" asks less)."""
-    answer = engine.search("getting 401 Unauthorized from api.tasklane.com even though I "
-                           "copied the key")
-    blanked = engine.search("getting 401 Unauthorized from even though I copied the key")
-    assert answer.results[0].path == "en/integrations/api-keys.md"
-    assert answer.confidence != pytest.approx(blanked.confidence)
-
-
 def test_typos_are_tolerated(engine):
     assert engine.search("pasword reset").results[0].path == "en/account/reset-your-password.md"
     assert engine.search("webhok signature").results[0].path in {
