@@ -265,8 +265,12 @@ class Linker:
         if not told and len(set(_analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
             sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
             asked = [s for s in sentences if analysis.asks(s)]
-            rest = " ".join(s for s in sentences if not analysis.asks(s))
-            return self.query(" ".join(asked), f"{rest}\n{body}", lang, told=True)
+            question = " ".join(asked)
+            # the asking sentences must say something ("how do I get back in?" does not):
+            # two words that tell the help center's articles apart
+            if sum(self._telling(model, t) for t in set(_analysed(question, lang))) >= 2:
+                rest = " ".join(s for s in sentences if not analysis.asks(s))
+                return self.query(question, f"{rest}\n{body}", lang, told=True)
         subject = without_addresses(subject[:SUBJECT_CHARS])
         body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)

@@ -103,6 +103,18 @@ def test_a_question_pasted_whole_as_the_subject_is_read_as_a_message(linker):
     assert link.article == "en/account/reset-your-password.md", link
 
 
+def test_an_asking_sentence_that_says_nothing_is_not_the_subject(linker):
+    """"how do I get back in??" has no word that tells articles apart: made the subject,
+    it linked a long message to the wrong article (review)."""
+    subject = ("hi, I switched to a new phone last weekend and didnt move the authenticator "
+               "app. now tasklane keeps asking for a 6 digit code and I never saved any "
+               "backup codes. how do I get back in??")
+    q = linker.query(subject, "", "en")
+    assert q.terms[:2] != ["get", "back"]
+    assert link_one(linker, subject).article in (None, "en/account/lost-2fa-device.md",
+                                                 "en/troubleshooting/cannot-log-in.md")
+
+
 def test_a_short_or_vague_subject_never_answers_for_the_body(linker):
     """The subject's own share counts from two words on, and never for "Need help": a
     heading-like subject on a body no article answers stays a gap."""
