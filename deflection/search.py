@@ -27,9 +27,10 @@ from kb.gaps.redact import without_addresses
 MAX_QUERY_CHARS = 4000
 MAX_TERMS = 16
 # A question of more than MAX_TERMS terms is a story around the question: its asking
-# sentences (ending in "?") are read whole, then the words the help center uses in under
-# TELLING_SHARE of its articles, most of them first (count × IDF), at CONTEXT_WEIGHT when
-# a sentence asked (bench/RESULTS.md, "Long questions").
+# sentences (analysis.asks: "?", or a Thai question particle) are read whole, then the
+# words the help center uses in under TELLING_SHARE of its articles, most of them first
+# (count × IDF), at CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long
+# questions"). The ticket linker reads "telling" words the same way.
 TELLING_SHARE = 0.5
 CONTEXT_WEIGHT = 0.5
 MAX_FUZZY_PER_TERM = 3

@@ -40,7 +40,7 @@ from deflection import analysis
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.search import MAX_TERMS, SYNONYM_CREDIT
+from deflection.search import MAX_TERMS, SYNONYM_CREDIT, TELLING_SHARE
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
@@ -162,9 +162,8 @@ def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
 # A subject's own share of its weight counts (when higher than the whole ticket's) from
 # this many distinct terms on.
 SUBJECT_TERMS = 2
-# A sentence that asks has two words the help center uses in under this share of its
-# articles ("I can't get it to work" has none).
-TELLING_SHARE = 0.5
+# A sentence that asks has two words the help center uses in under TELLING_SHARE of its
+# articles, as the search reads a long question ("I can't get it to work" has none).
 # Words of support mail that say nothing about which article answers: greetings, thanks,
 # pleas for help, "problem", "question". A subject of nothing else ("Need help",
 # "Вопрос", "สอบถามค่ะ") leaves the body's first sentence that asks to be the question.
