@@ -29,9 +29,13 @@ _TEMPLATE_TAG = re.compile(r"\{%-?\s*([\w-]*)(.*?)-?%\}")
 _MS_INCLUDE = re.compile(r"\[!INCLUDE\s*\[[^\]]*\]\([^)]*\)\]", re.IGNORECASE)
 _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 # A page's lede: its first line of prose (this many words or more, four fifths letters,
-# ending as a sentence does), when its first section has fewer words than LEDE_INTRO_WORDS
+# ending as a sentence does) cut after its first sentences of this many words, when its
+# first section has fewer words than LEDE_INTRO_WORDS
 LEDE_MIN_WORDS = 5
 LEDE_INTRO_WORDS = 5
+# A paragraph wholly in emphasis is an aside ("_Also in: [Window functions](x.md)._"),
+# not an introduction nor a summary
+_ASIDE = re.compile(r"^\s*([*_]{1,2})(?![\s*_]).*(?<![\s*_])\1\s*$")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
 # A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
@@ -157,7 +161,9 @@ def lede(markdown: str, fields: Fields, title: str) -> str:
     if not fields.sections:
         return ""
     named = set(title.lower().split())
-    if len([w for w in fields.sections[0].lower().split() if w not in named]) >= LEDE_INTRO_WORDS:
+    asides = {_inline(line) for line in markdown.split("\n") if _ASIDE.match(line)}
+    intro = " ".join(line for line in fields.sections[0].split("\n") if line not in asides)
+    if len([w for w in intro.lower().split() if w not in named]) >= LEDE_INTRO_WORDS:
         return ""
     fence = listed = False
     blocks = 0  # open {% note %}, {% cut %}, {% list %} blocks
@@ -175,13 +181,18 @@ def lede(markdown: str, fields: Fields, title: str) -> str:
             continue
         stripped = raw.strip()
         if fence or blocks or listed or not stripped or raw.startswith(("    ", "\t")) \
-                or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit():
+                or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit() or _ASIDE.match(raw):
             continue
         line = re.sub(r"\s+", " ", _markup_removed(stripped)).strip()
         prose = sum(c.isalpha() or c.isspace() for c in line)
         if len(line.split()) >= LEDE_MIN_WORDS and prose >= 0.8 * len(line) \
                 and line[-1:] in ".!?:":
-            return _SENTENCE_END.split(line, maxsplit=1)[0]
+            # "Case-insensitive STARTSWITH." says little alone: the next sentence too
+            sentences, taken = _SENTENCE_END.split(line), 1
+            while taken < len(sentences) and \
+                    len(" ".join(sentences[:taken]).split()) < LEDE_MIN_WORDS:
+                taken += 1
+            return " ".join(sentences[:taken])
     return ""
 
 

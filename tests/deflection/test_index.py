@@ -183,6 +183,16 @@ def test_a_page_that_opens_with_no_text_gets_its_first_sentence_as_summary(make_
         "{% endnote %}\n\n## Description\n\n"))
     assert lede(noted, extract(noted), "MONTH") == \
         "Returns the number of the month in the year of the date."
+    # a first sentence too short to say much takes the next one with it
+    short = reference.replace("Returns the", "Case-insensitive MONTH. Returns the")
+    assert lede(short, extract(short), "MONTH") == \
+        "Case-insensitive MONTH. Returns the number of the month in the year of the date."
+    # a paragraph wholly in emphasis is an aside, not an introduction nor the lede
+    aside = reference.replace("# MONTH\n\n", (
+        "# MONTH\n\n_The `MONTH` function is also available in these categories: "
+        "[Window functions](MONTH_WINDOW.md)._\n\n"))
+    assert lede(aside, extract(aside), "MONTH") == \
+        "Returns the number of the month in the year of the date."
     # an introduction already says what the page is about: no lede
     introduced = ("# Blog plugin\n\nThe blog plugin builds a blog from your posts, with "
                   "categories and archives.\n\n## Usage\n\nAdd it to the config file.\n")
