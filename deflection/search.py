@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import analysis, passages, ranking, snippets, synonyms
+from deflection import analysis, own_words, passages, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
@@ -186,6 +186,7 @@ class SearchEngine:
         if not text or lang not in self._indexes:
             return answer, (set(), [])
         searcher, postings = self._searcher(lang)
+        text = self._question_part(searcher, postings, text, lang)
         found = self._run(searcher, postings, text, lang, limit, answer, every)
         suggestion = self._did_you_mean(searcher, postings, text, lang)
         if suggestion:
@@ -199,6 +200,22 @@ class SearchEngine:
                     answer.answered, answer.corrected = True, True
                     found = corrected
         return answer, found
+
+    def _question_part(self, searcher, postings: ranking.Postings, text: str, lang: str) -> str:
+        """The question without the customer's own web address, number or introduction,
+        when what remains still tells articles apart (deflection/own_words.py)."""
+        n = max(1, searcher.doc_count())
+        said_also = self._synonyms.get(lang, synonyms.Synonyms())
+
+        def known(term: str) -> bool:
+            return self._doc_frequency(searcher, postings, term) > 0 \
+                or bool(said_also.expand([term])) \
+                or len(term) >= 5 and bool(self._fuzzy(searcher, postings, term))
+
+        def telling(term: str) -> bool:
+            return 0 < self._doc_frequency(searcher, postings, term) < TELLING_SHARE * n
+
+        return own_words.question_part(text, lang, known, telling)
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from deflection import analysis
+from deflection import analysis, own_words
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
@@ -270,7 +270,9 @@ class Linker:
             if sum(self._telling(model, t) for t in set(_analysed(question, lang))) >= 2:
                 rest = " ".join(s for s in sentences if not analysis.asks(s))
                 return self.query(question, f"{rest}\n{body}", lang, told=True)
-        subject = without_addresses(subject[:SUBJECT_CHARS])
+        subject = own_words.question_part(
+            without_addresses(subject[:SUBJECT_CHARS]), lang, model.knows,
+            lambda term: self._telling(model, term))
         body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)
         noise = ticket_noise(lang)

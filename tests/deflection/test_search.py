@@ -118,6 +118,33 @@ def test_an_email_address_in_a_question_is_no_articles_word(engine):
     assert errors and errors[0].path == "en/troubleshooting/webhook-deliveries-failing.md"
 
 
+@pytest.mark.parametrize("question", [
+    "reset my password on https://www.mysite-example.com/blog/post-1",
+    "This is Tom Kowalczyk at Norvella Inc. How do I reset my password?",
+    "reset my password, account 7741023",
+])
+def test_the_customers_own_words_do_not_sink_the_answer(engine, question):
+    """Their site's address, their account number or their introduction weighed in the
+    question as words a missing article lacks: the answer went."""
+    answer = engine.search(question)
+    assert answer.answered and answer.results[0].path == "en/account/reset-your-password.md"
+    assert answer.confidence == pytest.approx(engine.search("reset my password").confidence)
+
+
+@pytest.mark.parametrize("question", [
+    "error 1603",  # left alone, "error" would hold the whole question
+    "Kowalczyk Norvella",  # names and nothing else
+])
+def test_a_question_without_its_own_words_would_say_too_little_to_answer(engine, question):
+    assert not engine.search(question).answered
+
+
+def test_another_products_address_still_counts_in_the_question(engine):
+    bare = engine.search("script blocked")
+    answer = engine.search("https://plausible.io/js/script.js blocked")
+    assert answer.confidence < bare.confidence
+
+
 def test_typos_are_tolerated(engine):
     assert engine.search("pasword reset").results[0].path == "en/account/reset-your-password.md"
     assert engine.search("webhok signature").results[0].path in {

@@ -299,3 +299,20 @@ def test_personal_data_in_a_ticket_is_no_articles_word(linker):
     assert with_address.article == alone.article == "en/billing/request-a-refund.md"
     assert with_address.score == pytest.approx(alone.score)
     assert not {"email", "phone", "jane", "acme"} & set(with_address.terms)
+
+
+@pytest.mark.parametrize("subject", [
+    "How do I get a refund for my subscription on https://shop.norvella.com/billing?",
+    "This is Tom Kowalczyk at Norvella Inc. How do I get a refund for my subscription?",
+    "How do I get a refund for my subscription (order #48213)?",
+])
+def test_the_customers_own_words_do_not_unlink_a_ticket(linker, subject):
+    link = link_one(linker, subject)
+    assert link.article == "en/billing/request-a-refund.md"
+    assert link.score >= linker.threshold
+
+
+def test_a_lower_case_word_no_article_knows_is_the_tickets_not_a_name(linker):
+    """"нужна коробочная версия": the boxed version no article covers is what it asks."""
+    link = link_one(linker, "можно поставить tasklane на свой сервер? нужна коробочная версия")
+    assert link.article is None
