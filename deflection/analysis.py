@@ -303,6 +303,17 @@ def words(text: str, lang: str) -> list[str]:
     return [t.text for t in spelling_analyzer(lang)(normalize(text)) if t.text]
 
 
+# A word tells the help center's articles apart when it is used in under TELLING_SHARE of
+# them; a part of a question says something when it holds TELLING_WORDS such words
+TELLING_SHARE = 0.5
+TELLING_WORDS = 2
+
+
+def tells(df: int, n: int) -> bool:
+    """A word found in `df` of `n` articles tells them apart."""
+    return 0 < df < TELLING_SHARE * n
+
+
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 # Thai ends a sentence with a space, not a full stop
 _THAI_SENTENCE_END = re.compile(

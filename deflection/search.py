@@ -28,10 +28,9 @@ MAX_QUERY_CHARS = 4000
 MAX_TERMS = 16
 # A question of more than MAX_TERMS terms is a story around the question: its asking
 # sentences (analysis.asks: "?", or a Thai question particle) are read whole, then the
-# words the help center uses in under TELLING_SHARE of its articles, most of them first
-# (count × IDF), at CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long
-# questions"). The ticket linker reads "telling" words the same way.
-TELLING_SHARE = 0.5
+# words that tell articles apart (analysis.tells), most of them first (count × IDF), at
+# CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long questions"). The ticket
+# linker reads "telling" words the same way.
 CONTEXT_WEIGHT = 0.5
 MAX_FUZZY_PER_TERM = 3
 TIME_LIMIT_S = 0.5
@@ -202,20 +201,17 @@ class SearchEngine:
         return answer, found
 
     def _question_part(self, searcher, postings: ranking.Postings, text: str, lang: str) -> str:
-        """The question without the customer's own web address, number or introduction,
-        when what remains still tells articles apart (deflection/own_words.py)."""
+        """The question without the customer's own web address, identifier or
+        introduction, when what remains still tells articles apart (own_words)."""
         n = max(1, searcher.doc_count())
-        said_also = self._synonyms.get(lang, synonyms.Synonyms())
 
-        def known(term: str) -> bool:
-            return self._doc_frequency(searcher, postings, term) > 0 \
-                or bool(said_also.expand([term])) \
-                or len(term) >= 5 and bool(self._fuzzy(searcher, postings, term))
+        def holds(term: str) -> bool:
+            return max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS) > 0
 
-        def telling(term: str) -> bool:
-            return 0 < self._doc_frequency(searcher, postings, term) < TELLING_SHARE * n
+        def tells(term: str) -> bool:
+            return analysis.tells(self._doc_frequency(searcher, postings, term), n)
 
-        return own_words.question_part(text, lang, known, telling)
+        return own_words.question_part(text, lang, holds, tells)
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:
@@ -397,14 +393,14 @@ class SearchEngine:
         counts = Counter(every)
 
         def telling(pool: list[str]) -> list[str]:
-            """The terms of `pool` the help center uses in under TELLING_SHARE of its
-            articles, the most repeated and rarest first."""
+            """The terms of `pool` that tell articles apart, the most repeated and rarest
+            first."""
             ranked = []
             for term in pool:
                 if term.isdigit() and len(term) < 3:
                     continue  # "2 years", "step 3": a count tells no article apart
                 df = self._doc_frequency(searcher, postings, term)
-                if 0 < df < TELLING_SHARE * n:
+                if analysis.tells(df, n):
                     ranked.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
             return [term for _, term in sorted(ranked)]
 

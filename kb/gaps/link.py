@@ -40,7 +40,7 @@ from deflection import analysis, own_words
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.search import MAX_TERMS, SYNONYM_CREDIT, TELLING_SHARE
+from deflection.search import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
@@ -162,8 +162,8 @@ def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
 # A subject's own share of its weight counts (when higher than the whole ticket's) from
 # this many distinct terms on.
 SUBJECT_TERMS = 2
-# A sentence that asks has two words the help center uses in under TELLING_SHARE of its
-# articles, as the search reads a long question ("I can't get it to work" has none).
+# A sentence that asks has analysis.TELLING_WORDS words that tell the help center's
+# articles apart, as the search reads a long question ("I can't get it to work" has none).
 # Words of support mail that say nothing about which article answers: greetings, thanks,
 # pleas for help, "problem", "question". A subject of nothing else ("Need help",
 # "Вопрос", "สอบถามค่ะ") leaves the body's first sentence that asks to be the question.
@@ -267,11 +267,12 @@ class Linker:
             question = " ".join(asked)
             # the asking sentences must say something ("how do I get back in?" does not):
             # two words that tell the help center's articles apart
-            if sum(self._telling(model, t) for t in set(_analysed(question, lang))) >= 2:
+            if sum(self._telling(model, t) for t in set(_analysed(question, lang))) \
+                    >= analysis.TELLING_WORDS:
                 rest = " ".join(s for s in sentences if not analysis.asks(s))
                 return self.query(question, f"{rest}\n{body}", lang, told=True)
         subject = own_words.question_part(
-            without_addresses(subject[:SUBJECT_CHARS]), lang, model.knows,
+            without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,
             lambda term: self._telling(model, term))
         body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)
@@ -281,7 +282,7 @@ class Linker:
             # "Need help": the body's first sentence that says something is the question
             for sentence in analysis.sentences(body[:BODY_CHARS], lang):
                 said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
-                if sum(self._telling(model, t) for t in said) >= 2:
+                if sum(self._telling(model, t) for t in said) >= analysis.TELLING_WORDS:
                     return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
         body_terms = _analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
@@ -318,11 +319,11 @@ class Linker:
 
     @staticmethod
     def _telling(model: ArticleMatrix, term: str) -> bool:
-        """A word the help center uses, in under TELLING_SHARE of its articles."""
+        """A word that tells the help center's articles apart (analysis.tells)."""
         i = model.vocab.get(term)
         if i is None:
             i = model.vocab.get(MORPH + analysis.morph(term))
-        return i is not None and model.df[i] < TELLING_SHARE * model.n
+        return i is not None and analysis.tells(int(model.df[i]), model.n)
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None

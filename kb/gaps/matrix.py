@@ -17,7 +17,7 @@ from scipy import sparse
 from deflection import analysis, synonyms
 from deflection.index import FIELD_BOOSTS
 from deflection.ranking import DEFAULT_B as B
-from deflection.ranking import FIELD_B, K1, Lexicon
+from deflection.ranking import FIELD_B, K1
 from deflection.search import MORPH_CREDIT, TEXT_FIELDS
 
 MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
@@ -42,7 +42,6 @@ class ArticleMatrix:
 
     _idf: dict[str, float] = field(default_factory=dict)
     _column: dict[str, int] | None = None
-    _lexicon: Lexicon | None = None
 
     def __post_init__(self) -> None:
         for group in self.synonyms.groups:
@@ -63,18 +62,6 @@ class ArticleMatrix:
                     positions = tuple(range(i, i + len(member)))
                     for other in others:
                         yield positions, other
-
-    def knows(self, term: str) -> bool:
-        """The help center uses `term`, by its first letters, a synonym, or a spelling of
-        it one typo away (two from 8 letters), as the search reads misspellings."""
-        if term in self.vocab or MORPH + analysis.morph(term) in self.vocab \
-                or term in self._synonym_index:
-            return True
-        if len(term) < 5:
-            return False
-        if self._lexicon is None:
-            self._lexicon = Lexicon([t for t in self.vocab if not t.startswith(MORPH)])
-        return bool(self._lexicon.within(term, 1 if len(term) < 8 else 2))
 
     @property
     def column(self) -> dict[str, int]:

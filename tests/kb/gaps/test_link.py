@@ -312,7 +312,17 @@ def test_the_customers_own_words_do_not_unlink_a_ticket(linker, subject):
     assert link.score >= linker.threshold
 
 
-def test_a_lower_case_word_no_article_knows_is_the_tickets_not_a_name(linker):
-    """"нужна коробочная версия": the boxed version no article covers is what it asks."""
-    link = link_one(linker, "можно поставить tasklane на свой сервер? нужна коробочная версия")
-    assert link.article is None
+@pytest.mark.parametrize("subject", [
+    "можно поставить tasklane на свой сервер? нужна коробочная версия",
+    "I'm on Linux Mint. The desktop app won't install.",
+])
+def test_what_says_no_article_answers_stays_in_the_ticket(linker, subject):
+    """The boxed version, the platform: no article covers them."""
+    assert link_one(linker, subject).article is None
+
+
+def test_a_web_address_in_a_ticket_reads_as_its_sites_name(linker):
+    named = link_one(linker, "How do I import my boards from clickup into Tasklane?")
+    address = link_one(linker, "How do I import my boards from clickup.com into Tasklane?")
+    assert (address.article, address.score) == (named.article, named.score)
+    assert address.terms == named.terms
