@@ -6,20 +6,22 @@ article lacks, and the answer would go (bench/RESULTS.md, "The customer's own wo
 
 Each part is read for what it is, and no more is left out:
 
-- a web address is the name of its site: "clickup.com" reads as "clickup", as if the
-  customer had written the product's name, and their own site costs the question one
-  unknown word instead of its scheme, host and path; an address the help center names
-  (pi.hole, plausible.io) stays as written;
-- an identifier (a number after # or №, or of five digits or more) the help center never
-  uses goes; an error code, a status, a port or a year stays: "error 1603", "status 418";
-- a sentence that introduces the customer ("My name is…", "I'm Sarah from…", "Меня
-  зовут…", "ผมชื่อ…") goes, unless it asks; a sentence about their setup stays ("I'm on
-  Linux Mint" says which article is missing).
+- a web address is one word, its site's domain ("basecampcom"), instead of its scheme,
+  host and path; the product's own address stays as written, path and all: a host the
+  help center names (pi.hole, plausible.io), or a site named by a word nearly all its
+  articles use (PRODUCT_SHARE: tasklane.io/settings/billing);
+- an identifier (a number after #, №, or a word such as order, account, заказ, ออเดอร์)
+  the help center never uses goes, its label stays; an error code, a status, a port or
+  a year stays: "error 50105", "port 27017";
+- a sentence that introduces the customer ("My name is Sarah…", "I'm Tom from…", "Меня
+  зовут…", "ผมชื่อ…") by a name the help center does not know goes, unless it asks; a
+  sentence about their setup stays ("I'm on Linux Mint" says which article is missing).
 
-Leaving an unknown number out can make a wrong answer look certain: "#48213 failed" would
-be one generic word. So identifiers go only when what remains holds
-analysis.TELLING_WORDS words that tell articles apart. An introduction is never the
-question, and an address still says its site's name: they need no such guard.
+Leaving words out can make a wrong answer look certain: "#48213 failed" would be one
+generic word, and "I'm Sarah from Norvella and our invoices show the wrong VAT number.
+Can you help?" would be "Can you help?". So an identifier or an introduction goes only
+when what remains holds analysis.TELLING_WORDS words that tell articles apart. An address
+still says its site, as one word: it needs no such guard.
 """
 
 from __future__ import annotations
@@ -42,70 +44,101 @@ _WEB_ADDRESS = re.compile(
     rf"|\b(?P<bare>(?:{_LABEL}\.){{1,9}}{_TLD})\b)(?:[:/?#][^\s{_THAI}]{{0,2000}})?",
     re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»\"'"
-# Second-level domains under a country's: shop.norvella.co.uk is norvella's
+PRODUCT_SHARE = 0.8
+# Second-level domains under a country's: shop.norvella.co.uk is norvella.co.uk
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "in"}
-# A number on its own, not part of a version, an address or a time; an identifier when
-# after # or №, or of IDENTIFIER_DIGITS digits or more
-_NUMBER = re.compile(r"(?<![\w.:/-])(?P<mark>#|№\s?)?(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
-IDENTIFIER_DIGITS = 5
-# Introductions, by language: the sentence holding one introduces the customer
-_CAPITALISED = r"[A-ZА-ЯЁ][\w'-]*"
-_NAME = rf"{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}}"
-_INTRODUCES = re.compile(
-    rf"(?i:\bmy name is\b)|(?i:\b(?:i'?m|i am|this is))\s+{_NAME}\s+(?i:from|at|with)\b"
-    rf"|^\W*{_NAME},?\s+(?i:here)\s*[,.!—-]"
-    rf"|(?i:\bменя зовут\b)|(?i:\bэто)\s+{_NAME}\s+(?i:из)\b"
-    rf"|(?i:\b(?:на связи|пишет))\s+{_NAME}"
-    r"|(?:ผม|ดิฉัน|ฉัน|หนู|เรา)ชื่อ")
+# An identifier: a number of 3 digits or more after #, № or a word that labels one
+# ("order 48213", "account number 7741023", "заказ № 7741023", "ออเดอร์ 48213"), not part
+# of a version, an address or a time
+_ID_LABEL = (r"(?<!\w)(?:order|account|ticket|case|invoice|customer|reference|ref|id"
+             r"|заказ\w*|сч[её]т\w*|обращени\w*|аккаунт\w*|заявк\w*|тикет\w*|договор\w*"
+             r"|клиент\w*)|ออเดอร์|คำสั่งซื้อ|บัญชี|เคส|ทิกเก็ต|เลขที่")
+_IDENTIFIER = re.compile(
+    rf"(?i:(?P<label>{_ID_LABEL})(?:\s+(?:no\.?|number|id|номер))?\s*[:#№]?\s*|(?<![\w&])[#№]\s?)"
+    r"(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
+# Introductions: a cue, and a name (capitalised, not an acronym such as CSV) the help
+# center does not know
+_NAME_WORD = r"[A-ZА-ЯЁ][a-zа-яё'][\w'-]*"
+_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
+_INTRODUCES = [re.compile(cue) for cue in (
+    rf"(?i:\bmy name is)\s+{_NAME}",
+    rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}\s+(?i:from|at|with)\b",
+    rf"^\W*{_NAME}\s+(?i:here)\s*,",
+    rf"(?i:\bменя зовут)\s+{_NAME}",
+    rf"(?i:\bэто)\s+{_NAME}\s+(?i:из)\b",
+    rf"^\W*(?i:на связи|пишет)\s+{_NAME}",
+    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ",
+)]
 
 
-def question_part(text: str, lang: str, holds: Callable[[str], bool],
+def question_part(text: str, lang: str, share: Callable[[str], float],
                   tells: Callable[[str], bool]) -> str:
-    """`text` with each web address read as its site's name, without introductions, and
-    without identifiers when what remains still tells articles apart. `holds(term)`: the
-    help center uses exactly this analysed term; `tells(term)`: it tells articles apart
-    (analysis.tells)."""
-    rest = _addresses_named(text, lang, holds) if "." in text else text
-    rest = _without_introductions(rest, lang)
-    bare = _NUMBER.sub(lambda m: m.group(0) if _kept(m, holds) else " ", rest)
-    if bare != rest and sum(map(tells, set(analysis.terms(bare, lang)))) \
-            >= analysis.TELLING_WORDS:
-        return bare
+    """`text` with each web address read as one word, without introductions and
+    identifiers when what remains still tells articles apart. `share(term)`: the share of
+    the help center's articles that hold exactly this analysed term; `tells(term)`: it
+    tells articles apart (analysis.tells)."""
+    rest = _addresses_as_words(text, lang, share) if "." in text else text
+
+    def holds(term: str) -> bool:
+        return share(term) > 0
+
+    for leave_out in (_without_introductions, _without_identifiers):
+        shorter = leave_out(rest, lang, holds)
+        if shorter != rest and sum(map(tells, set(analysis.terms(shorter, lang)))) \
+                >= analysis.TELLING_WORDS:
+            rest = shorter
     return rest
 
 
-def _addresses_named(text: str, lang: str, holds: Callable[[str], bool]) -> str:
-    """Each web address as the name of its site, unless the help center names its host."""
-    def name(match: re.Match) -> str:
+def _merged(text: str, lang: str) -> str:
+    """A host or a name as one analysed term: "plausible.io" → "plausibleio"."""
+    found = analysis.terms(re.sub(r"[.-]", "", text), lang)
+    return found[0] if len(found) == 1 else ""
+
+
+def _addresses_as_words(text: str, lang: str, share: Callable[[str], float]) -> str:
+    def word(match: re.Match) -> str:
         address = match.group(0)
-        trailing = len(address) - len(address.rstrip(_TRAILING))
-        address, after = address[:len(address) - trailing], address[len(address) - trailing:]
+        cut = len(address.rstrip(_TRAILING))
+        address, after = address[:cut], address[cut:]
         host = (match.group("scheme") or match.group("www") or match.group("bare")).lower()
         labels = host.removeprefix("www.").split(".")
-        for named in {".".join(labels), ".".join(labels[-2:])}:
-            found = analysis.terms(named, lang)
-            if found and holds(found[-1]):  # the host's labels merged: "plausibleio"
-                return address + after
-        site = labels[-3] if len(labels) > 2 and labels[-2] in _SECOND_LEVEL \
-            and len(labels[-1]) == 2 else labels[-2] if len(labels) > 1 else labels[0]
-        return f" {site.replace('-', '')}{after} "
+        second = len(labels) > 2 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2
+        domain = labels[-3:] if second else labels[-2:]
+        hosts = (_merged(host, lang), _merged(".".join(domain), lang))
+        name = _merged(domain[0], lang)
+        if any(term and share(term) > 0 for term in hosts) \
+                or name and share(name) >= PRODUCT_SHARE:
+            return address + after  # the product's own
+        return f" {hosts[1] or domain[0]}{after} "
 
-    return _WEB_ADDRESS.sub(name, text)
-
-
-def _kept(number: re.Match, holds: Callable[[str], bool]) -> bool:
-    digits = number.group("digits")
-    identifier = number.group("mark") or len(digits) >= IDENTIFIER_DIGITS
-    return not identifier or holds(digits)
+    return _WEB_ADDRESS.sub(word, text)
 
 
-def _without_introductions(text: str, lang: str) -> str:
-    """`text` without its sentences that introduce the customer and do not ask; a question
-    of one sentence stays whole."""
+def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    def label(match: re.Match) -> str:
+        if holds(match.group("digits")):
+            return match.group(0)
+        return f" {match.group('label') or ''} "
+
+    return _IDENTIFIER.sub(label, text)
+
+
+def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    """`text` without its sentences that introduce the customer and do not ask."""
     said = analysis.sentences(text, lang)
-    if len(said) < 2:
-        return text
-    kept = [analysis.asks(s) or not _INTRODUCES.search(s) for s in said]
+    kept = [analysis.asks(s) or not _introduces(s, lang, holds) for s in said]
     if all(kept):
         return text
     return " ".join(s for s, k in zip(said, kept, strict=True) if k)
+
+
+def _introduces(sentence: str, lang: str, holds: Callable[[str], bool]) -> bool:
+    for cue in _INTRODUCES:
+        match = cue.search(sentence)
+        if match is None:
+            continue
+        name = match.groupdict().get("name")
+        if name is None or not all(map(holds, analysis.terms(name, lang))):
+            return True  # a name the help center does not know: "Windows Server" is known
+    return False

@@ -205,13 +205,9 @@ class SearchEngine:
         introduction, when what remains still tells articles apart (own_words)."""
         n = max(1, searcher.doc_count())
 
-        def holds(term: str) -> bool:
-            return max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS) > 0
-
-        def tells(term: str) -> bool:
-            return analysis.tells(self._doc_frequency(searcher, postings, term), n)
-
-        return own_words.question_part(text, lang, holds, tells)
+        return own_words.question_part(
+            text, lang, lambda term: self._held(searcher, postings, term) / n,
+            lambda term: analysis.tells(self._doc_frequency(searcher, postings, term), n))
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:
@@ -372,10 +368,15 @@ class SearchEngine:
         return _Plan(terms, idf, weights, said, long, stands_for, morphs)
 
     @staticmethod
-    def _doc_frequency(searcher, postings: ranking.Postings, term: str) -> int:
+    def _held(searcher, postings: ranking.Postings, term: str) -> int:
+        """Documents holding exactly `term`, in their most used text field."""
         # through the posting cache: the scoring reads these lists next, and Whoosh's
         # own lookup of each field's term table cost a millisecond a query
-        df = max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
+        return max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
+
+    @classmethod
+    def _doc_frequency(cls, searcher, postings: ranking.Postings, term: str) -> int:
+        df = cls._held(searcher, postings, term)
         if df == 0:  # known only by its first letters: still not a word the center lacks
             df = postings.doc_frequency(searcher, "morph", analysis.morph(term))
         return df

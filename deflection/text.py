@@ -34,7 +34,7 @@ _QUOTED = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 LEDE_MIN_WORDS = 5
 LEDE_INTRO_WORDS = 5
 # A paragraph wholly in emphasis is an aside ("_Also in: [Window functions](x.md)._"),
-# not the page's introduction (nor its lede: it ends in its mark, not as a sentence)
+# neither the page's introduction nor its lede
 _ASIDE = re.compile(r"^\s*([*_]{1,2})(?![\s*_]).*(?<![\s*_])\1\s*$")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
@@ -181,7 +181,7 @@ def lede(markdown: str, fields: Fields, title: str) -> str:
             continue
         stripped = raw.strip()
         if fence or blocks or listed or not stripped or raw.startswith(("    ", "\t")) \
-                or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit():
+                or stripped[0] in "|#>!?=<-*+:" or stripped[0].isdigit() or _ASIDE.match(raw):
             continue
         line = re.sub(r"\s+", " ", _markup_removed(stripped)).strip()
         prose = sum(c.isalpha() or c.isspace() for c in line)

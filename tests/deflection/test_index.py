@@ -193,6 +193,9 @@ def test_a_page_that_opens_with_no_text_gets_its_first_sentence_as_summary(make_
         "[Window functions](MONTH_WINDOW.md)._\n\n"))
     assert lede(aside, extract(aside), "MONTH") == \
         "Returns the number of the month in the year of the date."
+    bold = aside.replace("_The", "__The").replace("._", ".__")
+    assert lede(bold, extract(bold), "MONTH") == \
+        "Returns the number of the month in the year of the date."
     # an introduction already says what the page is about: no lede
     introduced = ("# Blog plugin\n\nThe blog plugin builds a blog from your posts, with "
                   "categories and archives.\n\n## Usage\n\nAdd it to the config file.\n")
