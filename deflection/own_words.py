@@ -6,22 +6,21 @@ article lacks, and the answer would go (bench/RESULTS.md, "The customer's own wo
 
 Each part is read for what it is, and no more is left out:
 
-- a web address is one word, its site's domain ("basecampcom"), instead of its scheme,
-  host and path; the product's own address stays as written, path and all: a host the
-  help center names (pi.hole, plausible.io), or a site named by a word nearly all its
-  articles use (PRODUCT_SHARE: tasklane.io/settings/billing);
+- a web address whose site the help center never names is one word, its domain
+  ("basecampcom"), instead of its scheme, host and path; an address whose host or name
+  the help center uses (pi.hole, plausible.io, trello.com) stays as written;
 - an identifier (a number after #, №, or a word such as order, account, заказ, ออเดอร์)
   the help center never uses goes, its label stays; an error code, a status, a port or
-  a year stays: "error 50105", "port 27017";
-- a sentence that introduces the customer ("My name is Sarah…", "I'm Tom from…", "Меня
-  зовут…", "ผมชื่อ…") by a name the help center does not know goes, unless it asks; a
-  sentence about their setup stays ("I'm on Linux Mint" says which article is missing).
+  a year stays: "error #1603", "error 50105", "port 27017", "Event ID 1000";
+- an introduction ("My name is Sarah", "I'm Tom from Norvella Inc", "Меня зовут Ольга",
+  "ผมชื่อ…") with a name the help center does not know goes, and only the introduction:
+  "My name is Sarah and I cannot reset my password" keeps its question. A sentence that
+  asks is left alone, and so is one about the setup ("This is Arch Linux with KDE").
 
 Leaving words out can make a wrong answer look certain: "#48213 failed" would be one
-generic word, and "I'm Sarah from Norvella and our invoices show the wrong VAT number.
-Can you help?" would be "Can you help?". So an identifier or an introduction goes only
-when what remains holds analysis.TELLING_WORDS words that tell articles apart. An address
-still says its site, as one word: it needs no such guard.
+generic word. So an identifier or an introduction goes only when what remains holds
+analysis.TELLING_WORDS words that tell articles apart. An address still says its site,
+as one word: it needs no such guard.
 """
 
 from __future__ import annotations
@@ -44,44 +43,44 @@ _WEB_ADDRESS = re.compile(
     rf"|\b(?P<bare>(?:{_LABEL}\.){{1,9}}{_TLD})\b)(?:[:/?#][^\s{_THAI}]{{0,2000}})?",
     re.IGNORECASE)
 _TRAILING = ".,;:!?)]}»\"'"
-PRODUCT_SHARE = 0.8
 # Second-level domains under a country's: shop.norvella.co.uk is norvella.co.uk
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "in"}
 # An identifier: a number of 3 digits or more after #, № or a word that labels one
 # ("order 48213", "account number 7741023", "заказ № 7741023", "ออเดอร์ 48213"), not part
 # of a version, an address or a time
-_ID_LABEL = (r"(?<!\w)(?:order|account|ticket|case|invoice|customer|reference|ref|id"
+_ID_LABEL = (r"(?<!\w)(?:order|account|ticket|case|invoice|reference|ref|id"
              r"|заказ\w*|сч[её]т\w*|обращени\w*|аккаунт\w*|заявк\w*|тикет\w*|договор\w*"
              r"|клиент\w*)|ออเดอร์|คำสั่งซื้อ|บัญชี|เคส|ทิกเก็ต|เลขที่")
 _IDENTIFIER = re.compile(
     rf"(?i:(?P<label>{_ID_LABEL})(?:\s+(?:no\.?|number|id|номер))?\s*[:#№]?\s*|(?<![\w&])[#№]\s?)"
     r"(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
-# Introductions: a cue, and a name (capitalised, not an acronym such as CSV) the help
-# center does not know
+# ...but a code: "error #1603", "Event ID 1000", "ошибка №1603"
+_CODE_BEFORE = re.compile(r"(?i:error|code|event|status|ошибк\w*|код\w*|ข้อผิดพลาด)\W{0,3}$")
+# Introductions: a wording, a name (capitalised, not an acronym such as CSV) the help
+# center does not know, and where they work, up to a comma, a full stop or "and"
 _NAME_WORD = r"[A-ZА-ЯЁ][a-zа-яё'][\w'-]*"
 _NAME = rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
-_INTRODUCES = [re.compile(cue) for cue in (
-    rf"(?i:\bmy name is)\s+{_NAME}",
-    rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}\s+(?i:from|at|with)\b",
-    rf"^\W*{_NAME}\s+(?i:here)\s*,",
-    rf"(?i:\bменя зовут)\s+{_NAME}",
-    rf"(?i:\bэто)\s+{_NAME}\s+(?i:из)\b",
-    rf"^\W*(?i:на связи|пишет)\s+{_NAME}",
-    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ",
+_UNTIL = r"[^,.;!?\n]{0,80}?(?=\s+(?i:and|but|и|но|а)\s|[,.;!?\n]|$)"
+_WORKS = rf",?\s*(?i:from|at|of|with|из|компания|компании|фирма|ООО|АО|ИП)\s+{_UNTIL}"
+_COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}(?=\s*[.!]|$)"
+_INTRODUCTIONS = [re.compile(wording) for wording in (
+    rf"(?i:\bmy name is)\s+{_NAME}(?:{_WORKS})?",
+    rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}(?=\s+(?i:from|at)\s){_WORKS}",
+    rf"^\W*{_NAME}\s+(?i:here)\s*,(?:\s*{_COMPANY})?",
+    rf"(?i:\bменя зовут)\s+{_NAME}(?:{_WORKS})?",
+    rf"(?i:\bэто)\s+{_NAME}(?=\s+(?i:из)\s){_WORKS}",
+    rf"^\W*(?i:на связи|пишет)\s+{_NAME}(?:{_WORKS})?",
+    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ\S*",
 )]
 
 
-def question_part(text: str, lang: str, share: Callable[[str], float],
+def question_part(text: str, lang: str, holds: Callable[[str], bool],
                   tells: Callable[[str], bool]) -> str:
-    """`text` with each web address read as one word, without introductions and
-    identifiers when what remains still tells articles apart. `share(term)`: the share of
-    the help center's articles that hold exactly this analysed term; `tells(term)`: it
-    tells articles apart (analysis.tells)."""
-    rest = _addresses_as_words(text, lang, share) if "." in text else text
-
-    def holds(term: str) -> bool:
-        return share(term) > 0
-
+    """`text` with each web address of a site the help center never names read as one
+    word, without introductions and identifiers when what remains still tells articles
+    apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
+    it tells articles apart (analysis.tells)."""
+    rest = _addresses_as_words(text, lang, holds) if "." in text else text
     for leave_out in (_without_introductions, _without_identifiers):
         shorter = leave_out(rest, lang, holds)
         if shorter != rest and sum(map(tells, set(analysis.terms(shorter, lang)))) \
@@ -96,7 +95,7 @@ def _merged(text: str, lang: str) -> str:
     return found[0] if len(found) == 1 else ""
 
 
-def _addresses_as_words(text: str, lang: str, share: Callable[[str], float]) -> str:
+def _addresses_as_words(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     def word(match: re.Match) -> str:
         address = match.group(0)
         cut = len(address.rstrip(_TRAILING))
@@ -105,19 +104,19 @@ def _addresses_as_words(text: str, lang: str, share: Callable[[str], float]) -> 
         labels = host.removeprefix("www.").split(".")
         second = len(labels) > 2 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2
         domain = labels[-3:] if second else labels[-2:]
-        hosts = (_merged(host, lang), _merged(".".join(domain), lang))
-        name = _merged(domain[0], lang)
-        if any(term and share(term) > 0 for term in hosts) \
-                or name and share(name) >= PRODUCT_SHARE:
-            return address + after  # the product's own
-        return f" {hosts[1] or domain[0]}{after} "
+        merged = _merged(".".join(domain), lang)
+        named = (_merged(host, lang), merged, _merged(domain[0], lang))
+        if any(term and holds(term) for term in named):
+            return address + after  # the product's, or a site its articles speak of
+        return f" {merged or domain[0]}{after} "
 
     return _WEB_ADDRESS.sub(word, text)
 
 
 def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     def label(match: re.Match) -> str:
-        if holds(match.group("digits")):
+        if holds(match.group("digits")) \
+                or _CODE_BEFORE.search(text[max(0, match.start() - 24):match.start()]):
             return match.group(0)
         return f" {match.group('label') or ''} "
 
@@ -125,20 +124,17 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
 
 
 def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:
-    """`text` without its sentences that introduce the customer and do not ask."""
-    said = analysis.sentences(text, lang)
-    kept = [analysis.asks(s) or not _introduces(s, lang, holds) for s in said]
-    if all(kept):
-        return text
-    return " ".join(s for s, k in zip(said, kept, strict=True) if k)
-
-
-def _introduces(sentence: str, lang: str, holds: Callable[[str], bool]) -> bool:
-    for cue in _INTRODUCES:
-        match = cue.search(sentence)
-        if match is None:
-            continue
+    """`text` without its introductions, in the sentences that do not ask."""
+    def unknown(match: re.Match) -> str:
         name = match.groupdict().get("name")
-        if name is None or not all(map(holds, analysis.terms(name, lang))):
-            return True  # a name the help center does not know: "Windows Server" is known
-    return False
+        known = name is not None and all(map(holds, analysis.terms(name, lang)))
+        return match.group(0) if known else " "  # "Windows Server" is no one's name
+
+    said = analysis.sentences(text, lang)
+    out = []
+    for sentence in said:
+        if not analysis.asks(sentence):
+            for wording in _INTRODUCTIONS:
+                sentence = wording.sub(unknown, sentence)
+        out.append(sentence)
+    return text if out == said else " ".join(out)

@@ -206,7 +206,7 @@ class SearchEngine:
         n = max(1, searcher.doc_count())
 
         return own_words.question_part(
-            text, lang, lambda term: self._held(searcher, postings, term) / n,
+            text, lang, lambda term: self._held(searcher, postings, term) > 0,
             lambda term: analysis.tells(self._doc_frequency(searcher, postings, term), n))
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,

@@ -272,8 +272,7 @@ class Linker:
                 rest = " ".join(s for s in sentences if not analysis.asks(s))
                 return self.query(question, f"{rest}\n{body}", lang, told=True)
         subject = own_words.question_part(
-            without_addresses(subject[:SUBJECT_CHARS]), lang,
-            lambda term: model.df[model.vocab[term]] / model.n if term in model.vocab else 0.0,
+            without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,
             lambda term: self._telling(model, term))
         body = without_addresses(body[: 100 * BODY_CHARS])
         subject_terms = _analysed(subject, lang)

@@ -1,5 +1,5 @@
-"""The customer's own words: a web address reads as one word, an introduction and an
-identifier go when what remains still tells articles apart."""
+"""The customer's own words: an unknown site's web address reads as one word, an
+introduction and an identifier go when what remains still tells articles apart."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from deflection.own_words import question_part
 
 # A help center that holds these terms; all but the commonest tell its articles apart
 HOLDS = {"reset", "password", "show", "error", "fail", "export", "csv", "data", "instal",
-         "desktop", "app", "window", "server", "monday", "tasklan", "plausibleio", "pihol",
-         "404", "48213", "сброс", "парол", "заказ", "รีเซ็ต", "รหัสผ่าน"}
+         "desktop", "app", "slow", "window", "server", "monday", "tasklan", "trello",
+         "plausibleio", "pihol", "404", "48213", "сброс", "парол", "заказ", "รีเซ็ต",
+         "รหัสผ่าน"}
 TELLS = HOLDS - {"show", "error", "fail", "data", "app"}
-PRODUCT = {"tasklan"}  # in nearly every article
-
-
-def share(term: str) -> float:
-    return 0.95 if term in PRODUCT else 0.3 if term in HOLDS else 0.0
 
 
 def part(text: str, lang: str = "en") -> str:
-    return " ".join(question_part(text, lang, share, TELLS.__contains__).split())
+    return " ".join(question_part(text, lang, HOLDS.__contains__, TELLS.__contains__).split())
 
 
 @pytest.mark.parametrize(("question", "lang", "expected"), [
@@ -37,22 +33,24 @@ def part(text: str, lang: str = "en") -> str:
     ("ลืมรหัสผ่าน https://norvella.com/loginรีเซ็ตรหัสผ่านยังไงครับ", "th",
      "ลืมรหัสผ่าน norvellacom รีเซ็ตรหัสผ่านยังไงครับ"),
     ("รีเซ็ตรหัสผ่าน https://ร้านค้า.com/login", "th", "รีเซ็ตรหัสผ่าน ร้านค้า"),
-    # a site named by a word the help center uses, but not everywhere, is not the product
-    ("export csv to monday.com boards", "en", "export csv to mondaycom boards"),
     # an identifier goes, its label stays
     ("reset password (order #48214)", "en", "reset password ( order )"),
     ("reset password, account number 7741023", "en", "reset password, account"),
     ("#123 reset password", "en", "reset password"),
     ("сброс пароля, заказ № 7741023", "ru", "сброс пароля, заказ"),
-    # an introduction goes
+    # an introduction goes, and only the introduction
     ("This is Tom Kowalczyk at Norvella Inc. How do I reset my password?", "en",
-     "How do I reset my password?"),
-    ("Hello, my name is Priya Raman. Export to CSV fails.", "en", "Export to CSV fails."),
+     ". How do I reset my password?"),
+    ("Hello, my name is Priya Raman. Export to CSV fails.", "en", "Hello, . Export to CSV fails."),
     ("Jenna here, Quintro Labs. reset password", "en", "reset password"),
+    ("My name is Sarah and I cannot reset my password. The desktop app is also slow.", "en",
+     "and I cannot reset my password. The desktop app is also slow."),
+    ("I'm Sarah from Norvella and our csv export fails. Can you help?", "en",
+     "and our csv export fails. Can you help?"),
     ("Меня зовут Ольга Смирнова, компания Брайтвейв. Как сделать сброс пароля?", "ru",
-     "Как сделать сброс пароля?"),
-    ("Здравствуйте, это Игорь из Техноплюс. сброс пароля", "ru", "сброс пароля"),
-    ("Пишет Марина, Квинтро Лабс. сброс пароля", "ru", "сброс пароля"),
+     ". Как сделать сброс пароля?"),
+    ("Здравствуйте, это Игорь из Техноплюс. сброс пароля", "ru", "Здравствуйте, . сброс пароля"),
+    ("Пишет Марина, Квинтро Лабс. сброс пароля", "ru", ", Квинтро Лабс. сброс пароля"),
     ("ผมชื่อธนากรจากนอร์เวลล่า รีเซ็ตรหัสผ่านยังไง", "th", "รีเซ็ตรหัสผ่านยังไง"),
 ])
 def test_the_customers_own_parts_leave_the_question(question, lang, expected):
@@ -60,28 +58,36 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
 
 
 @pytest.mark.parametrize(("question", "lang"), [
-    # the product's own addresses stay whole: hosts the help center names, and sites named
-    # by a word nearly all its articles use
+    # addresses whose host or site's name the help center uses stay whole: the product's,
+    # and the sites its articles speak of
     ("export fails on https://plausible.io/js/script.js and reset password", "en"),
     ("export fails on docs.plausible.io/x and reset password", "en"),
     ("http://pi.hole/admin shows 404 on reset password", "en"),
     ("https://tasklane.io/settings/billing shows a blank page on export", "en"),
+    ("import from trello.com into the desktop app", "en"),
+    ("export csv to monday.com boards", "en"),
     ("reset password (order #48213)", "en"),  # a number the help center uses
     # a missing space is no address
     ("Payment failed.App shows error on export", "en"),
     # codes, statuses, ports and years are what the question is about
     ("error 1603 on reset password", "en"),
+    ("Installer error #1603 on Windows desktop app install", "en"),
+    ("Event ID 1000 when the desktop app crashes on reset", "en"),
+    ("Ошибка №1603 при сбросе пароля", "ru"),
+    ("Customer 360 dashboard fails on csv export", "en"),
     ("csv export fails with error 10060", "en"),
     ("export fails on port 27017 after a reset", "en"),
     ("csv export shows 2023 instead of 2024", "en"),
     # with the identifier gone, one telling word would hold the question
     ("#48214 export failed", "en"),
     # with the introduction gone, what remains would say too little
-    ("I'm Sarah from Norvella and my csv export fails. Can you help?", "en"),
+    ("I'm Sarah from Norvella. Can you help?", "en"),
     # a sentence about the customer's setup says which article is missing
     ("I'm on Linux Mint. The desktop app won't install.", "en"),
     ("Linux Mint here. The desktop app won't install.", "en"),
     ("This is Windows Server with Chrome. The desktop app won't install.", "en"),
+    ("This is Arch Linux with KDE. The desktop app won't install.", "en"),
+    ("This is Windows Server at the office. The desktop app won't install.", "en"),
     ("We run Ubuntu Linux. How do I install the desktop app?", "en"),
     # not introductions: a cue without a name, or in the middle of a sentence
     ("My name is misspelled on the export. reset password", "en"),
@@ -89,13 +95,12 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     ("При входе пишет Неверный пароль. Сброс пароля не работает.", "ru"),
     ("Пишу Вам по поводу экспорта. Сброс пароля не работает.", "ru"),
     ("ไฟล์ที่ฉันชื่อว่ารายงาน รีเซ็ตรหัสผ่านยังไง", "th"),
-    # an introduction that asks stays, and so does a question of one sentence
+    # an introduction that asks stays
     ("Hi, I'm Tom from Norvella, can you reset my password? The csv export fails too.",
      "en"),
-    ("This is Tom from Norvella and my password needs a reset", "en"),
 ])
 def test_what_the_question_needs_stays(question, lang):
-    assert question_part(question, lang, share, TELLS.__contains__) == question
+    assert question_part(question, lang, HOLDS.__contains__, TELLS.__contains__) == question
 
 
 def test_the_address_pattern_takes_linear_time():
@@ -103,5 +108,5 @@ def test_the_address_pattern_takes_linear_time():
     minute (quadratic). Bounded, they take milliseconds; the limit is 100 times that."""
     text = "reset password " + "a." * 20_000
     started = time.perf_counter()
-    assert question_part(text, "en", share, TELLS.__contains__) == text
+    assert question_part(text, "en", HOLDS.__contains__, TELLS.__contains__) == text
     assert time.perf_counter() - started < 2.0

@@ -130,15 +130,27 @@ def test_an_introduction_or_an_identifier_does_not_sink_the_answer(engine, quest
     assert answer.confidence == pytest.approx(engine.search("reset my password").confidence)
 
 
-def test_a_web_address_counts_as_its_sites_name(engine):
-    """Its scheme, host and path were many words the articles lack; now it is one, as if
-    the customer had named the site: "clickup.com" is "clickup"."""
+def test_an_unknown_sites_web_address_counts_as_one_word(engine):
+    """Its scheme, host and path were many words the articles lack; now it is one, as the
+    site's name would be."""
     answer = engine.search("reset my password on https://www.mysite-example.com/blog/post-1")
     assert answer.answered and answer.results[0].path == "en/account/reset-your-password.md"
     assert answer.confidence == pytest.approx(engine.search(
         "reset my password on mysiteexample").confidence)
     assert engine.search("import my boards from clickup.com").confidence == pytest.approx(
         engine.search("import my boards from clickup").confidence)
+
+
+@pytest.mark.parametrize(("question", "without"), [
+    ("My name is Sarah and I cannot reset my password. The desktop app is also slow.",
+     "and I cannot reset my password. The desktop app is also slow."),
+    ("Jenna here, SAML SSO login fails with Okta. Also the desktop app is slow.",
+     "SAML SSO login fails with Okta. Also the desktop app is slow."),
+])
+def test_an_introduction_goes_and_its_sentence_stays(engine, question, without):
+    answer, bare = engine.search(question), engine.search(without)
+    assert answer.results[0].path == bare.results[0].path
+    assert answer.confidence == pytest.approx(bare.confidence)
 
 
 @pytest.mark.parametrize(("question", "as_one"), [
