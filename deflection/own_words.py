@@ -57,27 +57,40 @@ _IDENTIFIER = re.compile(
 # ...but a code: "error #1603", "Event ID 1000", "ошибка №1603"
 _CODE_BEFORE = re.compile(r"(?i:error|code|event|status|ошибк\w*|код\w*|ข้อผิดพลาด)\W{0,3}$")
 # Introductions: a wording, a name (capitalised, not an acronym such as CSV) the help
-# center does not know, and where they work, up to a comma, a full stop or "and"
+# center does not know, and where they work: a company, capitalised ("from Norvella Inc",
+# "at Kaloo Systems", "из компании Техноплюс", ", ООО Вектор"), so that no lower-case
+# word of the question ("from accounting who cannot download invoices") is taken with it
 _NAME_WORD = r"[A-ZА-ЯЁ][a-zа-яё'][\w'-]*"
 _NAME = rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
-_UNTIL = r"[^,.;!?\n]{0,80}?(?=\s+(?i:and|but|и|но|а)\s|[,.;!?\n]|$)"
-_WORKS = rf",?\s*(?i:from|at|of|with|из|компания|компании|фирма|ООО|АО|ИП)\s+{_UNTIL}"
-_COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}(?=\s*[.!]|$)"
+_FIRST_NAME = rf"(?P<name>{_NAME_WORD})"  # "Linux Mint here, …" is the setup
+_COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}"
+
+
+def _works(markers: str) -> str:
+    return (rf"(?P<works>,?\s*(?i:{markers})\s+(?:(?i:компании|фирмы|the)\s+)?"
+            rf"(?:(?:ООО|АО|ИП)\s+)?{_COMPANY}|,\s*(?:ООО|АО|ИП)\s+{_COMPANY})")
+
+
+_WORKS = _works(r"from|at|of|with|из|,\s*компания|,\s*company")
+_WORKS_AT = _works(r"from|at")  # "This is Arch Linux with KDE" is the setup
 _INTRODUCTIONS = [re.compile(wording) for wording in (
     rf"(?i:\bmy name is)\s+{_NAME}(?:{_WORKS})?",
-    rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}(?=\s+(?i:from|at)\s){_WORKS}",
-    rf"^\W*{_NAME}\s+(?i:here)\s*,(?:\s*{_COMPANY})?",
+    rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}{_WORKS_AT}",
+    rf"^\W*{_FIRST_NAME}\s+(?i:here)\s*,(?P<works>\s*{_COMPANY}(?=\s*[.!]|$))?",
     rf"(?i:\bменя зовут)\s+{_NAME}(?:{_WORKS})?",
-    rf"(?i:\bэто)\s+{_NAME}(?=\s+(?i:из)\s){_WORKS}",
+    rf"(?i:\bэто)\s+{_NAME}{_WORKS}",
     rf"^\W*(?i:на связи|пишет)\s+{_NAME}(?:{_WORKS})?",
-    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ\S*",
+    # Thai writes no capitals: a short name, and at most a short company after จาก
+    # ("from"), as the whole run of text; "ดิฉันชื่อนิดลืมรหัสผ่าน" runs on into the question
+    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ(?P<name>[\u0e00-\u0e7f]{1,12}?)(?:ค่ะ|ครับ|คะ)?"
+    r"(?:จาก(?P<works>[\u0e00-\u0e7f]{1,15}))?$",
 )]
 
 
 def question_part(text: str, lang: str, holds: Callable[[str], bool],
                   tells: Callable[[str], bool]) -> str:
-    """`text` with each web address of a site the help center never names read as one
-    word, without introductions and identifiers when what remains still tells articles
+    """`text` with each web address of a site the help center never names read as its
+    words, without introductions and identifiers when what remains still tells articles
     apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
@@ -108,7 +121,11 @@ def _addresses_as_words(text: str, lang: str, holds: Callable[[str], bool]) -> s
         named = (_merged(host, lang), merged, _merged(domain[0], lang))
         if any(term and holds(term) for term in named):
             return address + after  # the product's, or a site its articles speak of
-        return f" {merged or domain[0]}{after} "
+        # a subdomain the help center knows is a word ("login.", "api."), the site is one:
+        # "login microsoftonlinecom"; "shop.norvella.com" is "norvellacom"
+        words = [label for label in labels[:len(labels) - len(domain)]
+                 if (term := _merged(label, lang)) and holds(term)]
+        return f" {' '.join([*words, merged or domain[0]])}{after} "
 
     return _WEB_ADDRESS.sub(word, text)
 
@@ -124,11 +141,16 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
 
 
 def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:
-    """`text` without its introductions, in the sentences that do not ask."""
+    """`text` without its introductions, in the sentences that do not ask. An introduction
+    stays when its name, or where they work, is words the help center knows: "This is
+    Windows Server…", "Anna here, Slack." are the question's."""
     def unknown(match: re.Match) -> str:
-        name = match.groupdict().get("name")
-        known = name is not None and all(map(holds, analysis.terms(name, lang)))
-        return match.group(0) if known else " "  # "Windows Server" is no one's name
+        for part in match.groupdict().values():
+            # a Thai name is often words ("สมชาย": สม, ชาย); a written capital marks a name
+            terms = analysis.terms(part, lang) if part and any(map(str.isupper, part)) else []
+            if terms and all(map(holds, terms)):
+                return match.group(0)
+        return " "
 
     said = analysis.sentences(text, lang)
     out = []
