@@ -47,10 +47,10 @@ _TRAILING = ".,;:!?)]}»\"'"
 _SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "or", "in"}
 # An identifier: a number of 3 digits or more after #, № or a word that labels one
 # ("order 48213", "account number 7741023", "заказ № 7741023", "ออเดอร์ 48213"), not part
-# of a version, an address or a time
-_ID_LABEL = (r"(?<!\w)(?:order|account|ticket|case|invoice|reference|ref|id"
-             r"|заказ\w*|сч[её]т\w*|обращени\w*|аккаунт\w*|заявк\w*|тикет\w*|договор\w*"
-             r"|клиент\w*)|ออเดอร์|คำสั่งซื้อ|บัญชี|เคส|ทิกเก็ต|เลขที่")
+# of a version, an address or a time. A ticket or case number is no such label: "ticket
+# 4521 no reply" follows up, and without its number says nothing an article answers
+_ID_LABEL = (r"(?<!\w)(?:order|account|invoice|reference|ref|id|заказ\w*|сч[её]т\w*"
+             r"|аккаунт\w*|договор\w*|клиент\w*)|ออเดอร์|คำสั่งซื้อ|บัญชี|เลขที่")
 _IDENTIFIER = re.compile(
     rf"(?i:(?P<label>{_ID_LABEL})(?:\s+(?:no\.?|number|id|номер))?\s*[:#№]?\s*|(?<![\w&])[#№]\s?)"
     r"(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
@@ -67,8 +67,8 @@ _COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}"
 
 
 def _works(markers: str) -> str:
-    return (rf"(?P<works>,?\s*(?i:{markers})\s+(?:(?i:компании|фирмы|the)\s+)?"
-            rf"(?:(?:ООО|АО|ИП)\s+)?{_COMPANY}|,\s*(?:ООО|АО|ИП)\s+{_COMPANY})")
+    return (rf"(?:,?\s*(?i:{markers})\s+(?:(?i:компании|фирмы|the)\s+)?(?:(?:ООО|АО|ИП)\s+)?"
+            rf"|,\s*(?:ООО|АО|ИП)\s+)(?P<company>{_COMPANY})")
 
 
 _WORKS = _works(r"from|at|of|with|из|,\s*компания|,\s*company")
@@ -76,14 +76,14 @@ _WORKS_AT = _works(r"from|at")  # "This is Arch Linux with KDE" is the setup
 _INTRODUCTIONS = [re.compile(wording) for wording in (
     rf"(?i:\bmy name is)\s+{_NAME}(?:{_WORKS})?",
     rf"(?i:\b(?:i'?m|i am|this is))\s+{_NAME}{_WORKS_AT}",
-    rf"^\W*{_FIRST_NAME}\s+(?i:here)\s*,(?P<works>\s*{_COMPANY}(?=\s*[.!]|$))?",
+    rf"^\W*{_FIRST_NAME}\s+(?i:here)\s*,\s*(?:(?P<company>{_COMPANY})(?=\s*[.!]|$))?",
     rf"(?i:\bменя зовут)\s+{_NAME}(?:{_WORKS})?",
     rf"(?i:\bэто)\s+{_NAME}{_WORKS}",
     rf"^\W*(?i:на связи|пишет)\s+{_NAME}(?:{_WORKS})?",
     # Thai writes no capitals: a short name, and at most a short company after จาก
     # ("from"), as the whole run of text; "ดิฉันชื่อนิดลืมรหัสผ่าน" runs on into the question
     r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ(?P<name>[\u0e00-\u0e7f]{1,12}?)(?:ค่ะ|ครับ|คะ)?"
-    r"(?:จาก(?P<works>[\u0e00-\u0e7f]{1,15}))?$",
+    r"(?:จาก(?P<company>[\u0e00-\u0e7f]{1,15}))?$",
 )]
 
 
@@ -142,14 +142,21 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
 
 def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     """`text` without its introductions, in the sentences that do not ask. An introduction
-    stays when its name, or where they work, is words the help center knows: "This is
-    Windows Server…", "Anna here, Slack." are the question's."""
+    stays when its name is words the help center knows ("This is Windows Server…"); its
+    company goes up to the first word the help center knows, which is the question's:
+    "Anna here, Slack." stays, "at Norvella Zapier zaps stopped" keeps "Zapier"."""
+    def known(words: str) -> bool:
+        # a Thai name is often words ("สมชาย": สม, ชาย); a written capital marks a name
+        terms = analysis.terms(words, lang) if any(map(str.isupper, words)) else []
+        return bool(terms) and all(map(holds, terms))
+
     def unknown(match: re.Match) -> str:
-        for part in match.groupdict().values():
-            # a Thai name is often words ("สมชาย": สม, ชาย); a written capital marks a name
-            terms = analysis.terms(part, lang) if part and any(map(str.isupper, part)) else []
-            if terms and all(map(holds, terms)):
-                return match.group(0)
+        if known(match.group("name") or ""):
+            return match.group(0)
+        company = (match.groupdict().get("company") or "").split()
+        for i, word in enumerate(company):
+            if known(word):
+                return " " + " ".join(company[i:])
         return " "
 
     said = analysis.sentences(text, lang)
