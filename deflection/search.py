@@ -204,7 +204,6 @@ class SearchEngine:
         """The question without the customer's own web address, identifier or
         introduction, when what remains still tells articles apart (own_words)."""
         n = max(1, searcher.doc_count())
-
         return own_words.question_part(
             text, lang, lambda term: self._held(searcher, postings, term) > 0,
             lambda term: analysis.tells(self._doc_frequency(searcher, postings, term), n))
