@@ -82,8 +82,8 @@ _INTRODUCTIONS = [re.compile(wording) for wording in (
     rf"^\W*(?i:на связи|пишет)\s+{_NAME}(?:{_WORKS})?",
     # Thai writes no capitals: a short name, and at most a short company after จาก
     # ("from"), as the whole run of text; "ดิฉันชื่อนิดลืมรหัสผ่าน" runs on into the question
-    r"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ(?P<name>[\u0e00-\u0e7f]{1,12}?)(?:ค่ะ|ครับ|คะ)?"
-    r"(?:จาก(?P<company>[\u0e00-\u0e7f]{1,15}))?$",
+    rf"^(?:ผม|ดิฉัน|ฉัน|หนู)ชื่อ(?P<name>[{_THAI}]{{1,12}}?)(?:ค่ะ|ครับ|คะ)?"
+    rf"(?:จาก(?P<company>[{_THAI}]{{1,15}}))?$",
 )]
 
 
