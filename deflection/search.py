@@ -133,6 +133,11 @@ class SearchEngine:
             self._generation = getattr(self, "_generation", 0) + 1
         return True
 
+    def forked(self) -> None:
+        """In a forked process: open searchers of its own (deflection.batch)."""
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
     def _searcher(self, lang: str):
         """One searcher per thread and build (Whoosh searchers are not shared), with the
         build's shared posting cache."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,21 @@ def run_kb():
 
     def run(*args: str, input: str | None = None):
         return runner.invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def in_a_new_process():
+    """Run Python code in a new interpreter from the repository's folder; returns what it
+    prints, read as JSON. For what kb does only in a process without other threads (it
+    forks no workers beside them: deflection.batch), since this one keeps other tests'."""
+
+    def run(code: str):
+        done = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
 
     return run
 

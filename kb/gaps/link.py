@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from deflection import analysis, own_words
+from deflection import analysis, batch, own_words
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
@@ -196,6 +196,17 @@ class Query:
     asked: int = -1  # how many of `terms` (the first ones) ask on their own; -1: all
 
 
+@dataclass(slots=True)
+class _Contested:
+    """A query whose first articles are close: the search chooses among `articles`."""
+
+    lang: str
+    row: int  # the query's position in the language's queries
+    text: str  # what the search reads
+    articles: np.ndarray  # the articles it may choose (their columns)
+    held: np.ndarray  # each one's confidence
+
+
 class Linker:
     """Links tickets to articles for every language of an index build."""
 
@@ -205,6 +216,7 @@ class Linker:
         default: str,
         threshold: float = DEFAULT_THRESHOLD,
         engine: SearchEngine | None = None,
+        workers: int | None = None,
     ) -> None:
         models = {lang: model for lang, model in models.items() if model.paths}
         if not models:
@@ -215,6 +227,7 @@ class Linker:
         self.default = default if default in models else next(iter(models))
         self.threshold = threshold
         self.engine = engine
+        self.workers = workers  # processes that rank contested tickets (deflection.batch)
         self._searched: dict[tuple[str, str], str | None] = {}
 
     @classmethod
@@ -345,17 +358,29 @@ class Linker:
             if progress and (done % 1000 < len(members) or done == n):
                 progress(done // 2, n)
         total = sum(len(queries) for queries in by_lang.values()) or 1
-        scored = 0
+        scored = 0.0
 
-        def tick(count: int) -> None:
+        def tick(count: float) -> None:
             nonlocal scored
             scored += count
             if progress:
-                progress(n // 2 + (n - n // 2) * scored // total, n)
+                progress(n // 2 + int((n - n // 2) * min(1.0, scored / total)), n)
 
+        # the matrix scores every language, then the search decides the contested
+        # tickets of all of them at once: one pool of workers (deflection.batch)
+        searching = self.engine is not None
+        found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        contested: list[_Contested] = []
+        for lang, queries in by_lang.items():
+            best, confidence, close = self._score(self.models[lang], [q for _, q in queries],
+                                                  tick, 0.5 if searching else 1.0)
+            found[lang] = best, confidence
+            contested.extend(close)
+        if searching:
+            self._by_search(contested, found, tick, total / 2)
         for lang, queries in by_lang.items():
             model = self.models[lang]
-            best, confidence = self._score(model, [q for _, q in queries], tick)
+            best, confidence = found[lang]
             for (key, q), b, c in zip(queries, best, confidence, strict=True):
                 path = model.paths[b] if b >= 0 else None
                 article = path if path is not None and c >= self.threshold else None
@@ -379,20 +404,24 @@ class Linker:
         chosen = list(counts)[:MAX_TERMS]
         weights = [counts[t] * model.idf(t) for t in chosen]
         q = Query(chosen, weights, tuple(chosen), len(chosen))
-        best, confidence = self._score(model, [q])
+        best, confidence, _ = self._score(model, [q])
         return (model.paths[best[0]] if best[0] >= 0 else None), round(float(confidence[0]), 4)
 
     def _score(
-        self, model: ArticleMatrix, queries: list[Query], tick: Callable[[int], None] | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
+        self, model: ArticleMatrix, queries: list[Query],
+        tick: Callable[[float], None] | None = None, part: float = 1.0,
+    ) -> tuple[np.ndarray, np.ndarray, list[_Contested]]:
         """Best article and its confidence per query, in blocks of sparse products.
 
         Each query term is a slot; a slot stands for the vocabulary rows that match it
         (the word, its first letters, a synonym) with their credit. The score ranks like
-        the search does: BM25F relative to the best article, times the confidence."""
+        the search does: BM25F relative to the best article, times the confidence. With a
+        search engine, the contested queries are returned for it to decide. `tick` hears
+        how many queries are done, times `part`."""
         n_terms = len(model.vocab)
         best = np.full(len(queries), -1, dtype=np.int64)
         confidence = np.zeros(len(queries))
+        contested: list[_Contested] = []
         block = 2048
         for start in range(0, len(queries), block):
             chunk = queries[start : start + block]
@@ -429,39 +458,57 @@ class Linker:
             rank = scores / top[:, None] * held_all  # the whole ticket ranks
             rows = np.arange(len(chunk))
             pick = rank.argmax(axis=1)
-            if self.engine is not None:
-                self._by_search(model, chunk, rank, pick)
             has = rank[rows, pick] > 0
             best[start : start + len(chunk)] = np.where(has, pick, -1)
             confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
+            if self.engine is not None:
+                contested.extend(self._contested(model.lang, chunk, start, rank, held, pick))
             if tick:
-                tick(len(chunk))
-        return best, confidence
+                tick(len(chunk) * part)
+        return best, confidence, contested
 
-    def _by_search(self, model: ArticleMatrix, chunk: list[Query], rank: np.ndarray,
-                   pick: np.ndarray) -> None:
-        """Where another article comes within CONTESTED of the first, the search decides
-        between the close ones: it weighs what this matrix leaves out (the best section,
-        the character n-grams, spelling). A ticket with no body is the search's question
-        exactly, so the search's first article wins wherever the matrix gives it any
-        score. Whether the article answers stays the matrix's call, with no typo guesses."""
+    @staticmethod
+    def _contested(lang: str, chunk: list[Query], start: int, rank: np.ndarray,
+                   held: np.ndarray, pick: np.ndarray) -> Iterator[_Contested]:
+        """The queries of a block where another article comes within CONTESTED of the
+        first, with the articles the search may choose between. A ticket with no body is
+        the search's question exactly: any article the matrix gives a score may win."""
         if rank.shape[1] < 2:
             return  # one article: nothing to decide between
         runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
             top = rank[r, pick[r]]
             bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
-            text = q.text
-            if not text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
+            if not q.text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
                 continue
-            key = (model.lang, text)
-            if key not in self._searched:
-                answer = self.engine.rank(text, model.lang)
-                self._searched[key] = answer.results[0].path if answer.results else None
-            article = model.column.get(self._searched[key] or "")
-            if article is not None and (rank[r, article] >= CONTESTED * top
-                                        or bare and rank[r, article] > 0):
-                pick[r] = article
+            articles = np.flatnonzero(rank[r] > 0 if bare else rank[r] >= CONTESTED * top)
+            yield _Contested(lang, start + r, q.text, articles, held[r, articles])
+
+    def _by_search(self, contested: list[_Contested],
+                   scored: dict[str, tuple[np.ndarray, np.ndarray]],
+                   tick: Callable[[float], None] | None, work: float) -> None:
+        """The search decides between the close articles: it weighs what the matrix
+        leaves out (the best section, the character n-grams, spelling). Each distinct
+        question is ranked once, on every core when there are many (deflection.batch).
+        Whether the article answers stays the matrix's call, with no typo guesses."""
+        assert self.engine is not None
+        questions = list(dict.fromkeys(
+            (c.lang, c.text) for c in contested if (c.lang, c.text) not in self._searched))
+        step = work / len(questions) if questions else 0.0
+        found = batch.first_articles(self.engine, questions,
+                                     (lambda done: tick(done * step)) if tick else None,
+                                     self.workers)
+        self._searched.update(zip(questions, found, strict=True))
+        if tick and not questions:
+            tick(work)
+        for c in contested:
+            model = self.models[c.lang]
+            article = model.column.get(self._searched[(c.lang, c.text)] or "")
+            at = np.flatnonzero(c.articles == article) if article is not None else ()
+            if len(at):
+                best, confidence = scored[c.lang]
+                best[c.row] = article
+                confidence[c.row] = c.held[at[0]]
 
     @staticmethod
     def _ways(model: ArticleMatrix, q: Query) -> list[list[tuple[int, float]]]:

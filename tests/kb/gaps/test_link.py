@@ -329,3 +329,32 @@ def test_a_web_address_in_a_ticket_counts_as_one_word(linker):
                                "Tasklane?")
     assert (address.article, address.score) == (named.article, named.score)
     assert len(address.terms) == len(named.terms)
+
+
+def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_process):
+    """The search decides contested tickets in worker processes (deflection.batch), for
+    every language at once, and the links are those one process makes."""
+    out = in_a_new_process(f"""
+        import json
+        from pathlib import Path
+        from kb.gaps.link import Linker
+        from kb.gaps.model import Ticket
+        from kb.gaps.run import open_linker
+        from kb.settings import load_site
+
+        opened = open_linker(load_site({str(sample_index.config_file)!r}))
+        lines = Path("tests/data/search_eval.jsonl").read_text("utf-8").splitlines()
+        tickets = [Ticket(id=str(i), subject=json.loads(line)["query"], body=body)
+                   for i, (line, body) in enumerate(
+                       (line, body) for line in lines for body in ("", "it says error, thanks"))]
+        out = {{}}
+        for workers in (1, 2):
+            linker = Linker(opened.models, opened.default, opened.threshold, opened.engine,
+                            workers=workers)
+            links = [(x.id, x.lang, x.article, x.best, x.score) for x in linker.link(tickets)]
+            out[workers] = {{"links": links, "searched": linker.searched}}
+        print(json.dumps(out))
+    """)
+    assert out["1"]["links"] == out["2"]["links"]
+    assert out["2"]["searched"] > 20
+    assert {lang for _, lang, *_ in out["2"]["links"]} == {"en", "ru", "th"}

@@ -1,0 +1,110 @@
+"""Ranking many questions at once, on every core the machine gives this process.
+
+`kb gaps` sends the search engine the tickets its matrix cannot decide: thousands in a
+quarter's export, a few milliseconds each, in Python, so one core ranks one at a time.
+Forked worker processes share the caller's engine as it stands, each with searchers of
+its own (a Whoosh searcher's open files cannot be shared), and rank their share; the
+answers are what one process gives, in the same order. Fewer than POOL_MIN questions,
+one core, or a caller with threads (forking copies their locks as they stand: the site
+plugin runs inside `mkdocs serve`) rank here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import resource
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from deflection.search import SearchEngine
+
+# A question takes 2-8 ms; starting a worker takes a fork and its first searcher
+# (bench/RESULTS.md, "Linking on every core").
+POOL_MIN = 500
+MAX_WORKERS = 8
+
+_engine: SearchEngine | None = None  # the engine the workers fork with
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the workers it has finished with."""
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + workers.ru_utime + workers.ru_stime
+
+
+def first_articles(
+    engine: SearchEngine,
+    questions: Sequence[tuple[str, str]],
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> list[str | None]:
+    """The first article `engine.rank` gives each (language, question), None where it
+    finds none, in the order of `questions`. `progress` hears how many more are done.
+    `workers` defaults to the cores; with one, fewer than POOL_MIN questions (unless
+    `workers` is given) or other threads running, no process is started."""
+    count = min(cores() if workers is None else workers, MAX_WORKERS, len(questions))
+    if (count < 2 or (workers is None and len(questions) < POOL_MIN)
+            or threading.active_count() > 1):
+        return _here(engine, questions, progress)
+    done: list[str | None] = []
+    try:
+        _pooled(engine, questions, progress, count, done)
+    except BrokenProcessPool:  # a worker died (killed for memory): the rest ranks here
+        done.extend(_here(engine, questions[len(done):], progress))
+    return done
+
+
+def _here(engine: SearchEngine, questions: Sequence[tuple[str, str]],
+          progress: Callable[[int], None] | None) -> list[str | None]:
+    out = []
+    for lang, question in questions:
+        out.append(_first(engine, lang, question))
+        if progress:
+            progress(1)
+    return out
+
+
+def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
+            progress: Callable[[int], None] | None, workers: int,
+            out: list[str | None]) -> None:
+    global _engine
+    _engine = engine
+    chunk = max(8, min(256, len(questions) // (workers * 16)))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_forked) as pool:
+            for article in pool.map(_rank, questions, chunksize=chunk):
+                out.append(article)
+                if progress:
+                    progress(1)
+    finally:
+        _engine = None
+
+
+def _first(engine: SearchEngine, lang: str, question: str) -> str | None:
+    answer = engine.rank(question, lang)
+    return answer.results[0].path if answer.results else None
+
+
+def _forked() -> None:
+    assert _engine is not None, "the worker forked with no engine"
+    _engine.forked()
+
+
+def _rank(question: tuple[str, str]) -> str | None:
+    assert _engine is not None, "the worker forked with no engine"
+    return _first(_engine, *question)
