@@ -197,7 +197,7 @@ def main() -> None:
 
     from deflection.batch import cpu_seconds
 
-    def clock() -> tuple[float, float]:  # CPU: with the search's workers
+    def clock() -> tuple[float, float]:  # CPU: with the search's workers, and git
         return time.perf_counter(), cpu_seconds()
 
     def since(start: tuple[float, float]) -> tuple[float, float]:
@@ -248,13 +248,14 @@ def main() -> None:
         f"JSON {len(text) / 2**20:.1f} MiB; {len({t.subject for t in tickets}):,} distinct "
         f"subjects; the search ranked {linker.searched:,} contested questions"
     )
-    print("| stage | wall s | CPU s (with workers) |\n|---|---:|---:|")
+    print("| stage | wall s | CPU s (with child processes) |\n|---|---:|---:|")
     for name, (wall, cpu) in stages.items():
         print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
     print(f"| **end to end** | **{end_to_end[0]:.2f}** | {end_to_end[1]:.2f} |")
     print(
         f"\npeak RSS {peak:.0f} MB of this process; peak PSS {tree.mb:.0f} MB of it and the "
-        f"search's workers together (before the baseline); load average before/after: "
+        f"search's workers together (before the baseline; the sampler took {tree.cpu_s:.1f} s "
+        f"CPU); load average before/after: "
         f"{load_before} / {os.getloadavg()}"
     )
     print(

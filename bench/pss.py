@@ -18,10 +18,10 @@ import os
 import subprocess
 import sys
 
-INTERVAL_S = 0.1
+INTERVAL_S = 0.5
 
 _SAMPLER = r"""
-import os, select, sys
+import os, select, sys, time
 root, me, interval = int(sys.argv[1]), os.getpid(), float(sys.argv[2])
 
 def tree():
@@ -57,7 +57,7 @@ while True:
     peak = max(peak, sum(pss(pid) for pid in tree()))
     if select.select([sys.stdin], [], [], interval)[0]:
         break
-print(peak)
+print(peak, time.process_time())
 """
 
 
@@ -66,6 +66,7 @@ class PeakPss:
 
     def __init__(self) -> None:
         self.mb = 0.0
+        self.cpu_s = 0.0  # the sampler's own
         self._sampler: subprocess.Popen[str] | None = None
 
     def __enter__(self) -> PeakPss:
@@ -79,4 +80,5 @@ class PeakPss:
     def __exit__(self, *exc: object) -> None:
         if self._sampler is not None:
             out, _ = self._sampler.communicate("stop\n")
-            self.mb = int(out.strip() or 0) / 1024
+            peak, cpu = out.split()
+            self.mb, self.cpu_s = int(peak) / 1024, float(cpu)

@@ -5,17 +5,21 @@ quarter's export, a few milliseconds each, in Python, so one core ranks one at a
 Forked worker processes share the caller's engine as it stands, each with searchers of
 its own (a Whoosh searcher's open files cannot be shared), and rank their share; the
 answers are what one process gives, in the same order. Fewer than POOL_MIN questions,
-one core, or a caller with threads (forking copies their locks as they stand: the site
-plugin runs inside `mkdocs serve`) rank here.
+one core, a system other than Linux, or a caller with threads of its own (forking copies
+their locks as they stand: the site plugin runs inside `mkdocs serve`) rank here.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,26 +28,26 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
 
-# A question takes 2-8 ms; starting a worker takes a fork and its first searcher
-# (bench/RESULTS.md, "Linking on every core").
+# A question takes 2-8 ms; two workers rank 11,901 in 21-26 s where one process takes
+# 39 s, and a worker starts in a fork (bench/RESULTS.md, "Linking on every core").
 POOL_MIN = 500
 MAX_WORKERS = 8
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 _engine: SearchEngine | None = None  # the engine the workers fork with
+_caller = 0  # its process
 
 
 def cores() -> int:
     """The cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
+    return len(os.sched_getaffinity(0))
 
 
 def cpu_seconds() -> float:
-    """CPU seconds of this process and of the workers it has finished with."""
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + workers.ru_utime + workers.ru_stime
+    """CPU seconds of this process and of the child processes it has finished with (the
+    search's workers, and any other: git)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def first_articles(
@@ -55,10 +59,11 @@ def first_articles(
     """The first article `engine.rank` gives each (language, question), None where it
     finds none, in the order of `questions`. `progress` hears how many more are done.
     `workers` defaults to the cores; with one, fewer than POOL_MIN questions (unless
-    `workers` is given) or other threads running, no process is started."""
+    `workers` is given), or where forking is not safe, no process is started."""
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+        return _here(engine, questions, progress)
     count = min(cores() if workers is None else workers, MAX_WORKERS, len(questions))
-    if (count < 2 or (workers is None and len(questions) < POOL_MIN)
-            or threading.active_count() > 1):
+    if count < 2 or (workers is None and len(questions) < POOL_MIN):
         return _here(engine, questions, progress)
     done: list[str | None] = []
     try:
@@ -81,16 +86,22 @@ def _here(engine: SearchEngine, questions: Sequence[tuple[str, str]],
 def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
             progress: Callable[[int], None] | None, workers: int,
             out: list[str | None]) -> None:
-    global _engine
-    _engine = engine
+    global _engine, _caller
+    _engine, _caller = engine, os.getpid()
     chunk = max(8, min(256, len(questions) // (workers * 16)))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_forked) as pool:
-            for article in pool.map(_rank, questions, chunksize=chunk):
-                out.append(article)
-                if progress:
-                    progress(1)
+        with warnings.catch_warnings():
+            # Python 3.12+ warns of forking beside threads, counting the idle ones of
+            # numpy's BLAS, which hold no lock of Python's; this process has no other
+            # (first_articles)
+            warnings.filterwarnings("ignore", r"This process .* is multi-threaded",
+                                    DeprecationWarning)
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_forked) as pool:
+                for article in pool.map(_rank, questions, chunksize=chunk):
+                    out.append(article)
+                    if progress:
+                        progress(1)
     finally:
         _engine = None
 
@@ -101,6 +112,11 @@ def _first(engine: SearchEngine, lang: str, question: str) -> str | None:
 
 
 def _forked() -> None:
+    """A worker's start: it ends with its caller, however the caller ends (killed by the
+    kernel for memory, SIGTERM to it alone), not blocked on the task queue forever."""
+    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != _caller:  # the caller ended before the line above
+        os._exit(1)
     assert _engine is not None, "the worker forked with no engine"
     _engine.forked()
 

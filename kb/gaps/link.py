@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +67,7 @@ JOINED_WEIGHT = 0.5
 # engine to decide (bench/RESULTS.md, "Gaps linking through the search"): 0.6 and 0.75 kept
 # every gain on the labeled tickets; 0.75 searches fewer.
 CONTESTED = 0.75
+BLOCK = 2048  # queries scored by one sparse product
 
 
 @dataclass(slots=True)
@@ -196,15 +198,9 @@ class Query:
     asked: int = -1  # how many of `terms` (the first ones) ask on their own; -1: all
 
 
-@dataclass(slots=True)
-class _Contested:
-    """A query whose first articles are close: the search chooses among `articles`."""
-
-    lang: str
-    row: int  # the query's position in the language's queries
-    text: str  # what the search reads
-    articles: np.ndarray  # the articles it may choose (their columns)
-    held: np.ndarray  # each one's confidence
+def _bare(q: Query) -> bool:
+    """A ticket with no body: the search's question exactly, so the search knows as much."""
+    return q.subject_terms == len(q.all_terms)
 
 
 class Linker:
@@ -357,27 +353,29 @@ class Linker:
             done += len(members)
             if progress and (done % 1000 < len(members) or done == n):
                 progress(done // 2, n)
-        total = sum(len(queries) for queries in by_lang.values()) or 1
-        scored = 0.0
+        total = sum(len(queries) for queries in by_lang.values())
+        scored = Fraction(0)  # exact: the last tick makes n
 
-        def tick(count: float) -> None:
+        def tick(count: Fraction) -> None:
             nonlocal scored
             scored += count
             if progress:
-                progress(n // 2 + int((n - n // 2) * min(1.0, scored / total)), n)
+                progress(n // 2 + (n - n // 2) * min(scored, total) // total, n)
 
         # the matrix scores every language, then the search decides the contested
         # tickets of all of them at once: one pool of workers (deflection.batch)
         searching = self.engine is not None
         found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        contested: list[_Contested] = []
+        contested: dict[str, list[int]] = {}
         for lang, queries in by_lang.items():
-            best, confidence, close = self._score(self.models[lang], [q for _, q in queries],
-                                                  tick, 0.5 if searching else 1.0)
+            best, confidence, contested[lang] = self._score(
+                self.models[lang], [q for _, q in queries], tick,
+                Fraction(1, 2) if searching else Fraction(1))
             found[lang] = best, confidence
-            contested.extend(close)
-        if searching:
-            self._by_search(contested, found, tick, total / 2)
+        if searching and total:
+            self._by_search(contested, {lang: [q for _, q in queries]
+                                        for lang, queries in by_lang.items()},
+                            found, tick, Fraction(total, 2))
         for lang, queries in by_lang.items():
             model = self.models[lang]
             best, confidence = found[lang]
@@ -409,106 +407,121 @@ class Linker:
 
     def _score(
         self, model: ArticleMatrix, queries: list[Query],
-        tick: Callable[[float], None] | None = None, part: float = 1.0,
-    ) -> tuple[np.ndarray, np.ndarray, list[_Contested]]:
-        """Best article and its confidence per query, in blocks of sparse products.
-
-        Each query term is a slot; a slot stands for the vocabulary rows that match it
-        (the word, its first letters, a synonym) with their credit. The score ranks like
-        the search does: BM25F relative to the best article, times the confidence. With a
-        search engine, the contested queries are returned for it to decide. `tick` hears
-        how many queries are done, times `part`."""
-        n_terms = len(model.vocab)
+        tick: Callable[[Fraction], None] | None = None, part: Fraction = Fraction(1),
+    ) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """Best article and its confidence per query, a block of sparse products at a
+        time; with a search engine, also the contested queries (their positions), for it
+        to decide. `tick` hears how many queries are done, times `part`."""
         best = np.full(len(queries), -1, dtype=np.int64)
         confidence = np.zeros(len(queries))
-        contested: list[_Contested] = []
-        block = 2048
-        for start in range(0, len(queries), block):
-            chunk = queries[start : start + block]
-            s_rows, s_cols, s_vals = [], [], []
-            a_rows, a_cols, a_vals, q_vals = [], [], [], []
-            slot = 0
-            for r, q in enumerate(chunk):
-                total = sum(q.weights) or 1.0
-                asked = q.asked if q.asked >= 0 else len(q.weights)
-                asked_total = sum(q.weights[:asked]) or total
-                for i, ways in enumerate(self._ways(model, q)):
-                    for row, credit in ways:
-                        s_rows.append(slot)
-                        s_cols.append(row)
-                        s_vals.append(credit)
-                    a_rows.append(r)
-                    a_cols.append(slot)
-                    a_vals.append(q.weights[i] / total)
-                    q_vals.append(q.weights[i] / asked_total if i < asked else 0.0)
-                    slot += 1
-            slots = sparse.csr_matrix((s_vals, (s_rows, s_cols)), shape=(slot, n_terms))
-            share = sparse.csr_matrix((a_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
-            scores = (share @ (slots @ model.weights)).toarray()
-            held_slots = (slots @ model.credit).tocsr()
-            held_slots.data = np.minimum(held_slots.data, 1.0)
-            # the whole ticket ranks the articles; the confidence is the subject's share or
-            # the ticket's, the higher: a body's "we tried everything, please advise" is no
-            # article's, and must not make a subject that an article answers look unanswered
-            asked_share = sparse.csr_matrix((q_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
-            held_all = (share @ held_slots).toarray()
-            held = np.maximum(held_all, (asked_share @ held_slots).toarray())
-            top = scores.max(axis=1)
-            top[top == 0] = 1.0
-            rank = scores / top[:, None] * held_all  # the whole ticket ranks
+        contested: list[int] = []
+        for start in range(0, len(queries), BLOCK):
+            chunk = queries[start : start + BLOCK]
+            rank, held = self._block(model, chunk)
             rows = np.arange(len(chunk))
             pick = rank.argmax(axis=1)
             has = rank[rows, pick] > 0
             best[start : start + len(chunk)] = np.where(has, pick, -1)
             confidence[start : start + len(chunk)] = np.where(has, held[rows, pick], 0.0)
             if self.engine is not None:
-                contested.extend(self._contested(model.lang, chunk, start, rank, held, pick))
+                contested.extend(start + r for r in self._contested(chunk, rank, pick))
             if tick:
                 tick(len(chunk) * part)
         return best, confidence, contested
 
+    def _block(self, model: ArticleMatrix, chunk: list[Query]) -> tuple[np.ndarray, np.ndarray]:
+        """How each query ranks the articles, and each article's confidence, by sparse
+        products. Each query term is a slot; a slot stands for the vocabulary rows that
+        match it (the word, its first letters, a synonym) with their credit. The rank is
+        the search's: BM25F relative to the best article, times the confidence. A query's
+        figures do not depend on the others in `chunk`."""
+        s_rows, s_cols, s_vals = [], [], []
+        a_rows, a_cols, a_vals, q_vals = [], [], [], []
+        slot = 0
+        for r, q in enumerate(chunk):
+            total = sum(q.weights) or 1.0
+            asked = q.asked if q.asked >= 0 else len(q.weights)
+            asked_total = sum(q.weights[:asked]) or total
+            for i, ways in enumerate(self._ways(model, q)):
+                for row, credit in ways:
+                    s_rows.append(slot)
+                    s_cols.append(row)
+                    s_vals.append(credit)
+                a_rows.append(r)
+                a_cols.append(slot)
+                a_vals.append(q.weights[i] / total)
+                q_vals.append(q.weights[i] / asked_total if i < asked else 0.0)
+                slot += 1
+        slots = sparse.csr_matrix((s_vals, (s_rows, s_cols)), shape=(slot, len(model.vocab)))
+        share = sparse.csr_matrix((a_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
+        scores = (share @ (slots @ model.weights)).toarray()
+        held_slots = (slots @ model.credit).tocsr()
+        held_slots.data = np.minimum(held_slots.data, 1.0)
+        # the whole ticket ranks the articles; the confidence is the subject's share or
+        # the ticket's, the higher: a body's "we tried everything, please advise" is no
+        # article's, and must not make a subject that an article answers look unanswered
+        asked_share = sparse.csr_matrix((q_vals, (a_rows, a_cols)), shape=(len(chunk), slot))
+        held_all = (share @ held_slots).toarray()
+        held = np.maximum(held_all, (asked_share @ held_slots).toarray())
+        top = scores.max(axis=1)
+        top[top == 0] = 1.0
+        return scores / top[:, None] * held_all, held
+
     @staticmethod
-    def _contested(lang: str, chunk: list[Query], start: int, rank: np.ndarray,
-                   held: np.ndarray, pick: np.ndarray) -> Iterator[_Contested]:
+    def _contested(chunk: list[Query], rank: np.ndarray, pick: np.ndarray) -> Iterator[int]:
         """The queries of a block where another article comes within CONTESTED of the
-        first, with the articles the search may choose between. A ticket with no body is
-        the search's question exactly: any article the matrix gives a score may win."""
+        first (or, for a ticket with no body, any: it is the search's question exactly)."""
         if rank.shape[1] < 2:
             return  # one article: nothing to decide between
         runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
-            top = rank[r, pick[r]]
-            bare = q.subject_terms == len(q.all_terms)  # no body: the search knows as much
-            if not q.text or top <= 0 or (not bare and runner_up[r] < CONTESTED * top):
-                continue
-            articles = np.flatnonzero(rank[r] > 0 if bare else rank[r] >= CONTESTED * top)
-            yield _Contested(lang, start + r, q.text, articles, held[r, articles])
+            if q.text and rank[r, pick[r]] > 0 and (
+                    _bare(q) or runner_up[r] >= CONTESTED * rank[r, pick[r]]):
+                yield r
 
-    def _by_search(self, contested: list[_Contested],
-                   scored: dict[str, tuple[np.ndarray, np.ndarray]],
-                   tick: Callable[[float], None] | None, work: float) -> None:
+    @staticmethod
+    def _chooses(q: Query, rank: np.ndarray, article: int) -> bool:
+        """Whether the search's `article` may replace the matrix's first, given the query's
+        ranks: one close to the first, or any with a score for a ticket with no body."""
+        top = rank.max()
+        return bool(rank[article] >= CONTESTED * top or _bare(q) and rank[article] > 0)
+
+    def _by_search(self, contested: dict[str, list[int]], queries: dict[str, list[Query]],
+                   found: dict[str, tuple[np.ndarray, np.ndarray]],
+                   tick: Callable[[Fraction], None] | None, work: Fraction) -> None:
         """The search decides between the close articles: it weighs what the matrix
         leaves out (the best section, the character n-grams, spelling). Each distinct
-        question is ranked once, on every core when there are many (deflection.batch).
-        Whether the article answers stays the matrix's call, with no typo guesses."""
+        question is ranked once, on every core when there are many (deflection.batch);
+        where the search's first article differs from the matrix's, the ticket's ranks
+        are computed again to see whether it may win (kept for every contested ticket,
+        they would take tickets × articles of memory). Whether the article answers stays
+        the matrix's call, with no typo guesses."""
         assert self.engine is not None
         questions = list(dict.fromkeys(
-            (c.lang, c.text) for c in contested if (c.lang, c.text) not in self._searched))
-        step = work / len(questions) if questions else 0.0
-        found = batch.first_articles(self.engine, questions,
-                                     (lambda done: tick(done * step)) if tick else None,
-                                     self.workers)
-        self._searched.update(zip(questions, found, strict=True))
+            (lang, queries[lang][row].text) for lang, rows in contested.items()
+            for row in rows if (lang, queries[lang][row].text) not in self._searched))
+        step = work / len(questions) if questions else Fraction(0)
+        ranked = batch.first_articles(self.engine, questions,
+                                      (lambda done: tick(done * step)) if tick else None,
+                                      self.workers)
+        self._searched.update(zip(questions, ranked, strict=True))
         if tick and not questions:
             tick(work)
-        for c in contested:
-            model = self.models[c.lang]
-            article = model.column.get(self._searched[(c.lang, c.text)] or "")
-            at = np.flatnonzero(c.articles == article) if article is not None else ()
-            if len(at):
-                best, confidence = scored[c.lang]
-                best[c.row] = article
-                confidence[c.row] = c.held[at[0]]
+        for lang, rows in contested.items():
+            model = self.models[lang]
+            best, confidence = found[lang]
+            changed = []
+            for row in rows:
+                article = model.column.get(self._searched[(lang, queries[lang][row].text)] or "")
+                if article is not None and article != best[row]:
+                    changed.append((row, article))
+            for start in range(0, len(changed), BLOCK):
+                chunk = changed[start : start + BLOCK]
+                rank, held = self._block(model, [queries[lang][row] for row, _ in chunk])
+                for i, (row, article) in enumerate(chunk):
+                    if self._chooses(queries[lang][row], rank[i], article):
+                        best[row] = article
+                        confidence[row] = held[i, article]
 
     @staticmethod
     def _ways(model: ArticleMatrix, q: Query) -> list[list[tuple[int, float]]]:

@@ -3,13 +3,17 @@ help center's real index.
 
 kb forks no workers while other threads run, and this test process keeps the threads of
 other tests (event writers, servers), so what the workers do is tested in a new
-interpreter, as `kb gaps` runs."""
+interpreter, as `kb gaps` runs. There, `batch._first` is wrapped to say which process
+ranked each question: the forked workers run the wrapper too."""
 
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import textwrap
-import threading
+import time
 
 import pytest
 
@@ -25,69 +29,125 @@ QUESTIONS = [
 ]
 
 
-@pytest.fixture
-def with_engine(sample_index, in_a_new_process):
-    """Runs code in a new interpreter with `engine` (the sample index's) and `QUESTIONS`."""
-    head = f"""
-import json, os, threading
+def script(sample_index, body: str) -> str:
+    """Python for a new interpreter: `engine` (the sample index's), `QUESTIONS`, and
+    `body`."""
+    return f"""
+import json, os, threading, time
 from deflection import batch
 from deflection.site_index import engine_for
 from kb.settings import load_site
 engine = engine_for(load_site({str(sample_index.config_file)!r}))
 QUESTIONS = {QUESTIONS!r}
+first = batch._first
 assert threading.active_count() == 1
-"""
-    return lambda body: in_a_new_process(head + textwrap.dedent(body))
+""" + textwrap.dedent(body)
+
+
+@pytest.fixture
+def with_engine(sample_index, in_a_new_process):
+    return lambda body: in_a_new_process(script(sample_index, body))
 
 
 def test_workers_answer_as_one_process_does_in_the_same_order(with_engine):
     out = with_engine("""
         questions = QUESTIONS * 5
-        one = [(a.results[0].path if a.results else None)
-               for a in (engine.rank(q, lang) for lang, q in questions)]
+        one = [first(engine, lang, q) for lang, q in questions]
+        engine._local.caller = True  # the workers' searchers must be their own
+        batch._first = lambda engine, lang, q: [os.getpid(), getattr(engine._local, "caller",
+                                                                     False), first(engine, lang, q)]
         heard = []
         two = batch.first_articles(engine, questions, heard.append, workers=2)
-        print(json.dumps({"one": one, "two": two, "heard": sum(heard)}))
+        print(json.dumps({"me": os.getpid(), "one": one, "two": two, "heard": sum(heard)}))
     """)
-    assert out["two"] == out["one"]
+    assert [article for _, _, article in out["two"]] == out["one"]
     assert out["one"][0] == "en/account/reset-your-password.md" and out["one"][4] is None
+    ranked_by = {pid for pid, _, _ in out["two"]}
+    assert out["me"] not in ranked_by and 1 <= len(ranked_by) <= 2
+    assert not any(caller for _, caller, _ in out["two"])  # engine.forked() in each worker
     assert out["heard"] == len(QUESTIONS) * 5
 
 
-def test_the_questions_are_ranked_in_other_processes(with_engine):
+def test_workers_start_for_many_questions_on_several_cores_only(with_engine):
     out = with_engine("""
-        batch._first = lambda engine, lang, question: os.getpid()
-        print(json.dumps({"me": os.getpid(),
-                          "ranked_by": batch.first_articles(engine, QUESTIONS * 20, workers=2)}))
-    """)
-    ranked_by = set(out["ranked_by"])
-    assert out["me"] not in ranked_by and 1 <= len(ranked_by) <= 2
-
-
-def test_a_worker_that_dies_leaves_the_rest_to_this_process(with_engine):
-    out = with_engine("""
-        def die(question):
-            os._exit(1)  # a worker killed mid-way, as by the out-of-memory killer
-        batch._rank = die
-        print(json.dumps(batch.first_articles(engine, QUESTIONS, workers=2)))
-    """)
-    assert out[0] == "en/account/reset-your-password.md" and len(out) == len(QUESTIONS)
-
-
-def pids(engine, lang, question):
-    return os.getpid()  # which process ranked the question
-
-
-def test_few_questions_one_core_or_other_threads_rank_here(engine, monkeypatch):
-    monkeypatch.setattr(batch, "_first", pids)
-    here = {os.getpid()}
-    assert set(batch.first_articles(engine, QUESTIONS)) == here  # fewer than POOL_MIN
-    assert set(batch.first_articles(engine, QUESTIONS, workers=1)) == here
-    stop = threading.Event()
-    thread = threading.Thread(target=stop.wait)  # as in `mkdocs serve`
-    thread.start()
-    try:
-        assert set(batch.first_articles(engine, QUESTIONS * 20, workers=2)) == here
-    finally:
+        batch._first = lambda engine, lang, q: os.getpid()
+        many = QUESTIONS * 100  # 600: past POOL_MIN
+        def where(questions, cores, **kw):
+            os.sched_getaffinity = lambda pid: set(range(cores))
+            return sorted(set(batch.first_articles(engine, questions, **kw)) - {os.getpid()})
+        out = {"many, 2 cores": where(many, 2), "many, 1 core": where(many, 1),
+               "few, 2 cores": where(QUESTIONS, 2), "workers=1": where(many, 2, workers=1),
+               "few, workers=2": where(QUESTIONS, 1, workers=2)}
+        stop = threading.Event()
+        thread = threading.Thread(target=stop.wait)  # as in `mkdocs serve`
+        thread.start()
+        out["another thread"] = where(many, 2, workers=2)
         stop.set()
         thread.join()
+        print(json.dumps(out))
+    """)
+    assert out.pop("many, 2 cores") and out.pop("few, workers=2")  # in workers
+    assert out == {"many, 1 core": [], "few, 2 cores": [], "workers=1": [],
+                   "another thread": []}  # here
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(with_engine, tmp_path):
+    died = tmp_path / "died"
+    out = with_engine(f"""
+        def die(question):
+            with open({str(died)!r}, "a") as f:
+                f.write(f"{{os.getpid()}}\\n")
+            os._exit(1)  # a worker killed mid-way, as by the out-of-memory killer
+        batch._rank = die
+        print(json.dumps({{"me": os.getpid(),
+                          "found": batch.first_articles(engine, QUESTIONS, workers=2)}}))
+    """)
+    assert out["found"] == [
+        "en/account/reset-your-password.md", "ru/billing/request-a-refund.md",
+        "th/account/reset-your-password.md", "en/data-export/export-a-project-to-csv.md",
+        None, "ru/account/reset-your-password.md"]
+    assert str(out["me"]) not in died.read_text().split()
+
+
+def test_the_workers_end_with_their_caller_however_it_ends(sample_index, tmp_path):
+    """Killed for memory, or sent SIGTERM alone, the caller leaves no worker waiting on
+    its task queue forever (holding memory, the index and the caller's stdout)."""
+    started = tmp_path / "started"
+    caller = subprocess.Popen([sys.executable, "-c", script(sample_index, f"""
+        def hang(engine, lang, question):
+            with open({str(started)!r}, "a") as f:
+                f.write(f"{{os.getpid()}}\\n")
+            time.sleep(120)
+        batch._first = hang
+        batch.first_articles(engine, QUESTIONS * 4, workers=2)  # a chunk for each
+    """)], cwd=batch.__file__.rsplit("/deflection/", 1)[0])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+                not started.exists() or len(set(started.read_text().split())) < 2):
+            time.sleep(0.1)
+        workers = [int(pid) for pid in set(started.read_text().split())]
+        assert len(workers) == 2
+    finally:
+        caller.send_signal(signal.SIGKILL)
+        caller.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    left = [pid for pid in workers if alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie, waiting for init to reap it, has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_cores_are_those_this_process_may_run_on():
+    assert batch.cores() == len(os.sched_getaffinity(0)) >= 1

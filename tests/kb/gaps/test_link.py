@@ -259,6 +259,26 @@ def test_progress_covers_the_analysis_then_the_scoring(linker):
     assert done[:3] == [500, 1000, 1500] and len(done) > 3
 
 
+def test_progress_ends_at_the_number_of_tickets(linker):
+    """However the scoring's share splits between the products and the searches (in
+    floating point, 11, 12, 14… tickets ended one short)."""
+    subjects = ["export just one project to a spreadsheet", "как сделать повторяющуюся задачу",
+                "refund for my subscription", "รีเซ็ตรหัสผ่าน", "gantt chart blank pages"]
+    heard: list[tuple[int, int]] = []
+    for count in range(1, 41):
+        tickets = [Ticket(id=str(i), subject=subjects[i % 5], body=f"step {i} failed")
+                   for i in range(count)]
+        fresh = Linker(linker.models, linker.default, linker.threshold, linker.engine)
+        heard.clear()
+        fresh.link(tickets, progress=lambda done, total: heard.append((done, total)))
+        done = [d for d, _ in heard]
+        assert done == sorted(done) and heard[-1] == (count, count), count
+        assert fresh.searched or count < 3
+    heard.clear()
+    assert fresh.link([], progress=lambda done, total: heard.append((done, total))) == []
+    assert heard == []
+
+
 def test_the_search_reads_the_body_terms_as_written(linker):
     q = linker.query("Refund for the annual plan",
                      "Hello, I was charged twice for the invoices of my subscription.", "en")
@@ -331,30 +351,44 @@ def test_a_web_address_in_a_ticket_counts_as_one_word(linker):
     assert len(address.terms) == len(named.terms)
 
 
-def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_process):
+def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_process,
+                                                       tmp_path):
     """The search decides contested tickets in worker processes (deflection.batch), for
     every language at once, and the links are those one process makes."""
     out = in_a_new_process(f"""
-        import json
+        import json, os
         from pathlib import Path
+        from deflection import batch
         from kb.gaps.link import Linker
         from kb.gaps.model import Ticket
         from kb.gaps.run import open_linker
         from kb.settings import load_site
+
+        first = batch._first
+        def noted(engine, lang, question):  # which process ranks (the workers run it too)
+            with open({str(tmp_path / "ranked-by")!r}, "a") as f:
+                f.write(f"{{os.getpid()}}\\n")
+            return first(engine, lang, question)
+        batch._first = noted
 
         opened = open_linker(load_site({str(sample_index.config_file)!r}))
         lines = Path("tests/data/search_eval.jsonl").read_text("utf-8").splitlines()
         tickets = [Ticket(id=str(i), subject=json.loads(line)["query"], body=body)
                    for i, (line, body) in enumerate(
                        (line, body) for line in lines for body in ("", "it says error, thanks"))]
-        out = {{}}
+        out = {{"me": os.getpid()}}
         for workers in (1, 2):
+            Path({str(tmp_path / "ranked-by")!r}).unlink(missing_ok=True)
             linker = Linker(opened.models, opened.default, opened.threshold, opened.engine,
                             workers=workers)
             links = [(x.id, x.lang, x.article, x.best, x.score) for x in linker.link(tickets)]
-            out[workers] = {{"links": links, "searched": linker.searched}}
+            ranked_by = Path({str(tmp_path / "ranked-by")!r}).read_text().split()
+            out[workers] = {{"links": links, "searched": linker.searched,
+                             "ranked by": sorted(set(map(int, ranked_by)))}}
         print(json.dumps(out))
     """)
     assert out["1"]["links"] == out["2"]["links"]
     assert out["2"]["searched"] > 20
+    assert out["1"]["ranked by"] == [out["me"]]
+    assert out["me"] not in out["2"]["ranked by"]
     assert {lang for _, lang, *_ in out["2"]["links"]} == {"en", "ru", "th"}
