@@ -12,6 +12,7 @@ their locks as they stand: the site plugin runs inside `mkdocs serve`) rank here
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import resource
@@ -89,6 +90,10 @@ def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
     global _engine, _caller
     _engine, _caller = engine, os.getpid()
     chunk = max(8, min(256, len(questions) // (workers * 16)))
+    # the workers share the caller's memory until they write to it, and a collection
+    # writes to every object it visits: frozen, the caller's objects are none of its
+    # business, and the tickets and queries of a large export stay shared
+    gc.freeze()
     try:
         with warnings.catch_warnings():
             # Python 3.12+ warns of forking beside threads, counting the idle ones of
@@ -103,6 +108,7 @@ def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
                     if progress:
                         progress(1)
     finally:
+        gc.unfreeze()
         _engine = None
 
 
