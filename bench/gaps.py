@@ -253,7 +253,8 @@ def main() -> None:
         print(f"| {name} | {wall:.2f} | {cpu:.2f} |")
     print(f"| **end to end** | **{end_to_end[0]:.2f}** | {end_to_end[1]:.2f} |")
     print(
-        f"\npeak RSS {peak:.0f} MB of this process; peak PSS {tree.mb:.0f} MB of it and the "
+        f"\npeak RSS {peak:.0f} MB of this process; peak PSS "
+        f"{f'{tree.mb:.0f} MB' if tree.mb else 'n/a (no /proc/PID/smaps_rollup)'} of it and the "
         f"search's workers together (before the baseline; the sampler took {tree.cpu_s:.1f} s "
         f"CPU); load average before/after: "
         f"{load_before} / {os.getloadavg()}"

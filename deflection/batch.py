@@ -15,12 +15,10 @@ import ctypes
 import gc
 import multiprocessing
 import os
-import resource
 import signal
 import sys
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -47,6 +45,10 @@ def cores() -> int:
 def cpu_seconds() -> float:
     """CPU seconds of this process and of the child processes it has finished with (the
     search's workers, and any other: git)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return time.process_time()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.process_time() + children.ru_utime + children.ru_stime
 
@@ -93,22 +95,19 @@ def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
     # the workers share the caller's memory until they write to it, and a collection
     # writes to every object it visits: frozen, the caller's objects are none of its
     # business, and the tickets and queries of a large export stay shared
-    gc.freeze()
+    frozen = gc.get_freeze_count() == 0  # the caller's own freeze stays its own
+    if frozen:
+        gc.freeze()
     try:
-        with warnings.catch_warnings():
-            # Python 3.12+ warns of forking beside threads, counting the idle ones of
-            # numpy's BLAS, which hold no lock of Python's; this process has no other
-            # (first_articles)
-            warnings.filterwarnings("ignore", r"This process .* is multi-threaded",
-                                    DeprecationWarning)
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=_forked) as pool:
-                for article in pool.map(_rank, questions, chunksize=chunk):
-                    out.append(article)
-                    if progress:
-                        progress(1)
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_forked) as pool:
+            for article in pool.map(_rank, questions, chunksize=chunk):
+                out.append(article)
+                if progress:
+                    progress(1)
     finally:
-        gc.unfreeze()
+        if frozen:
+            gc.unfreeze()
         _engine = None
 
 
@@ -120,9 +119,13 @@ def _first(engine: SearchEngine, lang: str, question: str) -> str | None:
 def _forked() -> None:
     """A worker's start: it ends with its caller, however the caller ends (killed by the
     kernel for memory, SIGTERM to it alone), not blocked on the task queue forever."""
-    ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = (ctypes.c_int, ctypes.c_ulong)
+    if prctl(_PR_SET_PDEATHSIG, signal.SIGKILL) != 0:  # the pool breaks: ranked here
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() != _caller:  # the caller ended before the line above
         os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the caller's to handle
     assert _engine is not None, "the worker forked with no engine"
     _engine.forked()
 
