@@ -25,12 +25,10 @@ and the whole; the whole weighs less, so it is not counted twice.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,6 +44,15 @@ from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
 from kb.gaps.redact import without_addresses
+from kb.gaps.wording import (
+    BODY_CHARS,
+    MAX_SENTENCE,
+    analysed,
+    joined_terms,
+    sentence_terms,
+    ticket_noise,
+    written,
+)
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
@@ -53,11 +60,9 @@ if TYPE_CHECKING:
 SUBJECT_WEIGHT = 1.0
 BODY_WEIGHT = 0.5  # body terms carry the question less surely than the subject
 SUBJECT_CHARS = 1000  # a subject is a line; past this it is pasted text
-BODY_CHARS = 4000  # distinct body sentences are analysed up to this many characters
 # Tuned on the development sets of tests/data/gaps_eval*.jsonl (bench/RESULTS.md,
 # "Gaps linking"): a ticket whose best article holds less of its weight is unanswered.
 DEFAULT_THRESHOLD = 0.4
-MAX_SENTENCE = 1000
 # A compound's joined form ("dnsrebind" beside "dns", "rebind") weighs this share of its
 # IDF: the parts already say it, and an article that writes the parts apart lacks it.
 # bench/RESULTS.md, "Gaps linking": against 1 (counted in full, as before), 0.5 put two
@@ -84,110 +89,9 @@ class Linked:
     subject_terms: int = 0  # how many of `terms` (the first ones) come from the subject
 
 
-@lru_cache(maxsize=500_000)
-def _chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
-    return tuple(analysis.terms(chunk, lang))
-
-
-def terms(text: str, lang: str) -> list[str]:
-    """`analysis.terms`, a space-separated chunk at a time through a cache. The same
-    terms: no token spans a space (Thai is segmented a run of Thai letters at a time),
-    and every filter sees one token. Customers reuse few words, so the cache saves most
-    of the analysis, Thai segmentation above all."""
-    out: list[str] = []
-    for chunk in text.split():
-        out.extend(_chunk_terms(chunk, lang))
-    return out
-
-
-@lru_cache(maxsize=200_000)
-def _sentence_terms(sentence: str, lang: str) -> tuple[str, ...]:
-    return tuple(terms(sentence, lang))
-
-
-_THAI = re.compile("[\u0e00-\u0e7f]")
-
-
-def joined_terms(text: str, lang: str) -> set[str]:
-    """The joined forms of the compounds in `text`: where a word gives several terms
-    (X-Forwarded-For → x, forward, xforwardedfor), the longest when it holds the others.
-    Thai is left out: a run of Thai letters gives several words, not a compound."""
-    out: set[str] = set()
-    for chunk in text.split():
-        # a plain word (letters, no capital inside) is never split
-        if (chunk.isalpha() and chunk[1:].islower()) or _THAI.search(chunk):
-            continue
-        found = list(dict.fromkeys(_chunk_terms(chunk, lang)))
-        if len(found) < 2:
-            continue
-        whole = max(found, key=len)
-        parts = [t for t in found if t != whole]
-        # parts are stems ("proxi" in "proxycach"): all but their last letter must be there
-        if all(p[: max(1, len(p) - 1)] in whole for p in parts):
-            out.add(whole)
-    return out
-
-
-def _written(text: str, lang: str, wanted: set[str]) -> dict[str, str]:
-    """A word of `text` for each of the `wanted` terms, as it was written (the search
-    would take a stem for a misspelling and correct it)."""
-    out: dict[str, str] = {}
-    for chunk in text[:BODY_CHARS].split():
-        for term in _chunk_terms(chunk, lang):
-            if term in wanted and term not in out:
-                out[term] = chunk
-        if len(out) == len(wanted):
-            break
-    return out
-
-
-def _analysed(text: str, lang: str, budget: int | None = None) -> list[str]:
-    """Terms of a text, sentence by sentence: a sentence said twice is read once, and
-    analysis is cached, since tickets repeat greetings, signatures and pasted errors
-    (Thai segmentation is the costliest step). With a `budget`, distinct sentences are
-    read up to that many characters, so a 10 MB body costs what a long e-mail does."""
-    out: list[str] = []
-    seen: set[str] = set()
-    used = 0
-    for sentence in analysis.SENTENCE_END.split(text):
-        sentence = sentence.strip()
-        if not sentence or sentence in seen:
-            continue
-        seen.add(sentence)
-        out.extend(_sentence_terms(sentence[:MAX_SENTENCE], lang))
-        used += len(sentence)
-        if budget is not None and used >= budget:
-            break
-    return out
-
-
 # A subject's own share of its weight counts (when higher than the whole ticket's) from
 # this many distinct terms on.
 SUBJECT_TERMS = 2
-# A sentence that asks has analysis.TELLING_WORDS words that tell the help center's
-# articles apart, as the search reads a long question ("I can't get it to work" has none).
-# Words of support mail that say nothing about which article answers: greetings, thanks,
-# pleas for help, "problem", "question". A subject of nothing else ("Need help",
-# "Вопрос", "สอบถามค่ะ") leaves the body's first sentence that asks to be the question.
-TICKET_NOISE = {
-    "en": "hi hello hey dear sir madam team support help helps helping need needs needed please "
-          "pls plz kindly assist assistance advise urgent asap problem problems issue issues "
-          "question questions query request inquiry enquiry trouble thanks thank thx regards "
-          "appreciate appreciated wondering",
-    "ru": "здравствуйте привет добрый день утро вечер уважаемый уважаемая коллеги команда "
-          "поддержка помощь помогите помочь нужна нужно нужен пожалуйста подскажите срочно "
-          "срочный проблема проблемы вопрос вопросы обращение спасибо благодарю заранее",
-    "th": "สวัสดี ค่ะ ครับ คะ นะคะ นะครับ ทีมงาน ช่วย ช่วยด้วย หน่อย รบกวน ขอ ความช่วยเหลือ "
-          "ขอความช่วยเหลือ ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ",
-}
-
-
-@cache
-def ticket_noise(lang: str) -> frozenset[str]:
-    words = TICKET_NOISE.get(lang.split("-")[0], "")
-    return frozenset(t for w in words.split() for t in analysis.terms(w, lang))
-
-
 @dataclass
 class Query:
     terms: list[str]
@@ -270,13 +174,13 @@ class Linker:
         labeled questions and chat transcripts are) is a message: the sentences that ask
         are its subject, the rest joins the body."""
         model = self.models[lang]
-        if not told and len(set(_analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
+        if not told and len(set(analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
             sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
             asked = [s for s in sentences if analysis.asks(s)]
             question = " ".join(asked)
             # the asking sentences must say something ("how do I get back in?" does not):
             # two words that tell the help center's articles apart
-            if sum(self._telling(model, t) for t in set(_analysed(question, lang))) \
+            if sum(self._telling(model, t) for t in set(analysed(question, lang))) \
                     >= analysis.TELLING_WORDS:
                 rest = " ".join(s for s in sentences if not analysis.asks(s))
                 return self.query(question, f"{rest}\n{body}", lang, told=True)
@@ -284,16 +188,16 @@ class Linker:
             without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,
             lambda term: self._telling(model, term))
         body = without_addresses(body[: 100 * BODY_CHARS])
-        subject_terms = _analysed(subject, lang)
+        subject_terms = analysed(subject, lang)
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)
         if vague:
             # "Need help": the body's first sentence that says something is the question
             for sentence in analysis.sentences(body[:BODY_CHARS], lang):
-                said = set(_sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
+                said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
                 if sum(self._telling(model, t) for t in said) >= analysis.TELLING_WORDS:
                     return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
-        body_terms = _analysed(body, lang, BODY_CHARS)
+        body_terms = analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)
         weights = [
@@ -317,11 +221,11 @@ class Linker:
         text = ""
         if subject_terms:  # the search reads words, as a customer types them
             added = chosen[len(dict.fromkeys(subject_terms)):]
-            words = _written(body, lang, set(added))
+            words = written(body, lang, set(added))
             # a Thai run gives several terms: its words once
             text = " ".join(dict.fromkeys([subject, *(words.get(t, t) for t in added)]))
         elif chosen:  # only the body says something: the search reads its chosen words
-            words = _written(body, lang, set(chosen))
+            words = written(body, lang, set(chosen))
             text = " ".join(dict.fromkeys(words.get(t, t) for t in chosen))
         return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text,
                      asked)

@@ -21,8 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from deflection import analysis
-from kb.gaps.link import Linked, terms
+from kb.gaps.link import Linked
 from kb.gaps.model import Ticket
+from kb.gaps.wording import terms
 
 MIN_SIZE = 3
 DISTANCE = 0.75  # cosine distance under which two groups of wording are one topic
