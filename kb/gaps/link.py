@@ -264,22 +264,20 @@ class Linker:
             nonlocal scored
             scored += count
             if progress:
-                progress(n // 2 + (n - n // 2) * min(scored, total) // total, n)
+                progress(n // 2 + (n - n // 2) * scored // total, n)
 
         # the matrix scores every language, then the search decides the contested
         # tickets of all of them at once: one pool of workers (deflection.batch)
         searching = self.engine is not None
+        plain = {lang: [q for _, q in queries] for lang, queries in by_lang.items()}
         found: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         contested: dict[str, list[int]] = {}
-        for lang, queries in by_lang.items():
+        for lang, queries in plain.items():
             best, confidence, contested[lang] = self._score(
-                self.models[lang], [q for _, q in queries], tick,
-                Fraction(1, 2) if searching else Fraction(1))
+                self.models[lang], queries, tick, Fraction(1, 2) if searching else Fraction(1))
             found[lang] = best, confidence
         if searching and total:
-            self._by_search(contested, {lang: [q for _, q in queries]
-                                        for lang, queries in by_lang.items()},
-                            found, tick, Fraction(total, 2))
+            self._by_search(contested, plain, found, tick, Fraction(total, 2))
         for lang, queries in by_lang.items():
             model = self.models[lang]
             best, confidence = found[lang]
