@@ -38,8 +38,12 @@ _caller = 0  # its process
 
 
 def cores() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """The cores this process may use: those it may run on, fewer where its control group
+    has a CPU quota (`docker run --cpus 2`, a Kubernetes CPU limit), and fewer where
+    LOKY_MAX_CPU_COUNT says so. Workers beyond a quota would only wait for each other."""
+    from joblib import cpu_count  # (scikit-learn's, imported by kb gaps anyway)
+
+    return cpu_count()
 
 
 def cpu_seconds() -> float:

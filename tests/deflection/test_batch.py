@@ -8,12 +8,15 @@ ranked each question: the forked workers run the wrapper too."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -156,5 +159,44 @@ def alive(pid: int) -> bool:
         return False
 
 
-def test_cores_are_those_this_process_may_run_on():
+def test_cores_are_those_this_process_may_run_on(in_a_new_process):
     assert batch.cores() == len(os.sched_getaffinity(0)) >= 1
+    assert in_a_new_process("""
+        import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        from deflection import batch; print(batch.cores())""") == 1
+
+
+def test_a_cpu_quota_of_one_core_starts_no_workers(sample_index, tmp_path):
+    """In a control group with a CPU quota of one core, as `docker run --cpus 1` makes it
+    (the group mounted where the container sees its own), kb ranks in-process: two
+    workers on one core's time would wait for each other."""
+    v1, v2 = Path("/sys/fs/cgroup/cpu"), Path("/sys/fs/cgroup")
+    if os.geteuid() != 0 or not shutil.which("unshare"):
+        pytest.skip("making a control group needs root and util-linux's unshare")
+    controllers = v2 / "cgroup.subtree_control"
+    if (v1 / "cpu.cfs_quota_us").is_file() and os.access(v1, os.W_OK):
+        root, quota = v1, {"cpu.cfs_period_us": "100000", "cpu.cfs_quota_us": "100000"}
+    elif controllers.is_file() and "cpu" in controllers.read_text().split():
+        root, quota = v2, {"cpu.max": "100000 100000"}
+    else:
+        pytest.skip("no writable cgroup CPU controller here")
+    group = root / f"kb-test-{os.getpid()}"
+    group.mkdir()
+    try:
+        for name, value in quota.items():
+            (group / name).write_text(value)
+        code = script(sample_index, """
+            batch._first = lambda engine, lang, q: os.getpid()
+            print(json.dumps([batch.cores(), os.getpid(),
+                              sorted(set(batch.first_articles(engine, QUESTIONS * 100)))]))
+        """)
+        done = subprocess.run(
+            ["unshare", "-m", "sh", "-c", 'echo $$ > "$1/cgroup.procs" && '
+             'mount --bind "$1" "$2" && exec "$3" -c "$4"', "sh",
+             str(group), str(root), sys.executable, code],
+            cwd=Path(__file__).parents[2], capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        quota_cores, me, ranked_by = json.loads(done.stdout)
+        assert quota_cores == 1 and ranked_by == [me]
+    finally:
+        group.rmdir()
