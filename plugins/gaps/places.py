@@ -1,5 +1,5 @@
-"""Where the plugin may read and write: nothing that quotes tickets inside the published
-folders. Pure path logic; the plugin turns the error into MkDocs' PluginError."""
+"""Where the plugin and `kb gaps` may write: nothing that quotes tickets inside the
+published folders. Pure path logic; the plugin turns the error into MkDocs' PluginError."""
 
 from __future__ import annotations
 
@@ -12,18 +12,24 @@ def _within(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def reports_folder(root: Path, reports_dir: str, published: dict[str, Path]) -> Path:
-    """`reports_dir` resolved against the config's folder; refused inside a published one
-    (`published`: option name → folder, e.g. docs_dir and site_dir)."""
-    folder = (root / reports_dir).resolve()
+def unpublished(path: Path, option: str, published: dict[str, Path], example: str) -> Path:
+    """`path` resolved; refused inside a published folder (`published`: option name →
+    folder, e.g. docs_dir and site_dir). `option` and `example` word the error."""
+    resolved = path.resolve()
     for name, published_folder in published.items():
         inside = published_folder.resolve()
-        if _within(folder, inside):
+        if _within(resolved, inside):
             raise ConfigError(
-                f"Plugin 'kb/gaps' option 'reports_dir': '{reports_dir}' is inside {name} "
-                f"({inside}), so the reports, which quote tickets, would be published; "
-                "choose a folder outside it, e.g. 'reports'")
-    return folder
+                f"{option}: '{path}' is inside {name} ({inside}), so the reports, which "
+                f"quote tickets, would be published; choose a place outside it, e.g. "
+                f"'{example}'")
+    return resolved
+
+
+def reports_folder(root: Path, reports_dir: str, published: dict[str, Path]) -> Path:
+    """`reports_dir` resolved against the config's folder, outside the published ones."""
+    return unpublished(root / reports_dir, "Plugin 'kb/gaps' option 'reports_dir'",
+                       published, "reports")
 
 
 def check_export(tickets: str, docs_dir: Path) -> None:

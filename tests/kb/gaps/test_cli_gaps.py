@@ -111,6 +111,20 @@ def test_reports_are_written(run_kb, sample_index, export, tmp_path):
     ).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(("option", "where"), [
+    ("--html", "articles/en/reports"), ("--md", "articles/gaps.md"), ("--csv", "site/reports"),
+])
+def test_no_report_is_written_where_the_site_is_built_from_or_to(run_kb, sample_index, export,
+                                                                 option, where):
+    """The reports quote tickets: inside docs_dir or site_dir the next build publishes them."""
+    root = sample_index.config_file.parent
+    result = run_kb("gaps", "--tickets", export[0], "--config", sample_index.config_file,
+                    option, root / where)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{option}: " in result.output and "would be published" in result.output
+    assert not (root / where).exists()
+
+
 def test_text_output_lists_topics_with_evidence(run_kb, sample_index, export):
     path, _ = export
     result = run_kb("gaps", "--tickets", path, "--config", sample_index.config_file)
