@@ -2,7 +2,9 @@
 
 `redact` replaces emails, card numbers (Luhn-checked), IP addresses and phone numbers
 with `[email]`, `[card]`, `[ip]` and `[phone]`. It errs on the side of the reader:
-dates, versions, order ids and amounts stay. `requester_key` is a salted hash so
+dates, versions, order ids and amounts stay; a run of digits without separators is a
+phone number in the common mobile shapes, or where a word before it says so ("call me
+at 4155550132", "tel:", "телефон", "โทร"). `requester_key` is a salted hash so
 distinct requesters can be counted and never shown.
 """
 
@@ -24,9 +26,9 @@ _EMAIL = re.compile(
 )
 # 13-19 digits, optionally grouped by single spaces or dashes.
 _CARD = re.compile(r"(?<![\w.,/-])\d(?:[ -]?\d){12,18}(?![\w/-]|[.,]\d)")
-_IPV4 = re.compile(
-    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
-    r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?::\d{1,5})?(?![\w]|\.\d)"
+_IPV4 = re.compile(  # octets may be zero-padded: 192.168.001.010
+    r"(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|[01]?\d?\d)\.){3}"
+    r"(?:25[0-5]|2[0-4]\d|[01]?\d?\d)(?::\d{1,5})?(?![\w]|\.\d)"
 )
 _IPV6 = re.compile(
     r"(?<![\w:.])\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f.]{0,15}(?:%\w+)?\]?(?![\w:])"
@@ -35,6 +37,12 @@ _IPV6 = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+#№/.:-])(?:\+|\b00)?\(?\d[\d \t().-]{5,20}\d(?:\s?(?:ext\.?|x|доб\.?)\s?\d{1,5})?"
     r"(?![\w/]|[.,:-]\d)"
+)
+_TEL_URI = re.compile(r"\btel:\+?\d[\d().-]{4,20}\d", re.IGNORECASE)
+# Words that say the digits after them are a phone number ("call me at 4155550132").
+_PHONE_WORD = re.compile(
+    r"(?i)(?:\b(?:phone|tel|call|mobile|cell|whatsapp|sms|ph)\b|телефон|\bтел\b|звон|"
+    r"мобильн|โทร|เบอร์|มือถือ)\W*(?:\w{1,2}\W+){0,2}$"  # "call me at", "звоните на"
 )
 _DATE = re.compile(
     r"^\s*(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"
@@ -80,12 +88,18 @@ def _phone(match: re.Match[str]) -> str:
     if core.startswith(("+", "00")):
         return "[phone]" if 8 <= len(digits) <= 15 else text
     groups = [g for g in _SEPARATED.split(core.strip()) if g]
+    if re.fullmatch(r"\d{3}\.\d{3}\.\d{4}", core):  # 415.555.0132, the US dotted shape
+        return "[phone]"
     if "." in core and "(" not in core and len(groups) > 2 and core.count(".") >= 2:
         # 10.2.3.4567 is a version, 12.07.2025 a date; a phone uses spaces or dashes.
         return text
     if len(groups) == 1:
-        # Unseparated: only the common mobile shapes (0812345678, 89161234567).
+        # Unseparated: the common mobile shapes (0812345678, 89161234567), or any 7-15
+        # digits a word calls a phone ("call me at 4155550132"); else an id.
         if (digits.startswith("0") and 9 <= len(digits) <= 11) or re.fullmatch(r"89\d{9}", digits):
+            return "[phone]"
+        before = match.string[max(0, match.start() - 40):match.start()]
+        if 7 <= len(digits) <= 15 and _PHONE_WORD.search(before):
             return "[phone]"
         return text
     if any(len(g) > 5 for g in groups[1:]):
@@ -106,6 +120,7 @@ def redact(text: str) -> str:
     if ":" in text:  # before IPv4: "::ffff:192.0.2.1" is one address
         text = _IPV6.sub(_ipv6, text)
     text = _IPV4.sub("[ip]", text)
+    text = _TEL_URI.sub("[phone]", text)
     return _PHONE.sub(_phone, text)
 
 

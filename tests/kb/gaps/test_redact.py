@@ -28,10 +28,15 @@ from kb.gaps.redact import luhn_valid, redact, requester_key
         ("89161234567", "[phone]"),
         ("Thai 02-123-4567 / 081-234-5678 / 0812345678", "Thai [phone] / [phone] / [phone]"),
         ("US (555) 123-4567 and 555-123-4567", "US [phone] and [phone]"),
+        ("call me at 4155550132 or 415.555.0132", "call me at [phone] or [phone]"),
+        ("phone: 4155550132, tel:+14155550132", "phone: [phone], [phone]"),
+        ("мой телефон 9161234567", "мой телефон [phone]"),
+        ("โทร 812345678 ได้เลย", "โทร [phone] ได้เลย"),
         ("ip 192.168.1.10 and 10.0.0.1:8080", "ip [ip] and [ip]"),
         ("v6 2001:db8::7:1 and fe80::1%eth0", "v6 [ip] and [ip]"),
         ("from 2001:db8::7:1. Then ::ffff:192.0.2.1.", "from [ip]. Then [ip]."),
         ("IP: 8.8.8.8.", "IP: [ip]."),
+        ("ip 192.168.001.010", "ip [ip]"),
     ],
 )
 def test_personal_data_goes(text, expected):
@@ -44,6 +49,7 @@ def test_personal_data_goes(text, expected):
         "on 2025-07-14 at 15:42, or 14.07.2025, or 14/07/2025",
         "version 1.2.3, v10.15.7, build 20250714, 2.34.0.1234",
         "order #123456789, ORD-2025-000123, ticket 12345, INV-2025-0042",
+        "order 4155550132 was charged, call log 1234567",  # no phone word before the digits
         "amount 1 000 000 RUB, 12 500,00 ₽, years 2024-2025",
         "time 15:42:00, ratio 16:9, see section 3.2.1",
         "id 1234567890123456",  # 16 digits, not Luhn-valid: an id, not a card
