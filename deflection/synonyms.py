@@ -25,7 +25,15 @@ from kb.errors import KBError
 
 
 class SynonymsError(KBError):
-    pass
+    """A synonyms file kb cannot read: `kb check` lists it, `kb index` and `kb build` stop
+    on it (before, the search broke only when it was first asked)."""
+
+    def __init__(self, path: Path, line: int, problem: str, fix: str) -> None:
+        super().__init__(f"{f'{path}:{line}' if line else path}: {problem}; {fix}")
+        self.path, self.line, self.problem, self.fix = path, line, problem, fix
+
+    def __reduce__(self):  # raised in `kb build`'s index process, shown by its caller
+        return type(self), (self.path, self.line, self.problem, self.fix)
 
 
 @dataclass(frozen=True)
@@ -117,17 +125,43 @@ def load(folder: Path | None, lang: str) -> Synonyms:
     file = folder / f"{lang}.yml" if folder else None
     if file is None or not file.is_file():
         return base
+    return Synonyms(tuple(_analysed(read(file), lang)), base.one_way)
+
+
+def read(file: Path) -> list[list]:
+    """The groups of one synonyms file; SynonymsError names the line of a bad one."""
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or []
+        text = file.read_text(encoding="utf-8-sig")
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise SynonymsError(file, 0, "not UTF-8", "re-save the file as UTF-8") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark else ""
-        raise SynonymsError(f"{file}{line}: not valid YAML ({getattr(exc, 'problem', exc)}); "
+        raise SynonymsError(file, mark.line + 1 if mark else 0,
+                            f"not valid YAML ({getattr(exc, 'problem', exc)})",
                             "write one group per line: - [sign in, log in]") from None
+    if node is None:  # empty, or comments only
+        return []
     if not isinstance(data, list):
-        raise SynonymsError(f"{file}: must be a list of groups, e.g. - [sign in, log in]")
-    for number, group in enumerate(data, 1):
+        raise SynonymsError(file, 1, "must be a list of groups",
+                            "write one group per line: - [sign in, log in]")
+    for number, (group, item) in enumerate(zip(data, node.value, strict=True), 1):
         if not isinstance(group, list) or len(group) < 2:
-            raise SynonymsError(f"{file}: group {number} ({group!r}) must list two or more "
-                                "words, e.g. - [invoice, receipt, bill]")
-    return Synonyms(tuple(_analysed(data, lang)), base.one_way)
+            raise SynonymsError(file, item.start_mark.line + 1,
+                                f"group {number} ({group!r}) must list two or more words",
+                                "e.g. - [invoice, receipt, bill]")
+    return data
+
+
+def check(folder: Path, languages: list[str]) -> list[SynonymsError]:
+    """What is wrong with the synonyms files of `languages` in `folder`."""
+    errors = []
+    for lang in languages:
+        file = folder / f"{lang}.yml"
+        if file.is_file():
+            try:
+                read(file)
+            except SynonymsError as exc:
+                errors.append(exc)
+    return errors

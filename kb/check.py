@@ -72,6 +72,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _browser_search(site)
     problems += _languages_found(site)
     problems += _presets(files)
+    problems += _synonyms(site)
     problems.sort(key=Problem.sort_key)
     return Report(problems=problems, articles=len(articles))
 
@@ -304,6 +305,23 @@ def _presets(files: Iterable) -> list[Problem]:
             problems.append(Problem(f.src_uri, exc.line, Severity.ERROR, "presets",
                                     exc.problem, exc.fix))
     return problems
+
+
+def _synonyms(site: Site) -> list[Problem]:
+    """The writers' synonyms files: a broken one would stop the index and the search."""
+    from deflection import synonyms
+    from deflection.site_index import synonyms_dir
+
+    return [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
+                    "synonyms", error.problem, error.fix)
+            for error in synonyms.check(synonyms_dir(site), site.languages)]
+
+
+def _relative(path: Path, folder: Path) -> str:
+    try:
+        return path.relative_to(folder).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _config_line(site: Site, key: str, default: int) -> int:
