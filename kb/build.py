@@ -58,9 +58,23 @@ def build_site(config_file: str | Path | None = None, *, strict: bool = False,
     except TemplateError as exc:
         raise BuildFailed(f"a theme template failed: {exc}; check the theme's custom_dir "
                           "and any 'template:' in front matter") from None
+    except UnicodeDecodeError as exc:  # MkDocs reads pages as UTF-8 and names none
+        raise BuildFailed(f"{_not_utf8(site) or 'a page'} is not UTF-8 ({exc.reason} at byte "
+                          f"{exc.start}); re-save it as UTF-8 (kb check lists every such "
+                          "file)") from None
     finally:
         config.plugins.on_shutdown()
     return site
+
+
+def _not_utf8(site: Site) -> str | None:
+    """The first Markdown file of the site that is not UTF-8, as `kb check` names it."""
+    for path in sorted(site.docs_dir.rglob("*.md")):
+        try:
+            path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            return f"{site.docs_dir.name}/{path.relative_to(site.docs_dir).as_posix()}"
+    return None
 
 
 def _index(config_file: str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _languages_found(site)
     problems += _presets(files)
     problems += _synonyms(site)
+    problems += _config_warnings(site)
     problems.sort(key=Problem.sort_key)
     return Report(problems=problems, articles=len(articles))
 
@@ -315,6 +317,21 @@ def _synonyms(site: Site) -> list[Problem]:
     return [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
                     "synonyms", error.problem, error.fix)
             for error in synonyms.check(synonyms_dir(site), site.languages)]
+
+
+def _config_warnings(site: Site) -> list[Problem]:
+    """What MkDocs warns about the config (an unknown option, e.g. a misspelt one): only
+    `--strict` builds stop on it, and the option is ignored meanwhile."""
+    lines = site.config_file.read_text(encoding="utf-8").split("\n")
+    problems = []
+    for message in site.warnings:
+        named = re.search(r"option '([^']+)'|configuration name: (\S+)", message)
+        key = next((k for k in named.groups() if k), "") if named else ""
+        line = next((i + 1 for i, text in enumerate(lines)
+                     if key and text.strip().startswith(f"{key}:")), 0)
+        problems.append(Problem(site.config_file.name, line, Severity.WARNING, "config-option",
+                                message, "correct the option's name or remove it"))
+    return problems
 
 
 def _relative(path: Path, folder: Path) -> str:

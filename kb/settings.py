@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +29,7 @@ class Site:
     config: MkDocsConfig
     options: SiteConfig
     config_file: Path
+    warnings: list[str] = field(default_factory=list)  # MkDocs' about the config (kb check)
 
     @property
     def docs_dir(self) -> Path:
@@ -90,7 +91,8 @@ def load_site(config_file: str | Path | None = None, **overrides: object) -> Sit
         except (exceptions.ConfigurationError, exceptions.Abort) as exc:
             details = "\n  ".join(messages.messages) or str(exc)
             raise ConfigError(f"{path.name} is not a valid site config:\n  {details}") from None
-    return Site(config=config, options=site_options(config), config_file=path)
+    return Site(config=config, options=site_options(config), config_file=path,
+                warnings=messages.messages)
 
 
 def site_options(config: MkDocsConfig) -> SiteConfig:

@@ -30,6 +30,20 @@ class WholeNumber(c.BaseConfigOption[int]):
         return value
 
 
+class Share(c.BaseConfigOption[float]):
+    """A number from 0 to 1 (`1` and `0` too, which YAML reads as whole numbers)."""
+
+    def __init__(self, default: float) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise base.ValidationError(
+                f"got {value!r}; write a number from 0 to 1, for example {self.default}.")
+        return float(value)
+
+
 class ListOption(c.BaseConfigOption[list]):
     """A list (a single value counts as a list of one) whose items `check` accepts."""
 
@@ -151,7 +165,7 @@ class SiteConfig(base.Config):
     """Folder of per-language synonym files (`en.yml`, `ru.yml`…) inside
     docs_dir; it is left out of the published site."""
 
-    min_confidence = c.Type(float, default=0.3)
+    min_confidence = Share(default=0.3)
     """Share of a question's weight an article must contain to count as an
     answer (0–1). Below it, search says the help center has no answer."""
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from kb.settings import load_site
+
 
 def test_wrong_option_value_names_key_value_and_fix(make_kb, run_kb):
     config = make_kb()
@@ -60,3 +64,39 @@ def test_bad_trusted_proxy_is_named(make_kb, run_kb):
     result = run_kb("check", "--config", config)
     assert result.exit_code == 1
     assert "'my-proxy' is not an IP address or network" in result.output
+
+
+def test_a_misspelt_option_is_a_check_warning_on_its_line(make_kb, run_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace("languages: [en, ru]",
+                                                 "languages: [en, ru]\n      min_confidnce: 0.5"))
+    line = config.read_text().split("\n").index("      min_confidnce: 0.5") + 1
+    result = run_kb("check", "--config", config)
+    assert f"site_config.yml:{line}: warning: " in result.output
+    assert "Did you mean 'min_confidence'?" in result.output
+
+
+@pytest.mark.parametrize(("value", "error"), [
+    ("1", None), ("0", None), ("0.45", None), ("5", "got 5;"), ("high", "got 'high';"),
+    ("true", "got True;"),
+])
+def test_min_confidence_is_a_number_from_0_to_1(make_kb, run_kb, value, error):
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", f"languages: [en, ru]\n      min_confidence: {value}"))
+    result = run_kb("check", "--config", config)
+    if error is None:
+        assert "min_confidence" not in result.output
+        assert load_site(config).options.min_confidence == float(value)
+    else:
+        assert result.exit_code == 1 and error in result.output
+        assert "write a number from 0 to 1, for example 0.3" in result.output
+
+
+def test_an_article_that_is_not_utf8_stops_the_build_with_its_name(make_kb, run_kb):
+    config = make_kb()
+    (config.parent / "articles/en/latin1.md").write_bytes(b"---\ntitle: caf\xe9\n---\n")
+    result = run_kb("build", "--config", config)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "articles/en/latin1.md is not UTF-8" in result.output
+    assert "re-save it as UTF-8" in result.output
