@@ -53,7 +53,8 @@ class Postings:
         self._cached = 0  # postings in the cache
         self._lengths: dict[str, np.ndarray] = {}
         self._avg: dict[str, float] = {}
-        self.doc_count = 0
+        self.doc_count = 0  # document numbers, deleted ones included: the arrays' size
+        self.live_count = 0  # documents, deleted ones left out: the IDF's
         self.live: np.ndarray | None = None  # False where a document was deleted
         self._lexicons: dict[str, Lexicon] = {}
         self._stored: OrderedDict[int, dict] = OrderedDict()
@@ -82,16 +83,22 @@ class Postings:
             n = searcher.doc_count_all()
             live = np.ones(n, dtype=bool)
             lengths = {f: np.zeros(n, dtype=np.float64) for f in self.fields}
+            deleted = dict.fromkeys(self.fields, 0.0)
             for reader, offset in _leaves(searcher):
                 for docnum in range(reader.doc_count_all()):
-                    if reader.is_deleted(docnum):
-                        live[offset + docnum] = False
-                        continue
+                    gone = reader.is_deleted(docnum)
+                    live[offset + docnum] = not gone
                     for f in self.fields:
-                        lengths[f][offset + docnum] = reader.doc_field_length(docnum, f, 0) or 0
+                        length = reader.doc_field_length(docnum, f, 0) or 0
+                        if gone:
+                            deleted[f] += length
+                        else:
+                            lengths[f][offset + docnum] = length
             self._lengths = lengths
-            self._avg = {f: (searcher.avg_field_length(f) or 1.0) for f in self.fields}
+            self._avg = {f: average_length(searcher.reader(), f, deleted[f], int(live.sum()))
+                         for f in self.fields}
             self.doc_count = n
+            self.live_count = int(live.sum())
             self.live = live
 
     def length(self, fieldname: str) -> np.ndarray:
@@ -196,6 +203,16 @@ def _postings_into(reader, fieldname: str, term: str, ids: list, weights: list) 
         matcher.next()
 
 
+def average_length(reader, fieldname: str, deleted: float, live: int) -> float:
+    """A field's average length over the live documents, Whoosh's own where none was
+    deleted. Whoosh keeps a deleted document in its totals until its segment merges,
+    so an index updated in place ranked otherwise than the same articles indexed afresh;
+    `deleted` (the deleted documents' lengths, as stored: rounded) comes off the exact
+    total, which leaves a difference of a rounding."""
+    total = reader.field_length(fieldname) - deleted
+    return total / live if live and total > 0 else 1.0
+
+
 def idf(doc_count: int, df: int) -> float:
     """Whoosh's idf, so scores keep their scale."""
     return math.log(doc_count / (df + 1)) + 1
@@ -216,7 +233,8 @@ def term_score(postings: Postings, lists: list[tuple[str, PostingList]], n: int)
     ranked worse on the development questions (mean R@1 0.63 against 0.69)."""
     out = np.zeros(n)
     for fieldname, plist in lists:
-        out[plist.ids] += bm25(postings, fieldname, plist, idf(n, len(plist.ids)))
+        out[plist.ids] += bm25(postings, fieldname, plist,
+                               idf(postings.live_count, len(plist.ids)))
     return out
 
 

@@ -426,33 +426,39 @@ class SearchEngine:
     @staticmethod
     def _fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
         """The indexed terms a misspelt one most likely stands for: nearest first, then
-        the commonest."""
-        reader = searcher.reader()
+        the commonest. A term only deleted articles held (the lexicon keeps it until its
+        segment merges) stands for nothing."""
         maxdist = 1 if len(term) < 8 else 2
         found: dict[str, tuple[int, int]] = {}
         for fieldname in FUZZY_FIELDS:
             for alt, distance in postings.lexicon(searcher, fieldname).within(term, maxdist):
-                best, df = found.get(alt, (distance, 0))
-                found[alt] = (min(best, distance), df + reader.doc_frequency(fieldname, alt))
+                held = postings.doc_frequency(searcher, fieldname, alt)
+                if held:
+                    best, df = found.get(alt, (distance, 0))
+                    found[alt] = (min(best, distance), df + held)
         return sorted(found, key=lambda t: (found[t][0], -found[t][1]))[:MAX_FUZZY_PER_TERM]
 
     @staticmethod
     def _did_you_mean(searcher, postings: ranking.Postings, text: str,
                       lang: str) -> str | None:
-        reader = searcher.reader()
         changed = False
         out = []
         said = analysis.words(text, lang)
         if len(said) > MAX_TERMS and len(set(analysis.terms(text, lang))) > MAX_TERMS:
             return None  # a long question's spelling is not retyped
+
+        def uses(word: str) -> float:  # in the live articles, deleted ones left out
+            return float(postings.get(searcher, "spell", word).weights.sum())
+
         for word in said:
-            if len(word) >= 5 and reader.doc_frequency("spell", word) == 0:
+            if len(word) >= 5 and not uses(word):
                 maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
-                near = postings.lexicon(searcher, "spell").within(word, maxdist)
+                near = [(alt, distance) for alt, distance
+                        in postings.lexicon(searcher, "spell").within(word, maxdist)
+                        if uses(alt)]
                 if not near:
                     return None  # a word the help center never uses: not a typo to fix
-                out.append(min(near, key=lambda item: (
-                    item[1], -reader.frequency("spell", item[0]), item[0]))[0])
+                out.append(min(near, key=lambda item: (item[1], -uses(item[0]), item[0]))[0])
                 changed = True
             else:
                 out.append(word)

@@ -17,7 +17,7 @@ from scipy import sparse
 from deflection import analysis, synonyms
 from deflection.index import FIELD_BOOSTS
 from deflection.ranking import DEFAULT_B as B
-from deflection.ranking import FIELD_B, K1
+from deflection.ranking import FIELD_B, K1, average_length
 from deflection.search import MORPH_CREDIT, TEXT_FIELDS
 
 MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
@@ -105,26 +105,30 @@ def load(folder: Path, lang: str, synonyms_dir: Path | None) -> ArticleMatrix:
                 continue
             boost = FIELD_BOOSTS.get(fieldname, 1.0)
             b = FIELD_B.get(fieldname, B)
-            avg = (reader.field_length(fieldname) / len(docnums)) if docnums else 1.0
             lengths = {d: reader.doc_field_length(d, fieldname) or 0 for d in docnums}
+            deleted = sum(reader.doc_field_length(d, fieldname) or 0
+                          for d in range(reader.doc_count_all()) if d not in column)
+            avg = average_length(reader, fieldname, deleted, len(docnums))  # the search's
             prefix = MORPH if fieldname == "morph" else ""
             for raw in reader.lexicon(fieldname):
                 term = prefix + (raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-                i = vocab.setdefault(term, len(vocab))
                 postings = reader.postings(fieldname, raw)
-                holders = 0
+                held = []  # (article, weight); none for a word only deleted articles held
                 while postings.is_active():
                     d = postings.id()
                     if d in column:
                         tf = postings.weight()
-                        norm = K1 * (1 - b + b * lengths[d] / (avg or 1.0))
-                        rows.append(i)
-                        cols.append(column[d])
-                        weights.append(boost * tf * (K1 + 1) / (tf + norm))
-                        credits.append(MORPH_CREDIT if prefix else 1.0)
-                        holders += 1
+                        norm = K1 * (1 - b + b * lengths[d] / avg)
+                        held.append((column[d], boost * tf * (K1 + 1) / (tf + norm)))
                     postings.next()
-                df[i] = max(df.get(i, 0), holders)
+                if not held:
+                    continue
+                i = vocab.setdefault(term, len(vocab))
+                rows += [i] * len(held)
+                cols += [article for article, _ in held]
+                weights += [weight for _, weight in held]
+                credits += [MORPH_CREDIT if prefix else 1.0] * len(held)
+                df[i] = max(df.get(i, 0), len(held))
     shape = (len(vocab), len(paths))
     weight_matrix = sparse.csr_matrix((weights, (rows, cols)), shape=shape, dtype=np.float64)
     # credit is the best field's: 1 in any text field, MORPH_CREDIT through `morph` alone
