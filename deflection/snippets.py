@@ -69,13 +69,23 @@ def _passages(text: str, matches: list[tuple[int, int, str]]) -> list[list[tuple
     return runs
 
 
+_SPACE = re.compile(r"\s")
+EDGE_REACH = 20  # how far a passage's edge moves to reach a space
+
+
 def _edge(text: str, at: int, forward: bool) -> int:
-    """`at` moved to the nearest space, so a passage does not start or end mid-word."""
+    """`at` moved to the nearest whitespace within EDGE_REACH characters, so a passage
+    does not start or end mid-word; `at` itself when there is none (a long URL or a
+    Thai phrase): a word cut there is better than a passage running on to the end."""
     if forward:
-        space = text.find(" ", at)
-        return len(text) if space < 0 or space - at > 20 else space
-    space = text.rfind(" ", 0, at)
-    return 0 if at <= 0 else at if space < 0 or at - space > 20 else space + 1
+        if at >= len(text):
+            return len(text)
+        space = _SPACE.search(text, at, at + EDGE_REACH + 1)
+        return space.start() if space else at
+    if at <= 0:
+        return 0
+    after_space = [m.end() for m in _SPACE.finditer(text, max(0, at - EDGE_REACH), at)]
+    return after_space[-1] if after_space else at
 
 
 def snippet(text: str, terms: set[str], lang: str) -> str:
