@@ -44,7 +44,21 @@ def _matches(text: str, terms: set[str], lang: str) -> list[tuple[int, int, str]
                 if hit:
                     found.append((word.start(), word.end(), min(hit)))
                     break
-    return sorted(found)
+    return _apart(found)
+
+
+def _apart(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Matches in order, none overlapping another: of overlapping ones the longest is kept.
+    "data-domain" is found whole and its part "domain" again; marked twice, it read
+    "data-domaindomain"."""
+    kept: list[tuple[int, int, str]] = []
+    for match in sorted(found, key=lambda m: (m[0], -m[1])):
+        if kept and match[0] < kept[-1][1]:
+            if match[1] - match[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = match  # it starts where the one before the replaced one ended
+            continue
+        kept.append(match)
+    return kept
 
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")

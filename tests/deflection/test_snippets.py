@@ -37,3 +37,12 @@ def test_a_passage_starts_at_a_word_after_a_newline():
     text = "See https://docusaurus.io/docs/static-assets-and-links\n" + line + "defer attribute"
     assert len(line) - 6 < SURROUND < len(line)
     assert _shown(_snippet(text, "defer")).startswith("import useBaseUrl")
+
+
+def test_a_word_found_whole_and_by_its_parts_is_marked_once():
+    passage = _snippet("Update the data-domain attribute now.", "data-domain")
+    assert _marked(passage) == ["data-domain"]
+    assert _shown(passage) == "Update the data-domain attribute now."
+    passage = _snippet("Set X-Forwarded-For in v1.2.3 first.", "x-forwarded-for v1.2")
+    assert _marked(passage) == ["X-Forwarded-For", "v1.2.3"]
+    assert _shown(passage) == "Set X-Forwarded-For in v1.2.3 first."
