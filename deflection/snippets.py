@@ -26,13 +26,18 @@ def _terms_of(word: str, lang: str) -> frozenset[str]:
     return frozenset(analysis.terms(word, lang))
 
 
-def _matches(text: str, terms: set[str], lang: str) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every word of `text` that stands for one of `terms`."""
+Match = tuple[int, int, str]  # start, end, term
+
+
+def _matches(text: str, terms: set[str], lang: str) -> tuple[list[Match], set[Match]]:
+    """(start, end, term) of every word of `text` that stands for one of `terms`, and
+    those of them still to be checked to be whole Thai words (`_whole_thai_word`)."""
     found = []
     thai = {t for t in terms if _THAI.search(t)}
     if thai:  # Thai words are not inflected, and not separated by spaces: found as written
-        pattern = re.compile("|".join(map(re.escape, sorted(thai, key=len, reverse=True))))
+        pattern = _anywhere(frozenset(thai))
         found += [(m.start(), m.end(), m.group()) for m in pattern.finditer(text)]
+    unsure = set(found)
     # Stems are (nearly) prefixes of the words they stand for: only words starting like
     # one are analysed ("happi" stands for "happy": one letter is left off).
     others = frozenset(terms - thai)
@@ -44,14 +49,14 @@ def _matches(text: str, terms: set[str], lang: str) -> list[tuple[int, int, str]
                 if hit:
                     found.append((word.start(), word.end(), min(hit)))
                     break
-    return _apart(found)
+    return _apart(found), unsure
 
 
-def _apart(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _apart(found: list[Match]) -> list[Match]:
     """Matches in order, none overlapping another: of overlapping ones the longest is kept.
     "data-domain" is found whole and its part "domain" again; marked twice, it read
     "data-domaindomain"."""
-    kept: list[tuple[int, int, str]] = []
+    kept: list[Match] = []
     for match in sorted(found, key=lambda m: (m[0], -m[1])):
         if kept and match[0] < kept[-1][1]:
             if match[1] - match[0] > kept[-1][1] - kept[-1][0]:
@@ -62,6 +67,30 @@ def _apart(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
 
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
+_THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
+
+
+def _whole_thai_word(text: str, match: Match) -> bool:
+    """The match is a word of its run of Thai letters as the index splits it ("ตา" is no
+    word of "ตาราง")."""
+    start = match[0]
+    while start and _THAI.match(text, start - 1):
+        start -= 1
+    run = _THAI_RUN.match(text, start)
+    assert run  # the match is Thai
+    return (match[0] - start, match[1] - start) in _thai_words(run.group())
+
+
+@lru_cache(maxsize=1024)
+def _anywhere(terms: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True))))
+
+
+@lru_cache(maxsize=50_000)
+def _thai_words(run: str) -> frozenset[tuple[int, int]]:
+    return frozenset(analysis.thai_word_spans(run))
+
+
 _PART = re.compile(r"\w+")
 
 
@@ -72,9 +101,9 @@ def _prefixes(terms: frozenset[str]) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(heads) + ")", re.IGNORECASE)
 
 
-def _passages(text: str, matches: list[tuple[int, int, str]]) -> list[list[tuple[int, int, str]]]:
+def _passages(text: str, matches: list[Match]) -> list[list[Match]]:
     """Runs of matches that fit one passage each."""
-    runs: list[list[tuple[int, int, str]]] = []
+    runs: list[list[Match]] = []
     for match in matches:
         if runs and match[1] - runs[-1][0][0] <= MAX_CHARS - 2 * SURROUND:
             runs[-1].append(match)
@@ -105,13 +134,22 @@ def _edge(text: str, at: int, forward: bool) -> int:
 def snippet(text: str, terms: set[str], lang: str) -> str:
     """Up to two passages of `text` around the words that match `terms`, matches in
     <mark class="kb-hit kb-termN">; "" when no word matches."""
-    matches = _matches(text, terms, lang)
-    if not matches:
-        return ""
-    runs = _passages(text, matches)
-    # the passages holding the most distinct terms, then the most matches, then the first
-    best = sorted(range(len(runs)), key=lambda i: (-len({m[2] for m in runs[i]}),
-                                                   -len(runs[i]), i))[:PASSAGES]
+    matches, unsure = _matches(text, terms, lang)
+    while True:
+        if not matches:
+            return ""
+        runs = _passages(text, matches)
+        # the passages holding the most distinct terms, then the most matches, then the first
+        best = sorted(range(len(runs)), key=lambda i: (-len({m[2] for m in runs[i]}),
+                                                       -len(runs[i]), i))[:PASSAGES]
+        # Splitting Thai costs about 3 ms a KB: only the passages to be shown are checked,
+        # and chosen again when a match in them was no whole word
+        doubts = {m for i in best for m in runs[i] if m in unsure}
+        if not doubts:
+            break
+        unsure -= doubts
+        wrong = {m for m in doubts if not _whole_thai_word(text, m)}
+        matches = [m for m in matches if m not in wrong]
     numbers: dict[str, int] = {}
     out = []
     for i in sorted(best):

@@ -46,3 +46,12 @@ def test_a_word_found_whole_and_by_its_parts_is_marked_once():
     passage = _snippet("Set X-Forwarded-For in v1.2.3 first.", "x-forwarded-for v1.2")
     assert _marked(passage) == ["X-Forwarded-For", "v1.2.3"]
     assert _shown(passage) == "Set X-Forwarded-For in v1.2.3 first."
+
+
+def test_thai_is_marked_in_whole_words_only():
+    # "ตา" (eye) is written inside "ตาราง" (table), a word of its own to the index
+    assert _snippet("ตารางข้อมูล", "ตา", "th") == ""
+    assert _marked(_snippet("ดูตารางข้อมูล", "ตาราง", "th")) == ["ตาราง"]
+    # the passage shown is the one holding the word, not the first holding its letters
+    passage = _snippet("ตารางข้อมูล " * 30 + "อาการปวดตามาก", "ตา", "th")
+    assert _marked(passage) == ["ตา"] and _shown(passage).endswith("อาการปวดตามาก")
