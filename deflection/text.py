@@ -38,6 +38,11 @@ LEDE_INTRO_WORDS = 5
 _ASIDE = re.compile(r"^\s*([*_]{1,2})(?![\s*_]).*(?<![\s*_])\1\s*$")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
+# What a reader never sees: the insides of <script> and <style> (JSON-LD, CSS), and the
+# attributes of a tag written over several lines (`<CtaBox` / `  headline="…"` / `/>`)
+_HIDDEN_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_TAG_OPEN = re.compile(r"^\s*<[A-Za-z][\w.:-]*(\s[^<>]*)?$")
+_TAG_END = re.compile(">")
 # A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -79,6 +84,7 @@ def extract(markdown: str) -> Fields:
     sections: list[list[str]] = [[]]
     fence: str | None = None
     listed: int | None = None  # level of the heading of the listing section we are in
+    closing: re.Pattern[str] | None = None  # of a <script> block or a tag going on below
     for line in markdown.split("\n"):
         match = _FENCE.match(line)
         if fence is not None:
@@ -88,6 +94,9 @@ def extract(markdown: str) -> Fields:
                 body.append(line.strip())
                 sections[-1].append(body[-1])
             continue
+        if closing is not None or "<" in line:
+            line, closing = _unseen(line, closing)
+            match = _FENCE.match(line)
         if match:
             fence = match.group(1)
             continue
@@ -119,6 +128,28 @@ def extract(markdown: str) -> Fields:
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def _unseen(line: str, closing: re.Pattern[str] | None) -> tuple[str, re.Pattern[str] | None]:
+    """`line` without what a reader never sees (_HIDDEN_OPEN, _TAG_OPEN), and what closes
+    the block or tag it leaves open, if any. `<script>` in inline code is words."""
+    kept = []
+    while True:
+        if closing is not None:
+            end = closing.search(line)
+            if end is None:
+                return "".join(kept), closing
+            line, closing = line[end.end():], None
+        masked = _CODE_SPAN.sub(lambda code: " " * len(code.group()), line)
+        opened = _HIDDEN_OPEN.search(masked)
+        if opened is None:
+            break
+        kept.append(line[:opened.start()])
+        line = line[opened.end():]
+        closing = re.compile(rf"</{opened.group(1)}\s*>", re.IGNORECASE)
+    if not kept and _TAG_OPEN.match(line):
+        return "", _TAG_END
+    return "".join(kept) + line, None
 
 
 def _inline(text: str) -> str:
