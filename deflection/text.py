@@ -7,6 +7,7 @@ needs no site build; the markup is stripped, link texts and code are kept
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -237,4 +238,6 @@ def _markup_removed(text: str) -> str:
     text = _MARKS.sub("", text)
     text = text.replace("|", " ")
     text = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", text)
-    return re.sub(r"^\s*>\s?", "", text)
+    text = re.sub(r"^\s*>\s?", "", text)
+    # after the tags are gone: `&lt;script&gt;` is words a reader sees, `<script>` is not
+    return html.unescape(text)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from deflection import analysis
+from deflection.snippets import snippet
 from deflection.text import extract
 
 
@@ -19,3 +21,12 @@ def test_script_and_style_blocks_are_not_words():
     assert "Billing is per team." in body
     assert "Add the <script> tag to your site. Then wait." in body  # inline code is words
     assert '<script defer src="https://plausible.io/js/script.js"></script>' in body  # code
+
+
+def test_entities_are_read_once():
+    body = extract('Change it, e.g. <code>&lt;script data-domain="a.com"&gt;</code>&nbsp;now.\n'
+                   "Write `&lt;` in code as it is.").body
+    assert 'Change it, e.g. <script data-domain="a.com"> now.' in body
+    assert "Write &lt; in code as it is." in body
+    passage = snippet(body.split("\n")[0], set(analysis.terms("data-domain", "en")), "en")
+    assert passage.startswith('Change it, e.g. &lt;script <mark class="kb-hit kb-term0">')
