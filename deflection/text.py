@@ -11,6 +11,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from kb.markdown_scan import ALERT, MDX_EXPORT, MDX_IMPORT
+
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*(\{[^}]*\})?\s*$")
 _ADMONITION = re.compile(r'^\s*(!!!|\?\?\?\+?|===)\s*([\w-]+)?\s*(?:"([^"]*)")?')
@@ -44,6 +46,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. 
 _HIDDEN_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
 _TAG_OPEN = re.compile(r"^\s*<[A-Za-z][\w.:-]*(\s[^<>]*)?$")
 _TAG_END = re.compile(">")
+# Docusaurus admonitions (`:::tip Title`, `:::tip[Title]`, `:::`) and Microsoft Learn's
+# extensions (`:::image type="content" source="x.png" alt-text="…":::`), indented too;
+# `kb check` warns of the first (kb/markdown_scan.py)
+_COLONS = re.compile(r"^\s*:::+\s*(?:[A-Za-z][\w-]*)?(.*)$")
+_ALT_TEXT = re.compile(r'\balt-text\s*=\s*"([^"]*)"')
 # A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -98,6 +105,8 @@ def extract(markdown: str) -> Fields:
         if closing is not None or "<" in line:
             line, closing = _unseen(line, closing)
             match = _FENCE.match(line)
+        if MDX_IMPORT.match(line) or MDX_EXPORT.match(line):
+            continue
         if match:
             fence = match.group(1)
             continue
@@ -120,7 +129,10 @@ def extract(markdown: str) -> Fields:
             continue
         if _TABLE_RULE.match(line) or _REF_DEF.match(line):
             continue
-        text = _inline(line)
+        colons = _COLONS.match(line)
+        if colons:
+            line = _colon_title(colons.group(1))
+        text = _inline(ALERT.sub("", line))
         if text:
             body.append(text)
             sections[-1].append(text)
@@ -151,6 +163,16 @@ def _unseen(line: str, closing: re.Pattern[str] | None) -> tuple[str, re.Pattern
     if not kept and _TAG_OPEN.match(line):
         return "", _TAG_END
     return "".join(kept) + line, None
+
+
+def _colon_title(rest: str) -> str:
+    """The words of a `:::` line: an admonition's title, an image's alt text."""
+    alt = _ALT_TEXT.search(rest)
+    if alt:
+        return alt.group(1)
+    if "=" in rest or rest.rstrip().endswith(":::"):  # attributes only
+        return ""
+    return rest.strip().removeprefix("[").removesuffix("]")
 
 
 def _inline(text: str) -> str:

@@ -30,3 +30,20 @@ def test_entities_are_read_once():
     assert "Write &lt; in code as it is." in body
     passage = snippet(body.split("\n")[0], set(analysis.terms("data-domain", "en")), "en")
     assert passage.startswith('Change it, e.g. &lt;script <mark class="kb-hit kb-term0">')
+
+
+def test_markers_of_other_tools_go_and_their_words_stay():
+    body = extract(
+        "import CtaBox from '@site/src/components/CtaBox';\n"
+        "import useBaseUrl from '@docusaurus/useBaseUrl';\n\n"
+        ":::tip Using WordPress?\nInstall our plugin.\n:::\n\n"
+        ":::tip[Not what you need?]\nSee the guides.\n:::\n\n"
+        ":::note\nStats update hourly.\n:::\n\n"
+        "> [!NOTE]\n> Sign in first.\n\n"
+        '<CtaBox\n  headline="Start your free trial"\n  link="https://plausible.io/register"\n/>\n\n'
+        "1. Open it.\n"
+        '   :::image type="content" source="media/a.png" alt-text="The report menu":::\n'
+    ).body
+    assert body.split("\n") == [
+        "Using WordPress?", "Install our plugin.", "Not what you need?", "See the guides.",
+        "Stats update hourly.", "Sign in first.", "Open it.", "The report menu"]
