@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "17"
+VERSION = "18"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -124,7 +124,7 @@ class ThaiTokenizer(Tokenizer):
                  **kwargs: object) -> Iterator[Token]:
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         pos = start_pos
-        for start, end in _thai_words(value):
+        for start, end in thai_word_spans(value):
             t.text = value[start:end]
             t.boost = 1.0
             t.stopped = False
@@ -170,8 +170,9 @@ def _newmm(run: str) -> list[str]:
                          custom_dict=_thai_dictionary())
 
 
-def _thai_words(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each word: Thai runs through newmm, the rest by the word pattern."""
+def thai_word_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each word as the index splits it: Thai runs through newmm, the
+    rest by the word pattern."""
     last = 0
     for run in _THAI_RUN.finditer(text):
         for m in _WORD_RE.finditer(text, last, run.start()):

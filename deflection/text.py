@@ -7,8 +7,11 @@ needs no site build; the markup is stripped, link texts and code are kept
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
+
+from kb.markdown_scan import ALERT, MDX_EXPORT, MDX_IMPORT
 
 _FENCE = re.compile(r"^\s*(```+|~~~+)")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*(\{[^}]*\})?\s*$")
@@ -38,6 +41,16 @@ LEDE_INTRO_WORDS = 5
 _ASIDE = re.compile(r"^\s*([*_]{1,2})(?![\s*_]).*(?<![\s*_])\1\s*$")
 _BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(note|cut|list|details|tabs?)\b")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\W\d_a-zа-яё])")  # not "e.g. the"
+# What a reader never sees: the insides of <script> and <style> (JSON-LD, CSS), and the
+# attributes of a tag written over several lines (`<CtaBox` / `  headline="…"` / `/>`)
+_HIDDEN_OPEN = re.compile(r"<(script|style)\b", re.IGNORECASE)
+_TAG_OPEN = re.compile(r"^\s*<[A-Za-z][\w.:-]*(\s[^<>]*)?$")
+_TAG_END = re.compile(">")
+# Docusaurus admonitions (`:::tip Title`, `:::tip[Title]`, `:::`) and Microsoft Learn's
+# extensions (`:::image type="content" source="x.png" alt-text="…":::`), indented too;
+# `kb check` warns of the first (kb/markdown_scan.py)
+_COLONS = re.compile(r"^\s*:::+\s*(?:[A-Za-z][\w-]*)?(.*)$")
+_ALT_TEXT = re.compile(r'\balt-text\s*=\s*"([^"]*)"')
 # A heading that is one link to another page of the help center: `## [GET_ITEM](GET_ITEM.md)`
 _PAGE_LINK = re.compile(r"^\[([^\]]+)\]\((?![a-z][a-z0-9+.-]*:|#)([^)\s]+)(?:\s+\"[^\"]*\")?\)$")
 
@@ -79,6 +92,7 @@ def extract(markdown: str) -> Fields:
     sections: list[list[str]] = [[]]
     fence: str | None = None
     listed: int | None = None  # level of the heading of the listing section we are in
+    closing: re.Pattern[str] | None = None  # of a <script> block or a tag going on below
     for line in markdown.split("\n"):
         match = _FENCE.match(line)
         if fence is not None:
@@ -87,6 +101,11 @@ def extract(markdown: str) -> Fields:
             elif listed is None:
                 body.append(line.strip())
                 sections[-1].append(body[-1])
+            continue
+        if closing is not None or "<" in line:
+            line, closing = _unseen(line, closing)
+            match = _FENCE.match(line)
+        if MDX_IMPORT.match(line) or MDX_EXPORT.match(line):
             continue
         if match:
             fence = match.group(1)
@@ -110,7 +129,10 @@ def extract(markdown: str) -> Fields:
             continue
         if _TABLE_RULE.match(line) or _REF_DEF.match(line):
             continue
-        text = _inline(line)
+        colons = _COLONS.match(line)
+        if colons:
+            line = _colon_title(colons.group(1))
+        text = _inline(ALERT.sub("", line))
         if text:
             body.append(text)
             sections[-1].append(text)
@@ -119,6 +141,38 @@ def extract(markdown: str) -> Fields:
 
 
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
+def _unseen(line: str, closing: re.Pattern[str] | None) -> tuple[str, re.Pattern[str] | None]:
+    """`line` without what a reader never sees (_HIDDEN_OPEN, _TAG_OPEN), and what closes
+    the block or tag it leaves open, if any. `<script>` in inline code is words."""
+    kept = []
+    while True:
+        if closing is not None:
+            end = closing.search(line)
+            if end is None:
+                return "".join(kept), closing
+            line, closing = line[end.end():], None
+        masked = _CODE_SPAN.sub(lambda code: " " * len(code.group()), line)
+        opened = _HIDDEN_OPEN.search(masked)
+        if opened is None:
+            break
+        kept.append(line[:opened.start()])
+        line = line[opened.end():]
+        closing = re.compile(rf"</{opened.group(1)}\s*>", re.IGNORECASE)
+    if not kept and _TAG_OPEN.match(line):
+        return "", _TAG_END
+    return "".join(kept) + line, None
+
+
+def _colon_title(rest: str) -> str:
+    """The words of a `:::` line: an admonition's title, an image's alt text."""
+    alt = _ALT_TEXT.search(rest)
+    if alt:
+        return alt.group(1)
+    if "=" in rest or rest.rstrip().endswith(":::"):  # attributes only
+        return ""
+    return rest.strip().removeprefix("[").removesuffix("]")
 
 
 def _inline(text: str) -> str:
@@ -206,4 +260,6 @@ def _markup_removed(text: str) -> str:
     text = _MARKS.sub("", text)
     text = text.replace("|", " ")
     text = re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", text)
-    return re.sub(r"^\s*>\s?", "", text)
+    text = re.sub(r"^\s*>\s?", "", text)
+    # after the tags are gone: `&lt;script&gt;` is words a reader sees, `<script>` is not
+    return html.unescape(text)

@@ -19,11 +19,15 @@ _LINK = re.compile(
 _REF_DEF = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*(<[^>]*>|\S+)")
 _HTML_SRC = re.compile(r"<(img|a|source)\b[^>]*?\s(src|href)\s*=\s*[\"']([^\"']+)[\"']", re.I)
 
-# Syntax of other documentation tools that MkDocs shows as literal text.
+# Syntax of other documentation tools that MkDocs shows as literal text; the search
+# index (deflection/text.py) drops what of it is markup, not words.
+MDX_IMPORT = re.compile(r"^import\s+\S.*\sfrom\s+['\"]")
+MDX_EXPORT = re.compile(r"^export\s+(default|const|function)\b")
+ALERT = re.compile(r"^\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I)
 _LEFTOVERS = [
-    (re.compile(r"^import\s+\S.*\sfrom\s+['\"]"), "an MDX import (Docusaurus)",
+    (MDX_IMPORT, "an MDX import (Docusaurus)",
      "delete the import; MkDocs does not run JavaScript modules"),
-    (re.compile(r"^export\s+(default|const|function)\b"), "an MDX export (Docusaurus)",
+    (MDX_EXPORT, "an MDX export (Docusaurus)",
      "delete it or move the content into plain Markdown"),
     (re.compile(r"^:::\s*[A-Za-z]+"), "a Docusaurus admonition ':::'",
      "write it as a Material admonition: '!!! note' with the text indented by 4 spaces"),
@@ -34,8 +38,7 @@ _LEFTOVERS = [
      "(as Diplodoc does), or enable a plugin that renders it (e.g. macros)"),
     (re.compile(r"\[!INCLUDE\s*\["), "a Microsoft Docs include '[!INCLUDE]'",
      "paste the included text, or use pymdownx.snippets ('--8<--')"),
-    (re.compile(r"^\s*>\s*\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]", re.I),
-     "a GitHub/Microsoft alert '> [!NOTE]'",
+    (ALERT, "a GitHub/Microsoft alert '> [!NOTE]'",
      "write it as a Material admonition: '!!! note' with the text indented by 4 spaces"),
     (re.compile(r"<([A-Z][A-Za-z0-9]+)(\s[^>]*)?/?>"), "a JSX component",
      "replace the component with Markdown (tabs: pymdownx.tabbed; notes: admonitions)"),
