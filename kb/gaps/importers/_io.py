@@ -83,6 +83,15 @@ def check_file(path: Path) -> bytes:
     return head
 
 
+def open_json(path: Path) -> BinaryIO:
+    """`path` opened for ijson, past a UTF-8 byte order mark: ijson reads raw bytes and
+    calls the BOM an invalid character, while Windows tools write one."""
+    handle = path.open("rb")
+    if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        handle.seek(0)
+    return handle
+
+
 def _looks_utf16(sample: bytes) -> bool:
     """UTF-16 without a BOM: mostly-ASCII text with a NUL in every other byte."""
     odd, even = sample[1::2], sample[0::2]
@@ -153,7 +162,7 @@ def _sniff_json(path: Path) -> Head:
     builder: ijson.ObjectBuilder | None = None
     item_prefix = ""
     try:
-        with path.open("rb") as handle:
+        with open_json(path) as handle:
             events = ijson.parse(handle, use_float=True, buf_size=4096)  # small: see MAX_PREFIX
             for count, (prefix, event, value) in enumerate(events):
                 if len(prefix) > MAX_PREFIX:
@@ -197,7 +206,7 @@ def _single_object(path: Path) -> dict | None:
     if path.stat().st_size > _SINGLE_OBJECT_LIMIT:
         return None
     try:
-        with path.open("rb") as handle:
+        with open_json(path) as handle:
             obj = next(ijson.items(handle, "", use_float=True))
     except (ijson.JSONError, StopIteration) as exc:
         raise TicketImportError(
@@ -350,7 +359,7 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
     count = 0
     item_prefix = f"{prefix}.item" if prefix else "item"
     try:
-        with path.open("rb") as handle:
+        with open_json(path) as handle:
             for count, record in enumerate(ijson.items(handle, item_prefix, use_float=True), 1):
                 yield f"{name}:{label}[{count - 1}]", record
     except ijson.JSONError as exc:
@@ -373,7 +382,7 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
 def single_record(path: Path) -> Iterator[tuple[str, object]]:
     """The one top-level JSON object of `path` as a record."""
     try:
-        with path.open("rb") as handle:
+        with open_json(path) as handle:
             record = next(ijson.items(handle, "", use_float=True))
     except ijson.JSONError as exc:
         raise TicketImportError(

@@ -16,7 +16,14 @@ from pathlib import Path
 import ijson
 
 from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
-from kb.gaps.importers._io import BadRecord, Head, json_records, ndjson_records, single_record
+from kb.gaps.importers._io import (
+    BadRecord,
+    Head,
+    json_records,
+    ndjson_records,
+    open_json,
+    single_record,
+)
 from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import split_tags
 
@@ -50,7 +57,7 @@ def plan(path: Path, head: Head) -> Plan:
 
 
 def _item(path: Path):
-    with path.open("rb") as handle:
+    with open_json(path) as handle:
         try:
             yield f"{path.name}:item", next(ijson.items(handle, "item", use_float=True))
         except (ijson.JSONError, StopIteration):

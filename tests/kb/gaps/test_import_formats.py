@@ -174,3 +174,26 @@ def test_semicolon_csv_from_a_spreadsheet(tmp_path):
     (ticket,) = read_tickets(path)
     assert (ticket.subject, ticket.body) == ("Счёт", "Где счёт; за июль?")
     assert ticket.tags == ("billing", "vat")
+
+
+def test_json_with_a_utf8_bom_is_read_like_json_without(tmp_path):
+    # Windows tools (PowerShell's Out-File, Notepad) write a BOM; ijson reads raw bytes.
+    def with_bom(name: str, body: object) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"\xef\xbb\xbf" + json.dumps(body).encode())
+        return path
+
+    generic = [{"id": 1, "subject": "Login"}, {"id": 2, "subject": "Invoice"}]
+    assert [t.id for t in read_tickets(with_bom("array.json", generic))] == ["1", "2"]
+    (single,) = read_tickets(with_bom("single.json", {"id": 3, "subject": "Refund"}))
+    assert single.subject == "Refund"
+    zendesk = {
+        "tickets": [zendesk_ticket(1)],
+        "users": [{"id": 501, "locale": "th", "email": "nok@example.net"}],
+    }
+    (ticket,) = read_tickets(with_bom("zendesk.json", zendesk))
+    assert (ticket.language, ticket.requester) == ("th", "nok@example.net")
+    item = {"item": {"id": 4, "number": 4, "subject": "Hi", "preview": "Hello",
+                     "createdAt": "2025-07-14T15:42:00Z"}}  # fmt: skip
+    (helpscout,) = read_tickets(with_bom("item.json", item))
+    assert helpscout.body == "Hello"
