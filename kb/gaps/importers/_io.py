@@ -215,6 +215,28 @@ def _single_object(path: Path) -> dict | None:
     return obj if isinstance(obj, dict) else None
 
 
+def json_arrays(path: Path, limit: int = 5_000_000) -> list[str]:
+    """The key paths ("data.tickets") of the arrays a mapping's `records` can name: those
+    not inside another array, in file order, from at most `limit` parse events."""
+    found: list[str] = []
+    depth = 0  # arrays open around the current event
+    try:
+        with open_json(path) as handle:
+            events = ijson.parse(handle, use_float=True, multiple_values=True)
+            for count, (prefix, event, _) in enumerate(events):
+                if event == "start_array":
+                    if depth == 0 and prefix not in found:
+                        found.append(prefix)
+                    depth += 1
+                elif event == "end_array":
+                    depth -= 1
+                elif count > limit:
+                    break
+    except ijson.JSONError:
+        pass  # reading the records reports the broken JSON with its position
+    return found
+
+
 def _json_reason(exc: Exception) -> str:
     """The first line of an ijson error, as text (the C backend gives bytes)."""
     detail = exc.args[0] if exc.args else ""
