@@ -156,6 +156,6 @@ def read_tickets(
     if mapping is not None:
         plan = mapping_module.plan(path, head, Path(mapping))
     else:
-        name = detect.detect(path, head) if fmt == "auto" else fmt
+        name = detect.detect(path, head) if fmt == "auto" else detect.confirm(path, head, fmt)
         plan = detect.MODULES[name].plan(path, head)
     return TicketStream(path, plan, on_error)

@@ -241,3 +241,27 @@ def test_an_empty_tag_separator_in_a_mapping_names_its_line(tmp_path):
     mapping = write(tmp_path, "map.yml", 'fields:\n  id: a\n  subject: b\ntag_separator: ""\n')
     message = error_of(write(tmp_path, "t.csv", "a,b\n1,x\n"), mapping=mapping)
     assert message.startswith("map.yml:4: tag_separator is empty")
+
+
+def test_explicit_format_that_another_helpdesk_recognises(tmp_path):
+    # Before: read as Help Scout, a Zendesk export imported with no bodies and no dates.
+    ticket = {
+        "id": 4, "subject": "Refund", "raw_subject": "Refund", "description": "Money back",
+        "via": {"channel": "email"}, "requester_id": 9, "created_at": "2025-07-14T10:00:00Z",
+    }  # fmt: skip
+    path = write(tmp_path, "zd.json", json.dumps({"tickets": [ticket]}))
+    for fmt, label in (("helpscout", "Help Scout"), ("generic", "generic")):
+        assert error_of(path, fmt=fmt) == (
+            f"zd.json: --format {fmt} was given, but the file is a Zendesk export (keys 'id', "
+            "'subject', 'raw_subject', 'description', 'via', 'requester_id', 'created_at'); "
+            f"read as {label}, its tickets would lose fields: give --format zendesk or leave "
+            "--format out"
+        )
+    (read,) = import_all(path, fmt="zendesk")
+    assert read.body == "Money back"
+
+
+def test_explicit_format_decides_when_no_helpdesk_is_recognised(tmp_path):
+    path = write(tmp_path, "plain.ndjson", '{"id": 1, "subject": "Login", "description": "x"}\n')
+    stream = read_tickets(path, fmt="zendesk")
+    assert [t.body for t in stream] == ["x"] and stream.format == "zendesk"
