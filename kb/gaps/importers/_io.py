@@ -71,8 +71,8 @@ def check_file(path: Path) -> bytes:
         raise TicketImportError(f"{name}: the file is empty; export the tickets again")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head[:400]):
         raise TicketImportError(
-            f"{name}: the file is UTF-16, kb reads UTF-8; export it again as UTF-8 "
-            "(in Excel: Save As > CSV UTF-8)"
+            f"{name}: the file is UTF-16, kb reads UTF-8; save it as UTF-8 (Excel: Save As > "
+            "CSV UTF-8; a text editor: save with the encoding UTF-8) or export it again"
         )
     if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"%PDF")):
         raise TicketImportError(
@@ -93,10 +93,19 @@ def open_json(path: Path) -> BinaryIO:
 
 
 def _looks_utf16(sample: bytes) -> bool:
-    """UTF-16 without a BOM: mostly-ASCII text with a NUL in every other byte."""
-    odd, even = sample[1::2], sample[0::2]
-    for zeros, chars in ((odd, even), (even, odd)):
-        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
+    """UTF-16 without a BOM: zero bytes on one side of every character pair only (the high
+    byte of ASCII, digits and punctuation; Cyrillic has 0x04 there, Thai 0x0E) and
+    printable text when decoded."""
+    sample = sample[: len(sample) // 2 * 2]
+    for zeros, chars, codec in (
+        (sample[1::2], sample[0::2], "utf-16-le"),
+        (sample[0::2], sample[1::2], "utf-16-be"),
+    ):
+        if len(zeros) < 4 or zeros.count(0) < len(zeros) / 10 or chars.count(0):
+            continue
+        text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample)
+        shown = sum(c.isprintable() or c in "\r\n\t" for c in text)
+        if shown >= 0.95 * len(text):
             return True
     return False
 

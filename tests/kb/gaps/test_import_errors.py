@@ -73,6 +73,21 @@ def test_utf16_file(tmp_path):
     assert "excel.csv: the file is UTF-16" in error_of(path)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD_CSV,
+        "id,subject,body\n1,Не могу войти в аккаунт,Пароль не подходит\n",
+        "id,subject\n1,รีเซ็ตรหัสผ่านไม่ได้เลยค่ะ ช่วยด้วย\n",
+    ],
+)
+def test_utf16_without_a_bom(tmp_path, codec, text):
+    # Before: Cyrillic or Thai UTF-16 (high bytes 0x04, 0x0E) was called a binary file.
+    message = error_of(write(tmp_path, "notepad.csv", text.encode(codec)))
+    assert message.startswith("notepad.csv: the file is UTF-16, kb reads UTF-8; save it as UTF-8")
+
+
 def test_wrong_encoding_names_the_line(tmp_path):
     content = GOOD_CSV + "3,Счёт,Не могу найти счёт\n"
     message = error_of(write(tmp_path, "cp1251.csv", content.encode("cp1251")))
