@@ -74,7 +74,7 @@ def check_file(path: Path) -> bytes:
             f"{name}: the file is UTF-16, kb reads UTF-8; save it as UTF-8 (Excel: Save As > "
             "CSV UTF-8; a text editor: save with the encoding UTF-8) or export it again"
         )
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"%PDF")):
+    if _looks_binary(head):
         raise TicketImportError(
             f"{name}: a binary file (zip, gzip, PDF or a spreadsheet?), not a CSV or JSON "
             "export; unpack it or export the tickets as CSV or JSON"
@@ -92,20 +92,34 @@ def open_json(path: Path) -> BinaryIO:
     return handle
 
 
+# zip (xlsx), gzip, PDF, OLE2 (xls)
+_BINARY_MAGIC = (b"PK\x03\x04", b"\x1f\x8b", b"%PDF", b"\xd0\xcf\x11\xe0")
+_CONTROL = bytes(c for c in range(32) if chr(c) not in "\t\n\r\f\v")
+
+
+def _looks_binary(head: bytes) -> bool:
+    """A known binary signature, or control bytes in more than 1 byte of 20. A stray NUL
+    in a text export is not binary: the CSV reader names the record it spoils."""
+    if head.startswith(_BINARY_MAGIC):
+        return True
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls > 1 and controls > len(head) / 20
+
+
 def _looks_utf16(sample: bytes) -> bool:
-    """UTF-16 without a BOM: zero bytes on one side of every character pair only (the high
-    byte of ASCII, digits and punctuation; Cyrillic has 0x04 there, Thai 0x0E) and
-    printable text when decoded."""
+    """UTF-16 without a BOM: zero bytes on one side of the character pairs only (the high
+    byte of ASCII, digits and punctuation; Cyrillic has 0x04 there, Thai 0x0E), and
+    printable text with a line break or delimiter when decoded (not a stray NUL)."""
     sample = sample[: len(sample) // 2 * 2]
     for zeros, chars, codec in (
         (sample[1::2], sample[0::2], "utf-16-le"),
         (sample[0::2], sample[1::2], "utf-16-be"),
     ):
-        if len(zeros) < 4 or zeros.count(0) < len(zeros) / 10 or chars.count(0):
+        if zeros.count(0) < max(4, len(zeros) / 10) or chars.count(0):
             continue
         text = codecs.getincrementaldecoder(codec)(errors="replace").decode(sample)
         shown = sum(c.isprintable() or c in "\r\n\t" for c in text)
-        if shown >= 0.95 * len(text):
+        if shown >= 0.95 * len(text) and any(c in text for c in "\n,;\t{["):
             return True
     return False
 
@@ -138,6 +152,8 @@ def sniff(path: Path, head: bytes) -> Head:
                     return Head("ndjson", first_keys=list(first), first=first)
         return _sniff_json(path)
     header_line = text.split("\n", 1)[0]
+    if "\x00" in header_line:
+        raise TicketImportError(f"{path.name}:1: {_NUL} in the CSV header; {_NUL_FIX}")
     # Spreadsheets in many locales (ru among them) save CSV with ";" between columns.
     delimiter = max((",", ";", "\t"), key=header_line.count)
     if not header_line.count(delimiter):
@@ -309,6 +325,8 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
             return
         except csv.Error as exc:
             raise TicketImportError(f"{name}:1: the CSV header cannot be read ({exc})") from None
+        if any("\x00" in column for column in header):
+            raise TicketImportError(f"{name}:1: {_NUL} in the CSV header; {_NUL_FIX}")
         index = column_index(header)
         width = len(header)
         start = reader.line_num + 1
@@ -321,7 +339,7 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
                 yield f"{name}:{start}", BadRecord(_csv_reason(exc, start, reader.line_num))
                 start = reader.line_num + 1
                 continue
-            where = f"{name}:{start}"
+            where, first_line = f"{name}:{start}", start
             start = reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
@@ -335,6 +353,9 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
                     ),
                 )
                 continue
+            if nul := _nul_in(values, header, first_line):
+                yield where, BadRecord(nul)
+                continue
             longest = max(values, key=len)
             if len(longest) > MAX_FIELD_CHARS:
                 column = header[values.index(longest)]
@@ -347,6 +368,19 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
                 )
                 continue
             yield where, Row(index, values)
+
+
+_NUL = "a NUL byte (0x00)"
+_NUL_FIX = "the file is damaged there: delete the byte (or the row) in a text editor"
+
+
+def _nul_in(values: list[str], header: list[str], first_line: int) -> str | None:
+    """The problem with a record holding a NUL byte, naming its line and column."""
+    for i, value in enumerate(values):
+        if (at := value.find("\x00")) >= 0:
+            line = first_line + sum(v.count("\n") for v in values[:i]) + value.count("\n", 0, at)
+            return f"{_NUL} on line {line}, in the field {header[i]!r}; {_NUL_FIX}"
+    return None
 
 
 def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:

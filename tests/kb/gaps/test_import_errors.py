@@ -280,3 +280,20 @@ def test_explicit_format_decides_when_no_helpdesk_is_recognised(tmp_path):
     path = write(tmp_path, "plain.ndjson", '{"id": 1, "subject": "Login", "description": "x"}\n')
     stream = read_tickets(path, fmt="zendesk")
     assert [t.body for t in stream] == ["x"] and stream.format == "zendesk"
+
+
+def test_a_nul_byte_in_a_csv_spoils_its_record_not_the_file(tmp_path):
+    # Before: "nul.csv: a binary file (zip, gzip, PDF or a spreadsheet?)".
+    content = GOOD_CSV + '3,"Two\nlines",before\x00after\n4,Fine,ok\n'
+    path = write(tmp_path, "nul.csv", content.replace("Login", "Log\x00in"))
+    stream = read_tickets(path)
+    assert [t.id for t in stream] == ["2", "4"]
+    assert [(p.where, p.message) for p in stream.problems] == [
+        ("nul.csv:2", "a NUL byte (0x00) on line 2, in the field 'subject'; the file is "
+         "damaged there: delete the byte (or the row) in a text editor"),
+        ("nul.csv:4", "a NUL byte (0x00) on line 5, in the field 'body'; the file is "
+         "damaged there: delete the byte (or the row) in a text editor"),
+    ]  # fmt: skip
+    assert error_of(path, on_error="fail").startswith("nul.csv:2: a NUL byte (0x00) on line 2")
+    header = write(tmp_path, "head.csv", "id,sub\x00ject\n1,a\n")
+    assert error_of(header).startswith("head.csv:1: a NUL byte (0x00) in the CSV header")
