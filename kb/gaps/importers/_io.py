@@ -140,6 +140,7 @@ def _check_utf8(name: str, data: bytes, complete: bool) -> None:
 def sniff(path: Path, head: bytes) -> Head:
     """Kind and shape of the export from its first bytes."""
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    _refuse_other_documents(path, text, complete=len(head) < HEAD_BYTES)
     if text.startswith(("{", "[")):
         first_line = text.split("\n", 1)[0].strip()
         if text.startswith("{") and first_line.endswith("}"):
@@ -164,6 +165,34 @@ def sniff(path: Path, head: bytes) -> Head:
     except csv.Error as exc:
         raise TicketImportError(f"{path.name}:1: the CSV header cannot be read ({exc})") from None
     return Head("csv", delimiter=delimiter, columns=[c.strip() for c in columns])
+
+
+def _refuse_other_documents(path: Path, text: str, complete: bool) -> None:
+    """TicketImportError for a web page or a lone JSON value saved in place of an export
+    (no CSV header starts with "<", and a CSV of one quoted word has no tickets anyway)."""
+    name = path.name
+    if text.startswith("<"):
+        start = text[:1000].casefold()
+        if "<html" in start or "<!doctype html" in start or "<body" in start:
+            raise TicketImportError(
+                f"{name}: an HTML page, not a ticket export (a sign-in or error page saved "
+                "in its place?); download the export again while signed in, or use the "
+                "helpdesk's API"
+            )
+        raise TicketImportError(
+            f"{name}: XML or HTML, not a ticket export; export the tickets as CSV or JSON"
+        )
+    if complete and not text.startswith(("{", "[")):
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return
+        kind = {str: "string", bool: "true/false", type(None): "null"}.get(type(value), "number")
+        shown = text.strip()[:60]
+        raise TicketImportError(
+            f"{name}: a single JSON {kind} ({shown}), not a ticket export; a JSON export is "
+            "an array of tickets or an object holding one: export the tickets again"
+        )
 
 
 def _lines(text: str) -> Iterator[str]:

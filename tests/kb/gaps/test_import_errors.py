@@ -297,3 +297,23 @@ def test_a_nul_byte_in_a_csv_spoils_its_record_not_the_file(tmp_path):
     assert error_of(path, on_error="fail").startswith("nul.csv:2: a NUL byte (0x00) on line 2")
     header = write(tmp_path, "head.csv", "id,sub\x00ject\n1,a\n")
     assert error_of(header).startswith("head.csv:1: a NUL byte (0x00) in the CSV header")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("<!DOCTYPE html>\n<html><body>Login required</body></html>", "an HTML page, not a "
+         "ticket export (a sign-in or error page saved in its place?); download the export "
+         "again while signed in, or use the helpdesk's API"),
+        ("<html><body>Login required</body></html>\n", "an HTML page, not a ticket export"),
+        ('<?xml version="1.0"?><tickets/>', "XML or HTML, not a ticket export; export the "
+         "tickets as CSV or JSON"),
+        ('"hello"\n', 'a single JSON string ("hello"), not a ticket export; a JSON export is '
+         "an array of tickets or an object holding one: export the tickets again"),
+        ("42", "a single JSON number (42), not a ticket export"),
+        ("null", "a single JSON null (null), not a ticket export"),
+    ],
+)  # fmt: skip
+def test_a_web_page_or_a_lone_json_value_is_not_an_export(tmp_path, content, message):
+    # Before: "a CSV file with the columns '<html><body>Login required</body></html>'".
+    assert error_of(write(tmp_path, "tickets.json", content)).startswith(f"tickets.json: {message}")
