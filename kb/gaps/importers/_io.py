@@ -149,7 +149,8 @@ def sniff(path: Path, head: bytes) -> Head:
             except ValueError:
                 pass
             else:
-                if isinstance(first, dict) and text[len(first_line) :].strip().startswith("{"):
+                more = text[len(first_line) :].strip().startswith("{")
+                if isinstance(first, dict) and more and not _is_envelope(first):
                     return Head("ndjson", first_keys=list(first), first=first)
         return _sniff_json(path)
     header_line = text.split("\n", 1)[0]
@@ -207,6 +208,20 @@ RECORD_ARRAYS = (
 _SINGLE_OBJECT_LIMIT = 50 * 1024 * 1024
 
 
+def _is_envelope(obj: dict) -> bool:
+    """An API page ({"tickets": [...], "next_page": ...}), not a record: no id, and a
+    list where exports keep their records. Pages one per line are read as JSON."""
+    if "id" in obj:
+        return False
+    for key_path in RECORD_ARRAYS:
+        value: object = obj
+        for part in key_path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            return True
+    return False
+
+
 MAX_PREFIX = 1000  # characters of a JSON path ("tickets.item.via.source.from...")
 
 
@@ -217,7 +232,8 @@ def _sniff_json(path: Path) -> Head:
     item_prefix = ""
     try:
         with open_json(path) as handle:
-            events = ijson.parse(handle, use_float=True, buf_size=4096)  # small: see MAX_PREFIX
+            # small buffer: see MAX_PREFIX
+            events = ijson.parse(handle, use_float=True, multiple_values=True, buf_size=4096)
             for count, (prefix, event, value) in enumerate(events):
                 if len(prefix) > MAX_PREFIX:
                     # ijson keeps every level's path: deep nesting would eat memory
@@ -261,7 +277,7 @@ def _single_object(path: Path) -> dict | None:
         return None
     try:
         with open_json(path) as handle:
-            obj = next(ijson.items(handle, "", use_float=True))
+            obj = next(ijson.items(handle, "", use_float=True, multiple_values=True))
     except (ijson.JSONError, StopIteration) as exc:
         raise TicketImportError(
             f"{path.name}: not valid JSON ({_json_reason(exc)}); check the file is complete"
@@ -446,7 +462,8 @@ def _encoding_error(name: str, line: int, exc: UnicodeDecodeError) -> TicketImpo
 def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, object]]:
     """(where, record) for each element of the array at `prefix` ("" = top level).
 
-    A single top-level object (prefix None in the head) is one record. Truncated or
+    A file of several JSON documents (API pages saved one after another, or one per
+    line) gives the records of each in turn, numbered on across them. Truncated or
     invalid JSON raises TicketImportError naming the last good record.
     """
     name = path.name
@@ -454,7 +471,8 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
     item_prefix = f"{prefix}.item" if prefix else "item"
     try:
         with open_json(path) as handle:
-            for count, record in enumerate(ijson.items(handle, item_prefix, use_float=True), 1):
+            records = ijson.items(handle, item_prefix, use_float=True, multiple_values=True)
+            for count, record in enumerate(records, 1):
                 yield f"{name}:{label}[{count - 1}]", record
     except ijson.JSONError as exc:
         reason = _json_reason(exc)
@@ -474,15 +492,19 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
 
 
 def single_record(path: Path) -> Iterator[tuple[str, object]]:
-    """The one top-level JSON object of `path` as a record."""
+    """The top-level JSON object of `path` as a record; each one, when the file holds
+    several documents."""
+    number = 0
     try:
         with open_json(path) as handle:
-            record = next(ijson.items(handle, "", use_float=True))
+            documents = ijson.items(handle, "", use_float=True, multiple_values=True)
+            for number, record in enumerate(documents, 1):
+                yield f"{path.name}:{1 if number == 1 else f'document {number}'}", record
     except ijson.JSONError as exc:
+        after = f" after document {number}" if number else ""
         raise TicketImportError(
-            f"{path.name}: not valid JSON ({_json_reason(exc)}); export it again"
+            f"{path.name}: not valid JSON{after} ({_json_reason(exc)}); export it again"
         ) from None
-    yield f"{path.name}:1", record
 
 
 def ndjson_records(path: Path) -> Iterator[tuple[str, object]]:

@@ -86,7 +86,8 @@ def _side_loaded_users(path: Path) -> dict[object, tuple[str | None, str | None]
     users: dict[object, tuple[str | None, str | None]] = {}
     try:
         with open_json(path) as handle:
-            for user in ijson.items(handle, "users.item", use_float=True):
+            users_items = ijson.items(handle, "users.item", use_float=True, multiple_values=True)
+            for user in users_items:
                 if isinstance(user, dict) and "id" in user:
                     users[user["id"]] = (plain(user.get("locale")), plain(user.get("email")))
     except ijson.JSONError:
