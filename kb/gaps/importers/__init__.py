@@ -23,7 +23,8 @@ from operator import attrgetter
 from pathlib import Path
 
 from kb.gaps.importers._build import Plan, Records
-from kb.gaps.importers._io import BadRecord, SkipRecord, check_file, sniff
+from kb.gaps.importers._check import check_file
+from kb.gaps.importers._io import BadRecord, SkipRecord, sniff
 from kb.gaps.model import ImportProblem, Ticket, TicketImportError
 
 __all__ = ["FORMATS", "ON_ERROR", "TicketStream", "read_tickets"]
@@ -156,6 +157,6 @@ def read_tickets(
     if mapping is not None:
         plan = mapping_module.plan(path, head, Path(mapping))
     else:
-        name = detect.detect(path, head) if fmt == "auto" else fmt
+        name = detect.detect(path, head) if fmt == "auto" else detect.confirm(path, head, fmt)
         plan = detect.MODULES[name].plan(path, head)
     return TicketStream(path, plan, on_error)

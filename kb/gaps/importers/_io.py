@@ -18,9 +18,9 @@ from typing import BinaryIO
 
 import ijson
 
+from kb.gaps.importers._check import HEAD_BYTES, encoding_error, refuse_other_documents
 from kb.gaps.model import TicketImportError
 
-HEAD_BYTES = 256 * 1024
 # A single CSV field larger than this is refused (an unclosed quote would otherwise read
 # the rest of the file into one field); a ticket body is never this long.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
@@ -55,59 +55,19 @@ class Head:
     first: dict | None = None  # the first record itself (JSON, NDJSON), when small
 
 
-def check_file(path: Path) -> bytes:
-    """The first bytes of `path`, after refusing a missing, empty, binary or non-UTF-8 file."""
-    name = path.name
-    if not path.exists():
-        raise TicketImportError(f"{path}: no such file; check the path given to --tickets")
-    if path.is_dir():
-        raise TicketImportError(f"{path}: is a folder; give the export file itself")
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    except OSError as exc:
-        raise TicketImportError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise TicketImportError(f"{name}: the file is empty; export the tickets again")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head[:400]):
-        raise TicketImportError(
-            f"{name}: the file is UTF-16, kb reads UTF-8; export it again as UTF-8 "
-            "(in Excel: Save As > CSV UTF-8)"
-        )
-    if b"\x00" in head or head.startswith((b"PK\x03\x04", b"\x1f\x8b", b"%PDF")):
-        raise TicketImportError(
-            f"{name}: a binary file (zip, gzip, PDF or a spreadsheet?), not a CSV or JSON "
-            "export; unpack it or export the tickets as CSV or JSON"
-        )
-    _check_utf8(name, head, complete=len(head) < HEAD_BYTES)
-    return head
-
-
-def _looks_utf16(sample: bytes) -> bool:
-    """UTF-16 without a BOM: mostly-ASCII text with a NUL in every other byte."""
-    odd, even = sample[1::2], sample[0::2]
-    for zeros, chars in ((odd, even), (even, odd)):
-        if len(zeros) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and chars.count(0) == 0:
-            return True
-    return False
-
-
-def _check_utf8(name: str, data: bytes, complete: bool) -> None:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if not complete and exc.start >= len(data) - 4:
-            return  # a character cut by the end of the head
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise TicketImportError(
-            f"{name}:{line}: not UTF-8 (byte 0x{data[exc.start]:02X}); the file is in another "
-            "encoding (Windows-1251, TIS-620, Latin-1?): export it again as UTF-8"
-        ) from None
+def open_json(path: Path) -> BinaryIO:
+    """`path` opened for ijson, past a UTF-8 byte order mark: ijson reads raw bytes and
+    calls the BOM an invalid character, while Windows tools write one."""
+    handle = path.open("rb")
+    if handle.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+        handle.seek(0)
+    return handle
 
 
 def sniff(path: Path, head: bytes) -> Head:
     """Kind and shape of the export from its first bytes."""
     text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
+    refuse_other_documents(path, text, complete=len(head) < HEAD_BYTES)
     if text.startswith(("{", "[")):
         first_line = text.split("\n", 1)[0].strip()
         if text.startswith("{") and first_line.endswith("}"):
@@ -116,10 +76,13 @@ def sniff(path: Path, head: bytes) -> Head:
             except ValueError:
                 pass
             else:
-                if isinstance(first, dict) and text[len(first_line) :].strip().startswith("{"):
+                more = text[len(first_line) :].strip().startswith("{")
+                if isinstance(first, dict) and more and not _is_envelope(first):
                     return Head("ndjson", first_keys=list(first), first=first)
         return _sniff_json(path)
     header_line = text.split("\n", 1)[0]
+    if "\x00" in header_line:
+        raise TicketImportError(f"{path.name}:1: {_NUL} in the CSV header; {_NUL_FIX}")
     # Spreadsheets in many locales (ru among them) save CSV with ";" between columns.
     delimiter = max((",", ";", "\t"), key=header_line.count)
     if not header_line.count(delimiter):
@@ -144,6 +107,20 @@ RECORD_ARRAYS = (
 _SINGLE_OBJECT_LIMIT = 50 * 1024 * 1024
 
 
+def _is_envelope(obj: dict) -> bool:
+    """An API page ({"tickets": [...], "next_page": ...}), not a record: no id, and a
+    list where exports keep their records. Pages one per line are read as JSON."""
+    if "id" in obj:
+        return False
+    for key_path in RECORD_ARRAYS:
+        value: object = obj
+        for part in key_path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, list):
+            return True
+    return False
+
+
 MAX_PREFIX = 1000  # characters of a JSON path ("tickets.item.via.source.from...")
 
 
@@ -153,8 +130,9 @@ def _sniff_json(path: Path) -> Head:
     builder: ijson.ObjectBuilder | None = None
     item_prefix = ""
     try:
-        with path.open("rb") as handle:
-            events = ijson.parse(handle, use_float=True, buf_size=4096)  # small: see MAX_PREFIX
+        with open_json(path) as handle:
+            # small buffer: see MAX_PREFIX
+            events = ijson.parse(handle, use_float=True, multiple_values=True, buf_size=4096)
             for count, (prefix, event, value) in enumerate(events):
                 if len(prefix) > MAX_PREFIX:
                     # ijson keeps every level's path: deep nesting would eat memory
@@ -197,13 +175,35 @@ def _single_object(path: Path) -> dict | None:
     if path.stat().st_size > _SINGLE_OBJECT_LIMIT:
         return None
     try:
-        with path.open("rb") as handle:
-            obj = next(ijson.items(handle, "", use_float=True))
+        with open_json(path) as handle:
+            obj = next(ijson.items(handle, "", use_float=True, multiple_values=True))
     except (ijson.JSONError, StopIteration) as exc:
         raise TicketImportError(
             f"{path.name}: not valid JSON ({_json_reason(exc)}); check the file is complete"
         ) from None
     return obj if isinstance(obj, dict) else None
+
+
+def json_arrays(path: Path, limit: int = 5_000_000) -> list[str]:
+    """The key paths ("data.tickets") of the arrays a mapping's `records` can name: those
+    not inside another array, in file order, from at most `limit` parse events."""
+    found: list[str] = []
+    depth = 0  # arrays open around the current event
+    try:
+        with open_json(path) as handle:
+            events = ijson.parse(handle, use_float=True, multiple_values=True)
+            for count, (prefix, event, _) in enumerate(events):
+                if event == "start_array":
+                    if depth == 0 and prefix not in found:
+                        found.append(prefix)
+                    depth += 1
+                elif event == "end_array":
+                    depth -= 1
+                elif count > limit:
+                    break
+    except ijson.JSONError:
+        pass  # reading the records reports the broken JSON with its position
+    return found
 
 
 def _json_reason(exc: Exception) -> str:
@@ -269,6 +269,8 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
             return
         except csv.Error as exc:
             raise TicketImportError(f"{name}:1: the CSV header cannot be read ({exc})") from None
+        if any("\x00" in column for column in header):
+            raise TicketImportError(f"{name}:1: {_NUL} in the CSV header; {_NUL_FIX}")
         index = column_index(header)
         width = len(header)
         start = reader.line_num + 1
@@ -281,7 +283,7 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
                 yield f"{name}:{start}", BadRecord(_csv_reason(exc, start, reader.line_num))
                 start = reader.line_num + 1
                 continue
-            where = f"{name}:{start}"
+            where, first_line = f"{name}:{start}", start
             start = reader.line_num + 1
             if not any(v.strip() for v in values):
                 continue
@@ -294,6 +296,9 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
                         "fix the row or export again"
                     ),
                 )
+                continue
+            if nul := _nul_in(values, header, first_line):
+                yield where, BadRecord(nul)
                 continue
             longest = max(values, key=len)
             if len(longest) > MAX_FIELD_CHARS:
@@ -309,13 +314,26 @@ def csv_rows(path: Path, delimiter: str = ",") -> Iterator[tuple[str, Row | BadR
             yield where, Row(index, values)
 
 
+_NUL = "a NUL byte (0x00)"
+_NUL_FIX = "the file is damaged there: delete the byte (or the row) in a text editor"
+
+
+def _nul_in(values: list[str], header: list[str], first_line: int) -> str | None:
+    """The problem with a record holding a NUL byte, naming its line and column."""
+    for i, value in enumerate(values):
+        if (at := value.find("\x00")) >= 0:
+            line = first_line + sum(v.count("\n") for v in values[:i]) + value.count("\n", 0, at)
+            return f"{_NUL} on line {line}, in the field {header[i]!r}; {_NUL_FIX}"
+    return None
+
+
 def _decoded_lines(handle: BinaryIO, name: str) -> Iterator[str]:
     """The lines of a binary file as text, so a decoding error names its exact line."""
     for number, raw in enumerate(handle, 1):
         try:
             yield (raw.removeprefix(codecs.BOM_UTF8) if number == 1 else raw).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise _encoding_error(name, number, exc) from None
+            raise encoding_error(name, number, exc) from None
 
 
 def _csv_reason(exc: csv.Error, start: int, end: int) -> str:
@@ -333,25 +351,20 @@ def _csv_reason(exc: csv.Error, start: int, end: int) -> str:
     return f"the CSV row cannot be read ({message}); fix its quoting"
 
 
-def _encoding_error(name: str, line: int, exc: UnicodeDecodeError) -> TicketImportError:
-    return TicketImportError(
-        f"{name}:{line}: not UTF-8 (byte 0x{exc.object[exc.start]:02X}); the file is in another "
-        "encoding (Windows-1251, TIS-620, Latin-1?): export it again as UTF-8"
-    )
-
-
 def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, object]]:
     """(where, record) for each element of the array at `prefix` ("" = top level).
 
-    A single top-level object (prefix None in the head) is one record. Truncated or
+    A file of several JSON documents (API pages saved one after another, or one per
+    line) gives the records of each in turn, numbered on across them. Truncated or
     invalid JSON raises TicketImportError naming the last good record.
     """
     name = path.name
     count = 0
     item_prefix = f"{prefix}.item" if prefix else "item"
     try:
-        with path.open("rb") as handle:
-            for count, record in enumerate(ijson.items(handle, item_prefix, use_float=True), 1):
+        with open_json(path) as handle:
+            records = ijson.items(handle, item_prefix, use_float=True, multiple_values=True)
+            for count, record in enumerate(records, 1):
                 yield f"{name}:{label}[{count - 1}]", record
     except ijson.JSONError as exc:
         reason = _json_reason(exc)
@@ -371,15 +384,19 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
 
 
 def single_record(path: Path) -> Iterator[tuple[str, object]]:
-    """The one top-level JSON object of `path` as a record."""
+    """The top-level JSON object of `path` as a record; each one, when the file holds
+    several documents."""
+    number = 0
     try:
-        with path.open("rb") as handle:
-            record = next(ijson.items(handle, "", use_float=True))
+        with open_json(path) as handle:
+            documents = ijson.items(handle, "", use_float=True, multiple_values=True)
+            for number, record in enumerate(documents, 1):
+                yield f"{path.name}:{1 if number == 1 else f'document {number}'}", record
     except ijson.JSONError as exc:
+        after = f" after document {number}" if number else ""
         raise TicketImportError(
-            f"{path.name}: not valid JSON ({_json_reason(exc)}); export it again"
+            f"{path.name}: not valid JSON{after} ({_json_reason(exc)}); export it again"
         ) from None
-    yield f"{path.name}:1", record
 
 
 def ndjson_records(path: Path) -> Iterator[tuple[str, object]]:
@@ -404,7 +421,7 @@ def ndjson_records(path: Path) -> Iterator[tuple[str, object]]:
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise _encoding_error(name, number, exc) from None
+                raise encoding_error(name, number, exc) from None
             try:
                 yield where, json.loads(text)
             except ValueError as exc:

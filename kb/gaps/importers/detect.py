@@ -27,6 +27,37 @@ def detect(path: Path, head: Head) -> str:
     raise TicketImportError(f"{path.name}: {describe(head)}; {_HINT}")
 
 
+def confirm(path: Path, head: Head, fmt: str) -> str:
+    """`fmt`, the format given, unless the content is recognisably another helpdesk's.
+
+    Reading a Zendesk export as Help Scout would import empty bodies and no dates, and no
+    warning would reach the report: a conflict with a recognised helpdesk stops the run.
+    When detection recognises no helpdesk, the format given decides: that is what
+    --format is for.
+    """
+    if fmt != "generic" and MODULES[fmt].matches(head):
+        return fmt
+    for name, module in MODULES.items():
+        if name not in (fmt, "generic") and module.matches(head):
+            raise TicketImportError(
+                f"{path.name}: --format {fmt} was given, but the file is a {LABELS[name]} "
+                f"export ({_evidence(head)}); read as {LABELS[fmt]}, its tickets would lose "
+                f"fields: give --format {name} or leave --format out"
+            )
+    return fmt
+
+
+def _evidence(head: Head) -> str:
+    names = head.columns if head.kind == "csv" else head.first_keys
+    shown = ", ".join(repr(n) for n in names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"{'columns' if head.kind == 'csv' else 'keys'} {shown}"
+
+
+LABELS = {
+    "zendesk": "Zendesk", "freshdesk": "Freshdesk", "helpscout": "Help Scout", "jira": "Jira",
+    "generic": "generic",
+}  # fmt: skip
+
 _HINT = (
     "kb cannot tell which helpdesk wrote it. Give --format zendesk|freshdesk|helpscout|jira, "
     "rename the columns to the generic schema (id, subject, body, created_at, tags, ...), "

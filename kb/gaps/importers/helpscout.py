@@ -16,7 +16,14 @@ from pathlib import Path
 import ijson
 
 from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
-from kb.gaps.importers._io import BadRecord, Head, json_records, ndjson_records, single_record
+from kb.gaps.importers._io import (
+    BadRecord,
+    Head,
+    json_records,
+    ndjson_records,
+    open_json,
+    single_record,
+)
 from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import split_tags
 
@@ -50,11 +57,20 @@ def plan(path: Path, head: Head) -> Plan:
 
 
 def _item(path: Path):
-    with path.open("rb") as handle:
+    """The `item` of a v1 detail response; of each, when responses follow one another."""
+    number = 0
+    with open_json(path) as handle:
         try:
-            yield f"{path.name}:item", next(ijson.items(handle, "item", use_float=True))
-        except (ijson.JSONError, StopIteration):
-            raise TicketImportError(f"{path.name}: the 'item' object cannot be read") from None
+            items = ijson.items(handle, "item", use_float=True, multiple_values=True)
+            for number, item in enumerate(items, 1):
+                yield f"{path.name}:item" + (f" {number}" if number > 1 else ""), item
+        except ijson.JSONError:
+            after = f" after item {number}" if number else ""
+            raise TicketImportError(
+                f"{path.name}: the 'item' object cannot be read{after}"
+            ) from None
+    if not number:
+        raise TicketImportError(f"{path.name}: the 'item' object cannot be read")
 
 
 def _threads(record: dict) -> list[dict]:

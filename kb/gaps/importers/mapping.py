@@ -13,25 +13,30 @@
     html: auto                      # is the body HTML? auto | true | false
 
 `id` and `subject` are required; the other fields of DESIGN.md's generic schema are
-optional. Errors name the mapping file, its line and the key.
+optional. Errors name the mapping file, its line and the key. Every column must be in
+the CSV header; every JSON key path in at least one of the first records, and `records`
+must name an array of the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from kb.gaps.importers._build import Plan, csv_plan, date, json_plan, make_ticket, text_id
-from kb.gaps.importers._io import BadRecord, Head, Row
+from kb.gaps.importers._io import BadRecord, Head, Row, json_arrays, json_records
 from kb.gaps.importers.generic import FIELDS
 from kb.gaps.model import Ticket, TicketImportError
 from kb.gaps.normalise import split_tags
 
 NAME = "mapping"
 KEYS = ("fields", "date_format", "tag_separator", "records", "html")
+# A key path missing from all of the first records is a typo, not a sparse optional key.
+SAMPLE_RECORDS = 20
 
 
 @dataclass
@@ -174,7 +179,135 @@ def plan(path: Path, head: Head, mapping_path: Path) -> Plan:
     def convert(record: object, where: str) -> Ticket:
         return _from_object(mapping, record, where)
 
-    return json_plan(NAME, path, head, convert, records=mapping.records)
+    records_plan = json_plan(NAME, path, head, convert, records=mapping.records)
+    _check_key_paths(path, head, mapping, mapping_path, records_plan)
+    return records_plan
+
+
+def _check_key_paths(
+    path: Path, head: Head, mapping: Mapping, mapping_path: Path, records_plan: Plan
+) -> None:
+    """TicketImportError unless the records are where `records` says and every mapped key
+    path is in at least one of the first SAMPLE_RECORDS records (CSV's column check)."""
+    sample: list[tuple[str, dict]] = []
+    records = records_plan.records()
+    try:
+        for where, record in records:
+            if isinstance(record, dict):
+                sample.append((where, record))
+            if len(sample) >= SAMPLE_RECORDS:
+                break
+    finally:
+        records.close()
+    name = mapping_path.name
+    if not sample:
+        if mapping.records is None or head.kind == "ndjson":
+            return  # the stream says "no tickets in the file"
+        arrays = json_arrays(path)
+        if mapping.records in arrays:
+            return  # an empty array: the stream says "no tickets in the file"
+        raise TicketImportError(
+            f"{name}:{mapping.lines['records']}: records is {mapping.records!r}, but "
+            f"{path.name} has no array there ({_arrays_seen(arrays)}); set records to the "
+            "key path of the list of tickets"
+        )
+    missing = [key for key, key_path in mapping.fields.items() if not _found(sample, key_path)]
+    if not missing:
+        return
+    if head.kind == "json" and mapping.records is None and head.array_at is None:
+        _suggest_records(path, mapping, name, missing)
+    lines = [_missing_key(name, mapping, key, sample, path.name) for key in missing]
+    first_where, first = sample[0]
+    keys = ", ".join(repr(k) for k in list(first)[:20]) or "none"
+    checked = f"the first {len(sample)} records" if len(sample) > 1 else "the first record"
+    lines.append(f"(checked {checked}; {first_where} has the keys {keys}); fix the key paths")
+    raise TicketImportError("\n".join(lines))
+
+
+def _found(sample: list[tuple[str, dict]], key_path: str) -> bool:
+    return any(_walk(record, key_path)[0] == key_path.count(".") + 1 for _, record in sample)
+
+
+def _suggest_records(path: Path, mapping: Mapping, name: str, missing: list[str]) -> None:
+    """Without `records`, a JSON object is read as one ticket: when it has no id but an
+    array in it holds objects that do, TicketImportError naming that array."""
+    if "id" not in missing:
+        return  # the object is a ticket with a mistyped key: _missing_key says which
+    arrays = json_arrays(path)
+    for prefix in arrays[:10]:
+        records = json_records(path, prefix, prefix)
+        try:
+            first = next((r for _, r in records), None)
+        finally:
+            records.close()
+        if isinstance(first, dict) and _found([("", first)], mapping.fields["id"]):
+            raise TicketImportError(
+                f"{name}: no 'records' key, so kb reads all of {path.name} as one ticket, and "
+                f"it has no key {mapping.fields['id']!r} (fields.id); the tickets are in the "
+                f"array {prefix!r}: add 'records: {prefix}' to {name}"
+            )
+    raise TicketImportError(
+        f"{name}: no 'records' key, so kb reads all of {path.name} as one ticket, and it has "
+        f"no key {mapping.fields['id']!r} (fields.id); add 'records: <key path>' naming the "
+        f"list of tickets ({_arrays_seen(arrays)})"
+    )
+
+
+def _arrays_seen(arrays: list[str]) -> str:
+    if not arrays:
+        return "the file has no arrays"
+    shown = ", ".join(repr(a) if a else "the top-level array" for a in arrays[:10])
+    return f"arrays in the file: {shown}"
+
+
+def _missing_key(
+    name: str, mapping: Mapping, key: str, sample: list[tuple[str, dict]], file: str
+) -> str:
+    """One line saying where a mapped key path stops matching, with the likely fix."""
+    key_path = mapping.fields[key]
+    parts = key_path.split(".")
+    # The record where the path gets furthest shows what is there instead.
+    depth, record = max(((_walk(r, key_path)[0], r) for _, r in sample), key=lambda x: x[0])
+    text = f"{name}:{mapping.lines[f'fields.{key}']}: fields.{key} names the key {key_path!r}"
+    reached = ".".join(parts[:depth])
+    container = _walk(record, reached)[1] if depth else record
+    if isinstance(container, list):
+        return (
+            f"{text}, but {reached!r} in the records of {file} is a list without an element "
+            f"{parts[depth]!r}; give an element's index, such as "
+            f"{'.'.join([*parts[:depth], '0', *parts[depth + 1 :]])!r}"
+        )
+    if not isinstance(container, dict):
+        kind = "null" if container is None else f"a {type(container).__name__}"
+        return f"{text}, but {reached!r} in the records of {file} is {kind}, not an object"
+    if depth:
+        text += f", but {reached!r} in the records of {file} has no key {parts[depth]!r}"
+    else:
+        text += f", which the records of {file} do not have"
+    known = [str(k) for k in container]
+    guess = [k for k in known if k.casefold() == parts[depth].casefold()]
+    guess = guess or difflib.get_close_matches(parts[depth], known, n=1, cutoff=0.6)
+    if guess:
+        fixed = ".".join([*parts[:depth], guess[0], *parts[depth + 1 :]])
+        return text + f"; did you mean {fixed!r}?"
+    if depth:
+        return text + f" (its keys: {', '.join(repr(k) for k in known[:15]) or 'none'})"
+    return text
+
+
+def _walk(record: object, key_path: str) -> tuple[int, object]:
+    """How many parts of the dotted `key_path` are found in `record`, and the value at
+    the end (None when a part is missing); list elements are addressed by index."""
+    current = record
+    parts = key_path.split(".") if key_path else []
+    for depth, part in enumerate(parts):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+            current = current[int(part)]
+        else:
+            return depth, None
+    return len(parts), current
 
 
 def _build(mapping: Mapping, where: str, get) -> Ticket:
@@ -218,15 +351,7 @@ def _from_object(mapping: Mapping, record: object, where: str) -> Ticket:
     if not isinstance(record, dict):
         raise BadRecord(f"a {type(record).__name__}, not a JSON object")
 
-    def get(path: str) -> object:
-        current: object = record
-        for part in path.split("."):
-            if isinstance(current, dict):
-                current = current.get(part)
-            elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-                current = current[int(part)]
-            else:
-                return None
-        return current
+    def get(key_path: str) -> object:
+        return _walk(record, key_path)[1]
 
     return _build(mapping, where, get)

@@ -33,6 +33,7 @@ from kb.gaps.importers._io import (
     SkipRecord,
     json_records,
     ndjson_records,
+    open_json,
     single_record,
 )
 from kb.gaps.model import Ticket, TicketImportError
@@ -84,8 +85,9 @@ def _side_loaded_users(path: Path) -> dict[object, tuple[str | None, str | None]
     """requester id → (locale, email) from a side-loaded `users` list, anywhere in the file."""
     users: dict[object, tuple[str | None, str | None]] = {}
     try:
-        with path.open("rb") as handle:
-            for user in ijson.items(handle, "users.item", use_float=True):
+        with open_json(path) as handle:
+            users_items = ijson.items(handle, "users.item", use_float=True, multiple_values=True)
+            for user in users_items:
                 if isinstance(user, dict) and "id" in user:
                     users[user["id"]] = (plain(user.get("locale")), plain(user.get("email")))
     except ijson.JSONError:

@@ -73,6 +73,21 @@ def test_utf16_file(tmp_path):
     assert "excel.csv: the file is UTF-16" in error_of(path)
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        GOOD_CSV,
+        "id,subject,body\n1,Не могу войти в аккаунт,Пароль не подходит\n",
+        "id,subject\n1,รีเซ็ตรหัสผ่านไม่ได้เลยค่ะ ช่วยด้วย\n",
+    ],
+)
+def test_utf16_without_a_bom(tmp_path, codec, text):
+    # Before: Cyrillic or Thai UTF-16 (high bytes 0x04, 0x0E) was called a binary file.
+    message = error_of(write(tmp_path, "notepad.csv", text.encode(codec)))
+    assert message.startswith("notepad.csv: the file is UTF-16, kb reads UTF-8; save it as UTF-8")
+
+
 def test_wrong_encoding_names_the_line(tmp_path):
     content = GOOD_CSV + "3,Счёт,Не могу найти счёт\n"
     message = error_of(write(tmp_path, "cp1251.csv", content.encode("cp1251")))
@@ -241,3 +256,64 @@ def test_an_empty_tag_separator_in_a_mapping_names_its_line(tmp_path):
     mapping = write(tmp_path, "map.yml", 'fields:\n  id: a\n  subject: b\ntag_separator: ""\n')
     message = error_of(write(tmp_path, "t.csv", "a,b\n1,x\n"), mapping=mapping)
     assert message.startswith("map.yml:4: tag_separator is empty")
+
+
+def test_explicit_format_that_another_helpdesk_recognises(tmp_path):
+    # Before: read as Help Scout, a Zendesk export imported with no bodies and no dates.
+    ticket = {
+        "id": 4, "subject": "Refund", "raw_subject": "Refund", "description": "Money back",
+        "via": {"channel": "email"}, "requester_id": 9, "created_at": "2025-07-14T10:00:00Z",
+    }  # fmt: skip
+    path = write(tmp_path, "zd.json", json.dumps({"tickets": [ticket]}))
+    for fmt, label in (("helpscout", "Help Scout"), ("generic", "generic")):
+        assert error_of(path, fmt=fmt) == (
+            f"zd.json: --format {fmt} was given, but the file is a Zendesk export (keys 'id', "
+            "'subject', 'raw_subject', 'description', 'via', 'requester_id', 'created_at'); "
+            f"read as {label}, its tickets would lose fields: give --format zendesk or leave "
+            "--format out"
+        )
+    (read,) = import_all(path, fmt="zendesk")
+    assert read.body == "Money back"
+
+
+def test_explicit_format_decides_when_no_helpdesk_is_recognised(tmp_path):
+    path = write(tmp_path, "plain.ndjson", '{"id": 1, "subject": "Login", "description": "x"}\n')
+    stream = read_tickets(path, fmt="zendesk")
+    assert [t.body for t in stream] == ["x"] and stream.format == "zendesk"
+
+
+def test_a_nul_byte_in_a_csv_spoils_its_record_not_the_file(tmp_path):
+    # Before: "nul.csv: a binary file (zip, gzip, PDF or a spreadsheet?)".
+    content = GOOD_CSV + '3,"Two\nlines",before\x00after\n4,Fine,ok\n'
+    path = write(tmp_path, "nul.csv", content.replace("Login", "Log\x00in"))
+    stream = read_tickets(path)
+    assert [t.id for t in stream] == ["2", "4"]
+    assert [(p.where, p.message) for p in stream.problems] == [
+        ("nul.csv:2", "a NUL byte (0x00) on line 2, in the field 'subject'; the file is "
+         "damaged there: delete the byte (or the row) in a text editor"),
+        ("nul.csv:4", "a NUL byte (0x00) on line 5, in the field 'body'; the file is "
+         "damaged there: delete the byte (or the row) in a text editor"),
+    ]  # fmt: skip
+    assert error_of(path, on_error="fail").startswith("nul.csv:2: a NUL byte (0x00) on line 2")
+    header = write(tmp_path, "head.csv", "id,sub\x00ject\n1,a\n")
+    assert error_of(header).startswith("head.csv:1: a NUL byte (0x00) in the CSV header")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("<!DOCTYPE html>\n<html><body>Login required</body></html>", "an HTML page, not a "
+         "ticket export (a sign-in or error page saved in its place?); download the export "
+         "again while signed in, or use the helpdesk's API"),
+        ("<html><body>Login required</body></html>\n", "an HTML page, not a ticket export"),
+        ('<?xml version="1.0"?><tickets/>', "XML or HTML, not a ticket export; export the "
+         "tickets as CSV or JSON"),
+        ('"hello"\n', 'a single JSON string ("hello"), not a ticket export; a JSON export is '
+         "an array of tickets or an object holding one: export the tickets again"),
+        ("42", "a single JSON number (42), not a ticket export"),
+        ("null", "a single JSON null (null), not a ticket export"),
+    ],
+)  # fmt: skip
+def test_a_web_page_or_a_lone_json_value_is_not_an_export(tmp_path, content, message):
+    # Before: "a CSV file with the columns '<html><body>Login required</body></html>'".
+    assert error_of(write(tmp_path, "tickets.json", content)).startswith(f"tickets.json: {message}")

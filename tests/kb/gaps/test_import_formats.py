@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from kb.gaps.importers import read_tickets
+from kb.gaps.model import TicketImportError
 
 
 def write_json(tmp_path: Path, name: str, body: object, lines: bool = False) -> Path:
@@ -174,3 +177,66 @@ def test_semicolon_csv_from_a_spreadsheet(tmp_path):
     (ticket,) = read_tickets(path)
     assert (ticket.subject, ticket.body) == ("Счёт", "Где счёт; за июль?")
     assert ticket.tags == ("billing", "vat")
+
+
+def test_json_with_a_utf8_bom_is_read_like_json_without(tmp_path):
+    # Windows tools (PowerShell's Out-File, Notepad) write a BOM; ijson reads raw bytes.
+    def with_bom(name: str, body: object) -> Path:
+        path = tmp_path / name
+        path.write_bytes(b"\xef\xbb\xbf" + json.dumps(body).encode())
+        return path
+
+    generic = [{"id": 1, "subject": "Login"}, {"id": 2, "subject": "Invoice"}]
+    assert [t.id for t in read_tickets(with_bom("array.json", generic))] == ["1", "2"]
+    (single,) = read_tickets(with_bom("single.json", {"id": 3, "subject": "Refund"}))
+    assert single.subject == "Refund"
+    zendesk = {
+        "tickets": [zendesk_ticket(1)],
+        "users": [{"id": 501, "locale": "th", "email": "nok@example.net"}],
+    }
+    (ticket,) = read_tickets(with_bom("zendesk.json", zendesk))
+    assert (ticket.language, ticket.requester) == ("th", "nok@example.net")
+    item = {"item": {"id": 4, "number": 4, "subject": "Hi", "preview": "Hello",
+                     "createdAt": "2025-07-14T15:42:00Z"}}  # fmt: skip
+    (helpscout,) = read_tickets(with_bom("item.json", item))
+    assert helpscout.body == "Hello"
+
+
+def test_api_pages_saved_one_after_another_or_one_per_line(tmp_path):
+    # Before: "the JSON breaks off after record tickets[1] (parse error: trailing garbage)"
+    # for pages joined with cat, and "kb cannot tell which helpdesk wrote it" one per line.
+    pages = [
+        {"tickets": [zendesk_ticket(1), zendesk_ticket(2)], "next_page": "p2", "count": 2},
+        {"tickets": [zendesk_ticket(2, subject="Ticket 2, later"), zendesk_ticket(3)],
+         "users": [{"id": 503, "locale": "ru", "email": "ivan@example.org"}],
+         "next_page": None, "count": 2},
+    ]  # fmt: skip
+    joined = tmp_path / "joined.json"
+    joined.write_text("".join(json.dumps(page) for page in pages), encoding="utf-8")
+    for path in (joined, write_json(tmp_path, "pages.ndjson", pages, lines=True)):
+        stream = read_tickets(path)
+        tickets = list(stream)
+        assert stream.format == "zendesk" and [t.id for t in tickets] == ["1", "2", "3"]
+        assert tickets[1].subject == "Ticket 2, later" and stream.duplicates == 1
+        assert (tickets[2].language, tickets[2].where) == ("ru", f"{path.name}:tickets[3]")
+    freshdesk = [
+        [{"id": n, "subject": f"Ticket {n}", "status": 2, "source": 1, "description_text": "x",
+          "created_at": "2025-07-14T15:42:00Z"}]
+        for n in (1, 2)
+    ]  # fmt: skip
+    stream = read_tickets(write_json(tmp_path, "fd.ndjson", freshdesk, lines=True))
+    assert [t.id for t in stream] == ["1", "2"] and stream.format == "freshdesk"
+    shows = tmp_path / "shows.json"
+    shows.write_text(json.dumps({"ticket": zendesk_ticket(7)}) + json.dumps(
+        {"ticket": zendesk_ticket(8)}), encoding="utf-8")  # fmt: skip
+    assert [t.where for t in read_tickets(shows)] == ["shows.json:1", "shows.json:document 2"]
+
+
+def test_a_page_cut_short_after_whole_pages_is_still_an_error(tmp_path):
+    path = tmp_path / "cut.json"
+    page = json.dumps({"tickets": [zendesk_ticket(1)]})
+    path.write_text(page + page[:40], encoding="utf-8")
+    stream = read_tickets(path)
+    with pytest.raises(TicketImportError, match=r"cut.json: the JSON breaks off after record "
+                       r"tickets\[0\] .*truncated or invalid"):  # fmt: skip
+        list(stream)

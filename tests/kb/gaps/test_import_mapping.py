@@ -111,3 +111,71 @@ def test_bad_date_under_a_mapping_names_the_column(tmp_path):
     assert stream.problems[0].message == (
         "'Opened on': 'July 15' does not match the date format '%d.%m.%Y %H:%M'"
     )
+
+
+NESTED = {"data": {"tickets": [
+    {"num": 101, "title": "Cannot reset password", "opened": "14.07.2026 15:42",
+     "labels": "login;password", "customer": {"email": "anna@example.com"}},
+    {"num": 102, "title": "Invoice PDF missing", "customer": {"email": "bob@example.com"},
+     "notes": "only here"},
+]}}  # fmt: skip
+
+
+def mapping_error(tmp_path: Path, mapping: str, records: object = NESTED) -> str:
+    with pytest.raises(TicketImportError) as caught:
+        tickets = write(tmp_path, "t.json", json.dumps(records))
+        list(read_tickets(tickets, mapping=write(tmp_path, "m.yml", mapping)))
+    return str(caught.value)
+
+
+def test_mapping_key_paths_missing_from_the_json_records(tmp_path):
+    # Before: exit 0, subjects taken from the bodies, dates, tags and requesters dropped.
+    mapping = (
+        "fields:\n  id: num\n  subject: titel\n  created_at: opend\n  tags: labels\n"
+        "  requester: customer.mail\n  body: notes\nrecords: data.tickets\n"
+    )
+    assert mapping_error(tmp_path, mapping).splitlines() == [
+        "m.yml:3: fields.subject names the key 'titel', which the records of t.json do not "
+        "have; did you mean 'title'?",
+        "m.yml:4: fields.created_at names the key 'opend', which the records of t.json do not "
+        "have; did you mean 'opened'?",
+        "m.yml:6: fields.requester names the key 'customer.mail', but 'customer' in the records "
+        "of t.json has no key 'mail'; did you mean 'customer.email'?",
+        "(checked the first 2 records; t.json:data.tickets[0] has the keys 'num', 'title', "
+        "'opened', 'labels', 'customer'); fix the key paths",
+    ]  # a key only the second record has ('notes') is a sparse key, not a typo
+
+
+def test_mapping_key_path_through_a_value_or_a_list(tmp_path):
+    records = [{"id": 1, "subject": "a", "tags": [], "who": "ann"}]
+    mapping = "fields:\n  id: id\n  subject: subject\n  tags: tags.0\n  requester: who.email\n"
+    assert mapping_error(tmp_path, mapping, records).splitlines()[:2] == [
+        "m.yml:4: fields.tags names the key 'tags.0', but 'tags' in the records of t.json is a "
+        "list without an element '0'; give an element's index, such as 'tags.0'",
+        "m.yml:5: fields.requester names the key 'who.email', but 'who' in the records of "
+        "t.json is a str, not an object",
+    ]
+
+
+def test_mapping_records_path_that_is_not_in_the_file(tmp_path):
+    # Before: "t.json: no tickets in the file; export the tickets again".
+    mapping = "fields:\n  id: num\n  subject: title\nrecords: data.ticket\n"
+    assert mapping_error(tmp_path, mapping) == (
+        "m.yml:4: records is 'data.ticket', but t.json has no array there (arrays in the "
+        "file: 'data.tickets'); set records to the key path of the list of tickets"
+    )
+
+
+def test_mapping_without_records_for_nested_tickets(tmp_path):
+    # Before: "no ticket could be imported (1 bad record; ... no ticket id in 'num')".
+    assert mapping_error(tmp_path, "fields:\n  id: num\n  subject: title\n") == (
+        "m.yml: no 'records' key, so kb reads all of t.json as one ticket, and it has no key "
+        "'num' (fields.id); the tickets are in the array 'data.tickets': add "
+        "'records: data.tickets' to m.yml"
+    )
+
+
+def test_mapping_of_an_empty_records_array_has_no_tickets(tmp_path):
+    mapping = "fields:\n  id: num\n  subject: title\nrecords: data.tickets\n"
+    message = mapping_error(tmp_path, mapping, {"data": {"tickets": []}})
+    assert message == "t.json: no tickets in the file; export the tickets again"
