@@ -162,15 +162,16 @@ def gaps(
         return
     if csv_dir or md_file or html_dir:
         return
+    from kb.reporting import plural
+
     linked = sum(1 for t in report.tickets if t.article)
     click.echo(
-        f"{len(report.tickets):,} tickets, {linked:,} answered by an article "
-        f"(confidence ≥ {report.threshold:.2f}); {len(report.topics)} recurring topics"
+        f"{plural(len(report.tickets), 'ticket')}, {linked:,} answered by an article "
+        f"(confidence ≥ {report.threshold:.2f}); {plural(len(report.topics), 'recurring topic')}"
     )
     for rank, topic in enumerate(reports.ranked(report), 1):
         click.echo(
-            f"{rank:>3}. [{topic.verdict}] {reports.shown(topic.label)}: "
-            f"{topic.tickets} tickets, {topic.requesters} requesters"
+            f"{rank:>3}. [{topic.verdict}] {reports.shown(topic.label)}: {reports.volume(topic)}"
             + (f", {topic.article}" if topic.article else "")
         )
         for line in topic.evidence:

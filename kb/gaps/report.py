@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kb.gaps.model import GapsReport, Topic
 from kb.gaps.redact import redact
-from kb.reporting import csv_text, write_atomic
+from kb.reporting import csv_text, plural, write_atomic
 
 RECURRING = 2  # a topic recurs from its second ticket on
 FILES = ("gaps.html", "gaps.json", "gaps.md", "topics.csv", "tickets.csv")
@@ -92,7 +92,23 @@ def date_range(topic: Topic) -> str:
 
 
 def trend_text(trend: float | None) -> str:
-    return "no earlier period" if trend is None else f"{trend:+.0%} on the previous period"
+    return "no earlier period" if trend is None else f"{trend:+.0%} vs the previous period"
+
+
+def from_requesters(topic: Topic) -> str:
+    """" from 3 requesters"; nothing when the export names no requester (a topic with a
+    requester counts at least one)."""
+    return f" from {plural(topic.requesters, 'requester')}" if topic.requesters else ""
+
+
+def volume(topic: Topic) -> str:
+    """"4 tickets from 3 requesters", or "4 tickets"."""
+    return plural(topic.tickets, "ticket") + from_requesters(topic)
+
+
+def has_requesters(report: GapsReport) -> bool:
+    """Whether any topic knows its requesters: a table shows the column only then."""
+    return any(t.requesters for t in report.topics)
 
 
 def _round(value: float | None) -> float | None:

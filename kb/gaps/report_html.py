@@ -16,9 +16,11 @@ from kb.gaps.report import (
     VERDICTS,
     date_range,
     gap_rates,
+    has_requesters,
     ranked,
     shown,
     trend_text,
+    volume,
 )
 from kb.reporting import (
     BLUE,
@@ -29,6 +31,7 @@ from kb.reporting import (
     barh,
     empty,
     escape,
+    plural,
     section,
     short_label,
     svg_figure,
@@ -151,11 +154,15 @@ def _cards(report: GapsReport) -> str:
     counts = {v: sum(t.verdict == v for t in report.topics) for v in VERDICTS}
     total = len(report.tickets)
     cards = [
-        ("Tickets", f"{total:,}", f"{len(report.problems):,} records could not be imported"),
+        (
+            "Tickets",
+            f"{total:,}",
+            f"{plural(len(report.problems), 'record')} could not be imported",
+        ),
         (
             "Answered by an article",
             f"{linked:,}",
-            f"{_pct(linked / total if total else None)} of {total:,} tickets, "
+            f"{_pct(linked / total if total else None)} of {plural(total, 'ticket')}, "
             f"score ≥ {report.threshold:.2f}",
         ),
         (
@@ -166,12 +173,13 @@ def _cards(report: GapsReport) -> str:
         (
             "Topic gap rate",
             _pct(rates.topic_gap_rate),
-            f"{rates.missing:,} of {rates.recurring:,} recurring topics",
+            f"{rates.missing:,} of {plural(rates.recurring, 'recurring topic')}",
         ),
         (
             "Ticket-weighted gap rate",
             _pct(rates.ticket_gap_rate),
-            f"{rates.missing_tickets:,} of {rates.recurring_tickets:,} tickets in recurring topics",
+            f"{rates.missing_tickets:,} of {plural(rates.recurring_tickets, 'ticket')} "
+            "in recurring topics",
         ),
     ]
     return (
@@ -191,7 +199,7 @@ def _finding(rank: int, topic: Topic) -> str:
     more = len(topic.ticket_ids) - len(ids)
     facts = [
         f"Article: {topic.article or 'none'} (score {topic.score:.2f})",
-        f"{topic.tickets:,} tickets from {topic.requesters:,} requesters, {date_range(topic)}",
+        f"{volume(topic)}, {date_range(topic)}",
         f"Trend: {trend_text(topic.trend)} · priority {topic.priority:.2f}"
         + (f" · language {topic.language}" if topic.language else ""),
     ]
@@ -216,9 +224,22 @@ def _finding(rank: int, topic: Topic) -> str:
     return (
         f'<details class="finding" id="topic-{rank}"><summary>{rank}. '
         f'{_badge(topic.verdict)} <span dir="auto">{escape(shown(topic.label))}</span> '
-        f'<span class="muted">{topic.tickets:,} tickets</span></summary>'
+        f'<span class="muted">{plural(topic.tickets, "ticket")}</span></summary>'
         f"{''.join(parts)}</details>"
     )
+
+
+def _topics_table(topics: list[Topic], people: bool) -> str:
+    """The ranked topics; a Requesters column only when the export names requesters."""
+    head = ("#", "Topic", "Verdict", "Article", "Score", "Tickets", "Requesters", "Dates")
+    rows = (
+        (rank, shown(t.label), t.verdict, t.article or "–", f"{t.score:.2f}", f"{t.tickets:,}",
+         f"{t.requesters:,}" if t.requesters else "–", date_range(t))
+        for rank, t in enumerate(topics, 1)
+    )
+    if people:
+        return table(head, rows)
+    return table(head[:6] + head[7:], (row[:6] + row[7:] for row in rows))
 
 
 def _sections(report: GapsReport) -> list[str]:
@@ -235,22 +256,7 @@ def _sections(report: GapsReport) -> list[str]:
             "“No” votes), colour by verdict.",
             _topics_chart(top)
             + _languages_chart(report)
-            + table(
-                ("#", "Topic", "Verdict", "Article", "Score", "Tickets", "Requesters", "Dates"),
-                (
-                    (
-                        rank,
-                        shown(t.label),
-                        t.verdict,
-                        t.article or "–",
-                        f"{t.score:.2f}",
-                        f"{t.tickets:,}",
-                        f"{t.requesters:,}",
-                        date_range(t),
-                    )
-                    for rank, t in enumerate(topics, 1)
-                ),
-            ),
+            + _topics_table(topics, has_requesters(report)),
         ),
         section(
             "trend",

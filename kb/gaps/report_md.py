@@ -10,8 +10,16 @@ import re
 from pathlib import Path
 
 from kb.gaps.model import GapsReport, Topic
-from kb.gaps.report import date_range, gap_rates, ranked, shown, trend_text
-from kb.reporting import clean, write_atomic
+from kb.gaps.report import (
+    date_range,
+    from_requesters,
+    gap_rates,
+    has_requesters,
+    ranked,
+    shown,
+    trend_text,
+)
+from kb.reporting import clean, plural, write_atomic
 
 MAX_IDS = 50  # per finding; the CSV and JSON list every one
 VERDICT_WORDS = {
@@ -59,8 +67,8 @@ def _finding(rank: int, topic: Topic) -> list[str]:
         "",
         f"- **Verdict:** {VERDICT_WORDS[topic.verdict]}",
         f"- **Article:** {article} (score {topic.score:.2f})",
-        f"- **Tickets:** {topic.tickets:,} from {topic.requesters:,} requesters, "
-        f"{date_range(topic)}; trend {trend_text(topic.trend)}",
+        f"- **Tickets:** {topic.tickets:,}{from_requesters(topic)}, {date_range(topic)}; "
+        f"trend {trend_text(topic.trend)}",
         f"- **Priority:** {topic.priority:.2f}"
         + (f" · language {_code(topic.language)}" if topic.language else ""),
         f"- **Ticket IDs:** {_ids(topic)}",
@@ -79,7 +87,8 @@ def render_markdown(report: GapsReport) -> str:
     lines = [
         "## Gaps from tickets: ranked backlog",
         "",
-        f"{len(report.tickets):,} tickets, {len(topics):,} topics: {counts['missing']} missing, "
+        f"{plural(len(report.tickets), 'ticket')}, {plural(len(topics), 'topic')}: "
+        f"{counts['missing']} missing, "
         f"{counts['update']} to update, {counts['ok']} ok. An article answers a ticket at a "
         f"score of {report.threshold:.2f} or more.",
         "",
@@ -89,13 +98,16 @@ def render_markdown(report: GapsReport) -> str:
     ]
     lines.append("")
     if topics:
+        people = has_requesters(report)  # no column when the export names no requester
         lines += [
-            "| # | topic | verdict | tickets | requesters | article |",
-            "|---|---|---|---:|---:|---|",
+            "| # | topic | verdict | tickets |" + (" requesters |" if people else "")
+            + " article |",
+            "|---|---|---|---:|" + ("---:|" if people else "") + "---|",
         ]
         lines += [
-            f"| {rank} | {md(t.label)} | {t.verdict} | {t.tickets:,} | {t.requesters:,} "
-            f"| {_cell_code(t.article)} |"
+            f"| {rank} | {md(t.label)} | {t.verdict} | {t.tickets:,} |"
+            + (f" {t.requesters or '–'} |" if people else "")
+            + f" {_cell_code(t.article)} |"
             for rank, t in enumerate(topics, 1)
         ]
         lines.append("")

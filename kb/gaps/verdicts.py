@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from kb.gaps.model import Ticket, Topic
 from kb.gaps.topics import Group
+from kb.reporting import plural
 
 VERDICT_WEIGHT = {"missing": 1.5, "update": 1.0, "ok": 0.25}
 MIN_NO_VOTES = 3
@@ -73,11 +74,6 @@ def trend(dates: list[dt.datetime], period: Period | None) -> float | None:
     return now / before - 1 if before else None
 
 
-def _plural(n: int, word: str) -> str:
-    many = word + ("es" if word.endswith(("ch", "sh", "s", "x")) else "s")
-    return f"{n:,} {word if n == 1 else many}"
-
-
 def judge(
     group: Group,
     index: int,
@@ -102,14 +98,14 @@ def judge(
     if group.article is None:
         verdict = "missing"
         evidence.append(
-            f"{_plural(len(members), 'ticket')}: no article answers them "
+            f"{plural(len(members), 'ticket')}: no article answers them "
             f"(best match {score:.2f} on average, threshold {threshold:.2f})"
             + (f"; closest article {best}" if best else "")
         )
     else:
         verdict = "ok"
         evidence.append(
-            f"{_plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
+            f"{plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
             + (
                 f"; {group.joined:,} of them only through their topic's shared wording"
                 if group.joined
@@ -121,23 +117,23 @@ def judge(
             after = sum(1 for d in dates if d > changed)
             if dates:
                 evidence.append(
-                    f"{_plural(after, 'ticket')} since the article last changed on "
+                    f"{plural(after, 'ticket')} since the article last changed on "
                     f"{changed.date().isoformat()}"
                 )
             if after >= max(1, math.ceil(AFTER_SHARE * len(members))):
                 verdict = "update"
         no, yes = signals.votes_no.get(group.article, 0), signals.votes_yes.get(group.article, 0)
         if no or yes:
-            evidence.append(f"{_plural(no, 'No vote')}, {_plural(yes, 'Yes vote')}")
+            evidence.append(f"{plural(no, 'No vote')}, {plural(yes, 'Yes vote')}")
             if no >= MIN_NO_VOTES and no / (no + yes) >= NO_SHARE:
                 verdict = "update"
     if failed:
-        evidence.append(f"{_plural(failed, 'search')} on the help center found nothing")
+        evidence.append(f"{plural(failed, 'search')} on the help center found nothing")
         if failed >= MIN_FAILED and verdict == "ok":
             verdict = "update"
     change = trend(dates, period)
     if change is not None:
-        evidence.append(f"{change:+.0%} tickets on the previous period")
+        evidence.append(f"{change:+.0%} tickets vs the previous period")
     base = requesters or len(members)
     growth = 1.0 + min(2.0, max(-0.5, change)) if change is not None else 1.0
     votes_no = signals.votes_no.get(group.article, 0) if group.article else 0

@@ -284,3 +284,22 @@ def test_since_sets_the_period_of_the_trend(run_kb, sample_index, export):
     answered = next(t for t in data["topics"] if t["article"] == "en/billing/request-a-refund.md")
     # refund tickets on Oct 1-4 (before) and none from Oct 5 to Oct 9 (the period)
     assert answered["trend"] == -1.0
+
+
+def test_the_summary_counts_in_words_and_leaves_out_unknown_requesters(run_kb, sample_index,
+                                                                      tmp_path):
+    config = sample_index.config_file
+    one = tmp_path / "one.ndjson"
+    one.write_text(json.dumps({"id": "T-1", "subject": ONE_OFF[0]}) + "\n", encoding="utf-8")
+    result = run_kb("gaps", "--tickets", one, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1 ticket, 0 answered by an article")
+    assert "0 recurring topics" in result.stdout
+    path = tmp_path / "tickets.ndjson"
+    lines = [json.dumps({"id": f"G-{n}", "subject": s, "created_at": f"2026-10-0{n}T10:00:00Z"})
+             for n, s in enumerate(GANTT, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_kb("gaps", "--tickets", path, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "1 recurring topic\n" in result.stdout
+    assert ": 4 tickets\n" in result.stdout and "requester" not in result.stdout

@@ -189,7 +189,7 @@ def test_markdown_is_a_ranked_backlog_with_everything_a_finding_needs(tmp_path):
     assert [n for n, _ in headings] == ["1", "2", "3", "4"]
     assert headings[0][1].startswith("charged twice")
     first = source.split("### 1.")[1].split("### 2.")[0]
-    assert "missing" in first and "12 from 9 requesters" in first.replace(",", "")
+    assert "missing" in first and "**Tickets:** 12 from 9 requesters" in first
     assert "2026-09-01 – 2026-11-20" in first and "score 0.12" in first
     assert "`` =cmd|' /C calc'!A0 ``" not in first  # one backtick fence is enough
     assert "` =cmd|' /C calc'!A0 `" in first and "` T-2 `" in first
@@ -218,3 +218,27 @@ def test_importing_the_reports_does_no_work():
     code = ("import sys, kb.gaps.report, kb.gaps.report_html, kb.gaps.report_md; "
             "assert 'matplotlib' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[3])
+
+
+def test_counts_read_as_words_and_unknown_requesters_are_not_shown():
+    one = Topic(label="one", ticket_ids=["T-1"], tickets=1, requesters=1, trend=12.0,
+                verdict="missing", article=None, score=0.1, first=T0, last=T0)
+    nobody = Topic(label="nobody", ticket_ids=["T-2", "T-3"], tickets=2, requesters=0,
+                   trend=None, verdict="missing", article=None, score=0.1, first=T0, last=T0)
+    with_people = GapsReport(topics=[one], tickets=[TicketLink("T-1", "one", None, 0.1)],
+                             threshold=0.4)
+    source = render_markdown(with_people)
+    assert "1 ticket, 1 topic: " in source and "**Tickets:** 1 from 1 requester, " in source
+    assert "+1200% vs the previous period" in source
+    page = Page(render_html(with_people, generated=T0)).text
+    assert "1 ticket from 1 requester, " in page and "1 tickets" not in page
+
+    anonymous = GapsReport(topics=[nobody], tickets=[TicketLink("T-2", "nobody", None, 0.1),
+                                                     TicketLink("T-3", "nobody", None, 0.1)],
+                           threshold=0.4)
+    source = render_markdown(anonymous)
+    assert "requester" not in source and "**Tickets:** 2, " in source
+    assert "| 1 | nobody | missing | 2 | – |" in source
+    page = Page(render_html(anonymous, generated=T0))
+    assert "0 requesters" not in page.text and "2 tickets, 2026-09-01 · " in page.text
+    assert "Requesters" not in page.chunks  # no column of dashes

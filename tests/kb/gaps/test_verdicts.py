@@ -118,3 +118,9 @@ def test_priority_ranks_missing_and_growing_topics_first():
     one_person = verdict_for(tickets_on([1, 2, 3]), article=None, requesters=1)
     assert many_people.priority > one_person.priority
     assert one_person.requesters == 1
+
+
+def test_the_trend_reads_against_the_previous_period():
+    period = Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    topic = verdict_for(tickets_on([1, 11, 12]), article=None, period=period)
+    assert "+100% tickets vs the previous period" in topic.evidence
