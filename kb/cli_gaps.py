@@ -53,7 +53,7 @@ from kb.gaps.importers import FORMATS, ON_ERROR
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Start of the period the report is about (UTC); tickets before it only "
-    "count for the trend. Default: the second half of the export's dates.",
+    "count for the trend. Default: the whole export, its trend from its median date.",
 )
 @click.option(
     "--threshold",

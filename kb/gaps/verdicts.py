@@ -7,9 +7,10 @@
 - ok: an article answers them and nothing says it falls short.
 
 Priority puts the backlog in order: distinct requesters (tickets when the export has
-no requester), scaled by the trend against the previous period of equal length
-(clamped to -50 %..+200 %), plus failed searches and "No" votes, then weighed by the
-verdict (missing 1.5, update 1.0, ok 0.25: an answered topic is the least to do).
+no requester), scaled by the trend (the tickets from `--since`, or from the export's
+median date, against as long a period before; clamped to -50 %..+200 %), plus failed
+searches and "No" votes, then weighed by the verdict (missing 1.5, update 1.0, ok 0.25:
+an answered topic is the least to do).
 """
 
 from __future__ import annotations
@@ -55,13 +56,20 @@ class Period:
 
 
 def period_of(tickets: Sequence[Ticket], since: dt.datetime | None = None) -> Period | None:
-    """From `since` (or the middle of the export's dates) to the last ticket."""
-    dates = [t.created_at for t in tickets if t.created_at is not None]
+    """From `since` (or the export's median date) to the last ticket.
+
+    The median, not the middle of the first and last dates: one ticket dated years
+    before or after the others would put that middle where no ticket is, and every
+    topic's trend would compare all of its tickets with none (-100 %, or nothing). From
+    the median on lie half the tickets whatever the outliers; the previous period, as
+    long, holds the other half when the volume is steady."""
+    dates = sorted(t.created_at for t in tickets if t.created_at is not None)
     if not dates:
         return None
-    first, last = min(dates), max(dates)
+    last = dates[-1]
     if since is None:
-        since = first + (last - first) / 2
+        low, high = dates[(len(dates) - 1) // 2], dates[len(dates) // 2]
+        since = low + (high - low) / 2
     return Period(since, last) if last > since else None
 
 

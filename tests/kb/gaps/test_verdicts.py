@@ -97,9 +97,10 @@ def test_trend_against_the_previous_period_of_equal_length():
     assert trend(dates, None) is None
 
 
-def test_the_default_period_is_the_second_half_of_the_export():
+def test_the_default_period_starts_at_the_median_date():
     period = period_of(tickets_on([0, 10, 20]))
     assert period == Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    assert period_of(tickets_on([30, 0, 1, 2])) == Period(T0 + 1.5 * DAY, T0 + 30 * DAY)
     assert period_of(tickets_on([0, 10]), since=T0 + 5 * DAY) == Period(T0 + 5 * DAY, T0 + 10 * DAY)
     assert period_of([Ticket(id="1", subject="x")]) is None
 
@@ -124,3 +125,16 @@ def test_the_trend_reads_against_the_previous_period():
     period = Period(T0 + 10 * DAY, T0 + 20 * DAY)
     topic = verdict_for(tickets_on([1, 11, 12]), article=None, period=period)
     assert "+100% tickets vs the previous period" in topic.evidence
+
+
+@pytest.mark.parametrize("outlier", [-3 * 365, 5 * 365])
+def test_one_ticket_years_away_leaves_the_trend_of_a_steady_topic_flat(outlier):
+    """The split is the median date: one ticket dated years before (or after) the others
+    moved the middle of the first and last dates where no ticket is (trend None, -100 %)."""
+    steady = tickets_on(list(range(60)))  # one a day
+    tickets = [*steady, Ticket(id="stray", subject="x", created_at=T0 + outlier * DAY)]
+    period = period_of(tickets)
+    topic = [t.created_at for t in steady[::3]]  # every third day, all along
+    assert trend(topic, period) == pytest.approx(0.0)
+    both_halves = verdict_for(steady[::3], article=None, period=period)
+    assert "+0% tickets vs the previous period" in both_halves.evidence
