@@ -164,9 +164,13 @@ def gaps(
         return
     from kb.reporting import plural
 
-    linked = sum(1 for t in report.tickets if t.article)
+    nothing = reports.no_tickets(report)
+    if nothing:
+        click.echo(nothing)
+        return
+    linked = sum(1 for t in report.in_period() if t.article)
     click.echo(
-        f"{plural(len(report.tickets), 'ticket')}, {linked:,} answered by an article "
+        f"{reports.scope(report)}, {linked:,} answered by an article "
         f"(confidence ≥ {report.threshold:.2f}); {plural(len(report.topics), 'recurring topic')}"
     )
     for rank, topic in enumerate(reports.ranked(report), 1):

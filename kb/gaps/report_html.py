@@ -17,7 +17,9 @@ from kb.gaps.report import (
     date_range,
     gap_rates,
     has_requesters,
+    no_tickets,
     ranked,
+    scope,
     shown,
     trend_text,
     volume,
@@ -150,14 +152,17 @@ def _badge(verdict: str) -> str:
 
 def _cards(report: GapsReport) -> str:
     rates = gap_rates(report)
-    linked = sum(link.article is not None for link in report.tickets)
+    tickets = report.in_period()
+    linked = sum(link.article is not None for link in tickets)
     counts = {v: sum(t.verdict == v for t in report.topics) for v in VERDICTS}
-    total = len(report.tickets)
+    total = len(tickets)
+    about = scope(report).removeprefix(plural(total, "ticket")).strip()  # "from … on (…)"
     cards = [
         (
             "Tickets",
             f"{total:,}",
-            f"{plural(len(report.problems), 'record')} could not be imported",
+            (f"{about}; " if about else "")
+            + f"{plural(len(report.problems), 'record')} could not be imported",
         ),
         (
             "Answered by an article",
@@ -308,7 +313,10 @@ def render_html(report: GapsReport, *, generated: dt.datetime) -> str:
     if report.topics:
         body = "".join(_sections(report))
     else:
-        body = empty("No recurring topics: every ticket stands alone, or there were none.")
+        body = empty(
+            no_tickets(report)
+            or "No recurring topics: every ticket stands alone, or there were none."
+        )
     return (
         f'<!doctype html>\n<html lang="en"><head>{HEAD}'
         f"<title>Gaps from tickets</title><style>{CSS}{GAPS_CSS}</style></head>\n<body>"

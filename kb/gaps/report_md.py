@@ -15,7 +15,9 @@ from kb.gaps.report import (
     from_requesters,
     gap_rates,
     has_requesters,
+    no_tickets,
     ranked,
+    scope,
     shown,
     trend_text,
 )
@@ -87,8 +89,7 @@ def render_markdown(report: GapsReport) -> str:
     lines = [
         "## Gaps from tickets: ranked backlog",
         "",
-        f"{plural(len(report.tickets), 'ticket')}, {plural(len(topics), 'topic')}: "
-        f"{counts['missing']} missing, "
+        f"{scope(report)}, {plural(len(topics), 'topic')}: {counts['missing']} missing, "
         f"{counts['update']} to update, {counts['ok']} ok. An article answers a ticket at a "
         f"score of {report.threshold:.2f} or more.",
         "",
@@ -114,7 +115,7 @@ def render_markdown(report: GapsReport) -> str:
         for rank, topic in enumerate(topics, 1):
             lines += _finding(rank, topic)
     else:
-        lines += ["No recurring topics in these tickets.", ""]
+        lines += [no_tickets(report) or "No recurring topics in these tickets.", ""]
     if report.problems:
         lines += [f"{len(report.problems):,} records could not be imported; the first:", ""]
         lines += [f"- {_code(shown(p.where))}: {md(p.message)}" for p in report.problems[:10]]

@@ -12,6 +12,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from kb.gaps.topics import (
     Group,
     TicketFrequency,
     find_topics,
+    representative_subjects,
     ticket_frequencies,
 )
 from kb.gaps.verdicts import Signals, judge, period_of
@@ -84,20 +86,37 @@ def analyse(
     groups = find_topics(tickets, links, titles, min_size=min_size, articles=articles,
                          frequencies=frequencies)
     for group in groups:
-        group.joined = sum(1 for i in group.members if i in near)
+        group.joined = {i for i in group.members if i in near}
     groups = join_answered(groups, tickets, links, linker, titles, min_size, frequencies)
     step(total + total // 2)
     lap("topics")
     signals.failed_searches = _failed_per_group(groups, links, linker, failed_queries)
     period = period_of(tickets, since)
+    # Topics are found over every ticket (more of them word a topic better); the findings
+    # are about the period's: earlier ones only count for the trend.
+    in_period = [
+        since is None or (t.created_at is not None and t.created_at >= since) for t in tickets
+    ]
     salt = salt or os.urandom(16)
     scores = [link.score for link in links]
     topics = []
-    for n, group in enumerate(groups):
+    topic_of: dict[int, str] = {}
+    for n, whole in enumerate(groups):
+        members = [i for i in whole.members if in_period[i]]
+        if not members:
+            continue
+        group = whole
+        if len(members) < len(whole.members):
+            group = replace(
+                whole,
+                members=members,
+                joined=whole.joined & set(members),
+                subjects=representative_subjects(tickets, links, members),
+            )
         people = {
-            requester_key(tickets[i].requester, salt) for i in group.members if tickets[i].requester
+            requester_key(tickets[i].requester, salt) for i in members if tickets[i].requester
         }
-        best = Counter(links[i].best for i in group.members if links[i].best).most_common(1)
+        best = Counter(links[i].best for i in members if links[i].best).most_common(1)
         topics.append(
             judge(
                 group,
@@ -109,19 +128,23 @@ def analyse(
                 period,
                 linker.threshold,
                 best=best[0][0] if best else None,
+                history=[d for i in whole.members if (d := tickets[i].created_at) is not None],
             )
         )
-    topic_of = {i: group.label for group in groups for i in group.members}
+        topic_of.update((i, group.label) for i in members)
     report = GapsReport(
         topics=topics,
         tickets=[
-            TicketLink(link.id, topic_of.get(i), link.article, link.score)
+            TicketLink(link.id, topic_of.get(i), link.article, link.score, in_period[i])
             for i, link in enumerate(links)
         ],
         threshold=linker.threshold,
         problems=list(problems),
         skipped=list(skipped),
         duplicates=duplicates,
+        since=since,
+        period=period,
+        undated=sum(t.created_at is None for t in tickets) if since else 0,
     )
     lap("verdicts")
     step(2 * total)
@@ -250,7 +273,7 @@ def join_answered(
                         by_article[(group.lang, article)] = target
                         out.append(target)
                     target.members = sorted(target.members + group.members)
-                    target.joined += len(group.members)
+                    target.joined |= set(group.members)
                     continue
         out.append(group)
     return out

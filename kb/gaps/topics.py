@@ -47,7 +47,8 @@ class Group:
     article: str | None
     label: str = ""
     subjects: list[str] = field(default_factory=list)
-    joined: int = 0  # members no article answers alone, that their topic's wording links here
+    # members no article answers alone, that their topic's wording links here
+    joined: set[int] = field(default_factory=set)
 
 
 def find_topics(

@@ -20,7 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kb.gaps.model import Ticket, Topic
+from kb.gaps.model import Period, Ticket, Topic
 from kb.gaps.topics import Group
 from kb.reporting import plural
 
@@ -43,20 +43,8 @@ class Signals:
     failed_searches: dict[int, int] = field(default_factory=dict)  # group index → count
 
 
-@dataclass(frozen=True)
-class Period:
-    """The period the report is about, and the previous one of equal length."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-    @property
-    def previous_start(self) -> dt.datetime:
-        return self.start - (self.end - self.start)
-
-
 def period_of(tickets: Sequence[Ticket], since: dt.datetime | None = None) -> Period | None:
-    """From `since` (or the export's median date) to the last ticket.
+    """The trend's period: from `since` (or the export's median date) to the last ticket.
 
     The median, not the middle of the first and last dates: one ticket dated years
     before or after the others would put that middle where no ticket is, and every
@@ -92,8 +80,12 @@ def judge(
     period: Period | None,
     threshold: float,
     best: str | None = None,
+    history: Sequence[dt.datetime] | None = None,
 ) -> Topic:
-    """The Topic for one group: verdict, evidence in plain words, priority."""
+    """The Topic for one group: verdict, evidence in plain words, priority.
+
+    `group.members` are the tickets of the report's period; `history`, the dates of all
+    of the topic's tickets, earlier ones included, for the trend (default: the members')."""
     members = [tickets[i] for i in group.members]
     dates = sorted(t.created_at for t in members if t.created_at is not None)
     score = (
@@ -115,7 +107,7 @@ def judge(
         evidence.append(
             f"{plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
             + (
-                f"; {group.joined:,} of them only through their topic's shared wording"
+                f"; {len(group.joined):,} of them only through their topic's shared wording"
                 if group.joined
                 else ""
             )
@@ -139,7 +131,7 @@ def judge(
         evidence.append(f"{plural(failed, 'search')} on the help center found nothing")
         if failed >= MIN_FAILED and verdict == "ok":
             verdict = "update"
-    change = trend(dates, period)
+    change = trend(dates if history is None else list(history), period)
     if change is not None:
         evidence.append(f"{change:+.0%} tickets vs the previous period")
     base = requesters or len(members)

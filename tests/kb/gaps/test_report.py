@@ -160,7 +160,8 @@ def test_csv_cells_cannot_become_formulas(tmp_path):
     assert [p.name for p in paths] == ["topics.csv", "tickets.csv"]
     tickets = read_csv(tmp_path / "tickets.csv")
     assert tickets[0]["id"] == "'=cmd|' /C calc'!A0"
-    assert tickets[-1] == {"id": "T-500", "topic": "", "article": "", "score": "0.0"}
+    assert tickets[-1] == {"id": "T-500", "topic": "", "article": "", "score": "0.0",
+                           "in_period": "yes"}
     topics = read_csv(tmp_path / "topics.csv")
     assert [t["rank"] for t in topics] == ["1", "2", "3", "4"]
     assert topics[0]["ticket_ids"].startswith("'=cmd")
@@ -242,3 +243,21 @@ def test_counts_read_as_words_and_unknown_requesters_are_not_shown():
     page = Page(render_html(anonymous, generated=T0))
     assert "0 requesters" not in page.text and "2 tickets, 2026-09-01 · " in page.text
     assert "Requesters" not in page.chunks  # no column of dashes
+
+
+def test_a_period_counts_its_own_tickets_and_says_what_the_others_are_for(tmp_path):
+    dated = make_report()
+    dated.tickets[-1].in_period = False  # T-500: before the period
+    dated.tickets.append(TicketLink("T-501", None, None, 0.0, in_period=False))
+    dated.since, dated.undated = T0, 1
+    data = report.report_dict(dated)
+    assert data["period"] == {"since": "2026-09-01", "tickets": 3, "before": 1, "undated": 1,
+                              "trend": None}
+    assert [t["in_period"] for t in data["tickets"]] == [True, True, True, False, False]
+    source = render_markdown(dated)
+    assert ("3 tickets from 2026-09-01 on (1 before it only counts for the trend; 1 without a "
+            "date left out), 4 topics: ") in source
+    page = Page(render_html(dated, generated=T0)).text
+    assert "Tickets 3 from 2026-09-01 on (1 before it only counts for the trend; 1 without" in page
+    report.write_csv(dated, tmp_path)
+    assert [t["in_period"] for t in read_csv(tmp_path / "tickets.csv")][-2:] == ["no", "no"]
