@@ -203,7 +203,9 @@ def _finding(rank: int, topic: Topic) -> str:
     ids = topic.ticket_ids[:MAX_IDS]
     more = len(topic.ticket_ids) - len(ids)
     facts = [
-        f"Article: {topic.article or 'none'} (score {topic.score:.2f})",
+        f"Article: {topic.article} (score {topic.score:.2f})"
+        if topic.article
+        else f"Article: none (its tickets' best matches: {topic.score:.2f} on average)",
         f"{volume(topic)}, {date_range(topic)}",
         f"Trend: {trend_text(topic.trend)} · priority {topic.priority:.2f}"
         + (f" · language {topic.language}" if topic.language else ""),

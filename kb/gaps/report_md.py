@@ -63,12 +63,13 @@ def _pct(rate: float | None) -> str:
 
 
 def _finding(rank: int, topic: Topic) -> list[str]:
-    article = _code(topic.article) if topic.article else "none"
     lines = [
         f"### {rank}. {md(topic.label)}",
         "",
         f"- **Verdict:** {VERDICT_WORDS[topic.verdict]}",
-        f"- **Article:** {article} (score {topic.score:.2f})",
+        f"- **Article:** {_code(topic.article)} (score {topic.score:.2f})"
+        if topic.article
+        else f"- **Article:** none (its tickets' best matches: {topic.score:.2f} on average)",
         f"- **Tickets:** {topic.tickets:,}{from_requesters(topic)}, {date_range(topic)}; "
         f"trend {trend_text(topic.trend)}",
         f"- **Priority:** {topic.priority:.2f}"

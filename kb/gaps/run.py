@@ -99,6 +99,7 @@ def analyse(
     ]
     salt = salt or os.urandom(16)
     scores = [link.score for link in links]
+    bests = [link.best for link in links]
     topics = []
     topic_of: dict[int, str] = {}
     for n, whole in enumerate(groups):
@@ -129,6 +130,7 @@ def analyse(
                 linker.threshold,
                 best=best[0][0] if best else None,
                 history=[d for i in whole.members if (d := tickets[i].created_at) is not None],
+                bests=bests,
             )
         )
         topic_of.update((i, group.label) for i in members)
@@ -241,40 +243,55 @@ def join_answered(
     min_size: int,
     frequencies: Callable[[str], TicketFrequency] | None = None,
 ) -> list[Group]:
-    """A cluster of tickets no article answers one by one, but whose shared wording an
-    article does answer (and which most of them came near: most closest to it, the
-    median at least NEAR × threshold) is that article's topic: customers write around
-    a subject in many ways, each one too short."""
+    """A cluster of tickets grouped by wording whose shared wording an article answers is
+    that article's topic when the tickets agree one by one, either way:
+
+    - most of them came near it (most closest to it, the median at least NEAR ×
+      threshold): customers write around a subject in many ways, each one too short;
+    - most of them are answered one by one, though by another article: their topic was
+      refused there because what they share links here ("password" of "I forgot my
+      password" answered by "Reset your password", each ticket by "Can't log in"). Both
+      levels say an article answers them; the topic's wording says which. A topic whose
+      wording links nowhere stays missing, however its tickets link one by one (the
+      "Google" of Google Calendar links single tickets to Google Drive, not the topic).
+
+    Every cluster keeps what its wording links to (`Group.wording`), for the evidence."""
     by_article = {(g.lang, g.article): g for g in groups if g.article}
     frequencies = frequencies or ticket_frequencies(links)
     out = []
     for group in groups:
         if group.article is None:
-            closest = Counter(links[i].best for i in group.members).most_common(1)
+            size = len(group.members)
             common = _shared_terms(links, group.members, frequencies(group.lang), min_size)
-            if (
-                closest
-                and closest[0][0]
-                and closest[0][1] >= MAJORITY * len(group.members)
-                and common
+            group.wording = linker.link_terms(group.lang, common) if common else None
+            article, score = group.wording or (None, 0.0)
+            [(closest, count)] = Counter(links[i].best for i in group.members).most_common(1)
+            came_near = (
+                closest == article
+                and count >= MAJORITY * size
                 and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
+            )
+            answered = sum(links[i].article is not None for i in group.members)
+            if (
+                article is not None
+                and score >= linker.threshold
+                and (came_near or answered >= MAJORITY * size)
             ):
-                article, score = linker.link_terms(group.lang, common)
-                if article == closest[0][0] and score >= linker.threshold:
-                    target = by_article.get((group.lang, article))
-                    if target is None:
-                        target = Group(
-                            group.lang,
-                            [],
-                            article,
-                            label=titles.get(article) or group.label,
-                            subjects=group.subjects,
-                        )
-                        by_article[(group.lang, article)] = target
-                        out.append(target)
-                    target.members = sorted(target.members + group.members)
-                    target.joined |= set(group.members)
-                    continue
+                target = by_article.get((group.lang, article))
+                if target is None:
+                    target = Group(
+                        group.lang,
+                        [],
+                        article,
+                        label=titles.get(article) or group.label,
+                        subjects=group.subjects,
+                        wording=group.wording,
+                    )
+                    by_article[(group.lang, article)] = target
+                    out.append(target)
+                target.members = sorted(target.members + group.members)
+                target.joined |= set(group.members)
+                continue
         out.append(group)
     return out
 

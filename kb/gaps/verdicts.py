@@ -1,6 +1,7 @@
 """What kb says about each recurring topic, why, and how urgent it is.
 
-- missing: no article answers the topic's tickets.
+- missing: no article answers the topic: neither its tickets nor the wording they share
+  (the evidence names the articles some of them link to one by one).
 - update: an article answers them, yet tickets came after its last change in git (at
   least one, and a tenth of the topic), or its readers vote "No", or searches for it
   find nothing.
@@ -70,6 +71,104 @@ def trend(dates: list[dt.datetime], period: Period | None) -> float | None:
     return now / before - 1 if before else None
 
 
+def _span(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+
+
+def _linked_one_by_one(
+    members: Sequence[int], scores: Sequence[float], bests: Sequence[str | None], threshold: float
+) -> dict[str, list[float]]:
+    """Article → the scores of the members it answers one by one, the most first."""
+    by_article: dict[str, list[float]] = {}
+    for i in members:
+        if bests and bests[i] is not None and scores[i] >= threshold:
+            by_article.setdefault(bests[i], []).append(scores[i])
+    return dict(sorted(by_article.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def _one_by_one(by_article: dict[str, list[float]]) -> str:
+    """"one by one to a.md (0.49–0.58)", or "one by one: 7 to a.md (…), 2 to b.md (…)"."""
+    if len(by_article) == 1:
+        ((article, values),) = by_article.items()
+        return f"one by one to {article} ({_span(values)})"
+    return "one by one: " + ", ".join(
+        f"{len(v):,} to {a} ({_span(v)})" for a, v in by_article.items()
+    )
+
+
+def _who(k: int, n: int, every: str) -> str:
+    """Who of n tickets link: "it links", "all link" (`every`), "1 of them links"."""
+    if k == n:
+        return "it links" if n == 1 else f"{every} link"
+    return f"{k:,} of them link{'s' if k == 1 else ''}"
+
+
+def _mean(values: list[float]) -> str:
+    return f"{values[0]:.2f}" if len(values) == 1 else f"{sum(values) / len(values):.2f} on average"
+
+
+def _unanswered(
+    group: Group,
+    scores: Sequence[float],
+    bests: Sequence[str | None],
+    threshold: float,
+    closest: str | None,
+) -> str:
+    """Why no article answers a topic. When some of its tickets are answered one by one,
+    says so, and what the wording they share links to: the topic's verdict follows that
+    wording (`kb.gaps.run.join_answered`); the tickets keep their own links."""
+    n = len(group.members)
+    linked = _linked_one_by_one(group.members, scores, bests, threshold)
+    if not linked:
+        return (
+            f"{plural(n, 'ticket')}: no article answers {'them' if n > 1 else 'it'} "
+            f"(best match {_mean([scores[i] for i in group.members])}, "
+            f"threshold {threshold:.2f})" + (f"; closest article {closest}" if closest else "")
+        )
+    k = sum(len(v) for v in linked.values())
+    article, score = group.wording or (None, 0.0)
+    if group.wording is None:
+        wording = "but they share too few words to link as a topic"
+    elif article is None:
+        wording = "but their shared wording matches no article"
+    elif score < threshold:
+        wording = "but their shared wording does not (" + (
+            f"{score:.2f} there)" if article == next(iter(linked)) else
+            f"its best match is {article} at {score:.2f})"
+        )
+    else:
+        wording = (
+            f"and their shared wording links to {article} ({score:.2f}), "
+            "which too few of them come near"
+        )
+    text = (
+        f"{plural(n, 'ticket')}, no article answers {'them' if n > 1 else 'it'} as a topic "
+        f"(threshold {threshold:.2f}): {_who(k, n, 'all')} {_one_by_one(linked)}, {wording}"
+    )
+    rest = [scores[i] for i in group.members if scores[i] < threshold]
+    if rest:
+        other = "the other one matches" if len(rest) == 1 else f"the other {len(rest):,} match"
+        text += f"; {other} no article (best match {_mean(rest)})"
+    return text
+
+
+def _joined(
+    group: Group, scores: Sequence[float], bests: Sequence[str | None], threshold: float
+) -> str:
+    """The members an article's topic holds through its wording alone, and where those
+    that link one by one elsewhere link."""
+    if not group.joined:
+        return ""
+    text = f"; {len(group.joined):,} of them only through their topic's shared wording"
+    elsewhere = _linked_one_by_one(sorted(group.joined), scores, bests, threshold)
+    elsewhere.pop(group.article or "", None)
+    if not elsewhere:
+        return text
+    k = sum(len(v) for v in elsewhere.values())
+    return f"{text}, though {_who(k, len(group.joined), 'they')} {_one_by_one(elsewhere)}"
+
+
 def judge(
     group: Group,
     index: int,
@@ -81,36 +180,29 @@ def judge(
     threshold: float,
     best: str | None = None,
     history: Sequence[dt.datetime] | None = None,
+    bests: Sequence[str | None] = (),
 ) -> Topic:
     """The Topic for one group: verdict, evidence in plain words, priority.
 
     `group.members` are the tickets of the report's period; `history`, the dates of all
-    of the topic's tickets, earlier ones included, for the trend (default: the members')."""
+    of the topic's tickets, earlier ones included, for the trend (default: the members');
+    `bests`, each ticket's closest article, which answers it one by one at a score of
+    `threshold` or more (the evidence then says where the topic and its tickets differ)."""
     members = [tickets[i] for i in group.members]
     dates = sorted(t.created_at for t in members if t.created_at is not None)
-    score = (
-        max((scores[i] for i in group.members), default=0.0)
-        if group.article
-        else sum(scores[i] for i in group.members) / len(group.members)
-    )
     evidence: list[str] = []
     failed = signals.failed_searches.get(index, 0)
     if group.article is None:
         verdict = "missing"
-        evidence.append(
-            f"{plural(len(members), 'ticket')}: no article answers them "
-            f"(best match {score:.2f} on average, threshold {threshold:.2f})"
-            + (f"; closest article {best}" if best else "")
-        )
+        score = sum(scores[i] for i in group.members) / len(group.members)
+        evidence.append(_unanswered(group, scores, bests, threshold, best))
     else:
         verdict = "ok"
+        own = [scores[i] for i in group.members if not bests or bests[i] == group.article]
+        score = max(own) if own else group.wording[1] if group.wording else 0.0
         evidence.append(
             f"{plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
-            + (
-                f"; {len(group.joined):,} of them only through their topic's shared wording"
-                if group.joined
-                else ""
-            )
+            + _joined(group, scores, bests, threshold)
         )
         changed = signals.last_changed.get(group.article)
         if changed is not None:

@@ -138,3 +138,44 @@ def test_one_ticket_years_away_leaves_the_trend_of_a_steady_topic_flat(outlier):
     assert trend(topic, period) == pytest.approx(0.0)
     both_halves = verdict_for(steady[::3], article=None, period=period)
     assert "+0% tickets vs the previous period" in both_halves.evidence
+
+
+LOGIN = "en/account/cannot-log-in.md"
+
+
+def judged(article, scores, bests, wording, joined=()):
+    tickets = tickets_on(list(range(len(scores))))
+    group = Group("en", list(range(len(tickets))), article, label="passwords",
+                  joined=set(joined), wording=wording)
+    return judge(group, 0, tickets, scores, 0, Signals(), None, 0.4, best=bests[0],
+                 bests=bests)
+
+
+def test_a_missing_topic_says_which_of_its_tickets_link_one_by_one_and_why_not_it():
+    topic = judged(None, [0.5, 0.55, 0.2], [LOGIN, LOGIN, ARTICLE], (LOGIN, 0.21))
+    assert topic.verdict == "missing"
+    assert topic.evidence[0] == (
+        "3 tickets, no article answers them as a topic (threshold 0.40): 2 of them link one "
+        f"by one to {LOGIN} (0.50–0.55), but their shared wording does not (0.21 there); the "
+        "other one matches no article (best match 0.20)"
+    )
+    elsewhere = judged(None, [0.5, 0.45, 0.6], [LOGIN, LOGIN, ARTICLE], (ARTICLE, 0.3))
+    assert elsewhere.evidence[0] == (
+        "3 tickets, no article answers them as a topic (threshold 0.40): all link one by one: "
+        f"2 to {LOGIN} (0.45–0.50), 1 to {ARTICLE} (0.60), but their shared wording does not "
+        f"(its best match is {ARTICLE} at 0.30)"
+    )
+    assert "on average" not in elsewhere.evidence[0]  # no mean above the threshold
+
+
+def test_an_article_topic_names_where_the_tickets_it_holds_by_wording_link_one_by_one():
+    topic = judged(ARTICLE, [0.9, 0.5, 0.58, 0.3], [ARTICLE, LOGIN, LOGIN, ARTICLE],
+                   None, joined=[1, 2, 3])
+    assert topic.verdict == "ok" and topic.score == 0.9
+    assert topic.evidence[0] == (
+        f"4 tickets matched {ARTICLE} (score up to 0.90); 3 of them only through their topic's "
+        f"shared wording, though 2 of them link one by one to {LOGIN} (0.50–0.58)"
+    )
+    only_joined = judged(ARTICLE, [0.5, 0.58, 0.49], [LOGIN] * 3, (ARTICLE, 1.0), [0, 1, 2])
+    assert only_joined.score == 1.0  # its wording's, not another article's
+    assert only_joined.evidence[0].endswith(f"though they link one by one to {LOGIN} (0.49–0.58)")
