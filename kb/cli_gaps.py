@@ -53,7 +53,7 @@ from kb.gaps.importers import FORMATS, ON_ERROR
     "--since",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Start of the period the report is about (UTC); tickets before it only "
-    "count for the trend. Default: the second half of the export's dates.",
+    "count for the trend. Default: the whole export, its trend from its median date.",
 )
 @click.option(
     "--threshold",
@@ -162,15 +162,20 @@ def gaps(
         return
     if csv_dir or md_file or html_dir:
         return
-    linked = sum(1 for t in report.tickets if t.article)
+    from kb.reporting import plural
+
+    nothing = reports.no_tickets(report)
+    if nothing:
+        click.echo(nothing)
+        return
+    linked = sum(1 for t in report.in_period() if t.article)
     click.echo(
-        f"{len(report.tickets):,} tickets, {linked:,} answered by an article "
-        f"(confidence ≥ {report.threshold:.2f}); {len(report.topics)} recurring topics"
+        f"{reports.scope(report)}, {linked:,} answered by an article "
+        f"(confidence ≥ {report.threshold:.2f}); {plural(len(report.topics), 'recurring topic')}"
     )
     for rank, topic in enumerate(reports.ranked(report), 1):
         click.echo(
-            f"{rank:>3}. [{topic.verdict}] {reports.shown(topic.label)}: "
-            f"{topic.tickets} tickets, {topic.requesters} requesters"
+            f"{rank:>3}. [{topic.verdict}] {reports.shown(topic.label)}: {reports.volume(topic)}"
             + (f", {topic.article}" if topic.article else "")
         )
         for line in topic.evidence:

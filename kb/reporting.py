@@ -70,6 +70,12 @@ def clean(value: object) -> str:
     return "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
 
 
+def plural(n: int, word: str) -> str:
+    """"1 ticket", "2 tickets", "3 searches": the count with its word."""
+    many = word + ("es" if word.endswith(("ch", "sh", "s", "x")) else "s")
+    return f"{n:,} {word if n == 1 else many}"
+
+
 def escape(value: object) -> str:
     """Text safe anywhere in HTML: in an element or a quoted attribute."""
     return html.escape(clean(value), quote=True)

@@ -54,12 +54,29 @@ class ImportProblem:
 
 @dataclass(slots=True)
 class TicketLink:
-    """The article that answers one ticket, or None below the stated threshold."""
+    """The article that answers one ticket, or None below the stated threshold.
+
+    A ticket before the report's period (or undated, when the period has a start) keeps
+    its link, but no topic: the findings are about the period, and a topic names only
+    tickets its finding lists."""
 
     id: str
     topic: str | None
     article: str | None  # path relative to docs_dir
     score: float
+    in_period: bool = True
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a trend is about, and the previous one of equal length."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    @property
+    def previous_start(self) -> dt.datetime:
+        return self.start - (self.end - self.start)
 
 
 @dataclass(slots=True)
@@ -90,3 +107,10 @@ class GapsReport:
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: list[ImportProblem] = field(default_factory=list)  # e.g. deleted tickets, why
     duplicates: int = 0  # records replaced by a later version of the same ticket
+    since: dt.datetime | None = None  # the report's period starts here; None: whole export
+    period: Period | None = None  # the trend's: from `since` or the median date
+    undated: int = 0  # tickets out of the period for want of a date (only with `since`)
+
+    def in_period(self) -> list[TicketLink]:
+        """The tickets the findings are about (all of them without `since`)."""
+        return [t for t in self.tickets if t.in_period]

@@ -37,6 +37,17 @@ _HTML_HINT = re.compile(
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+# Terminal escape sequences (colours "ESC[31m", titles "ESC]0;...BEL") pasted from a
+# console: whole, or "31mred" becomes a word. Other control characters become spaces.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
+                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+
+
+def _printable(text: str) -> str:
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPES.sub("", text)
+    return _CONTROL.sub(" ", text)
 
 
 class _TextExtractor(HTMLParser):
@@ -214,7 +225,7 @@ def clean_text(raw: object, is_html: bool | None = None) -> str:
     entities decoded, quoted replies and signatures dropped, whitespace collapsed."""
     if raw is None:
         return ""
-    text = str(raw)
+    text = _printable(str(raw))
     if is_html or (is_html is None and "<" in text and _HTML_HINT.search(text)):
         text = html_to_text(text)
     elif "&" in text and _ENTITY.search(text):
@@ -227,10 +238,10 @@ def clean_text(raw: object, is_html: bool | None = None) -> str:
 
 
 def clean_subject(raw: object) -> str:
-    """A subject line: entities decoded, whitespace collapsed; nothing else dropped."""
+    """A subject line: entities decoded, control characters out, whitespace collapsed."""
     if raw is None:
         return ""
-    text = str(raw)
+    text = _printable(str(raw))
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
     return " ".join(text.split())

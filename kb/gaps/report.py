@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kb.gaps.model import GapsReport, Topic
 from kb.gaps.redact import redact
-from kb.reporting import csv_text, write_atomic
+from kb.reporting import csv_text, plural, write_atomic
 
 RECURRING = 2  # a topic recurs from its second ticket on
 FILES = ("gaps.html", "gaps.json", "gaps.md", "topics.csv", "tickets.csv")
@@ -92,7 +92,73 @@ def date_range(topic: Topic) -> str:
 
 
 def trend_text(trend: float | None) -> str:
-    return "no earlier period" if trend is None else f"{trend:+.0%} on the previous period"
+    return "no earlier period" if trend is None else f"{trend:+.0%} vs the previous period"
+
+
+def from_requesters(topic: Topic) -> str:
+    """" from 3 requesters"; nothing when the export names no requester (a topic with a
+    requester counts at least one)."""
+    return f" from {plural(topic.requesters, 'requester')}" if topic.requesters else ""
+
+
+def volume(topic: Topic) -> str:
+    """"4 tickets from 3 requesters", or "4 tickets"."""
+    return plural(topic.tickets, "ticket") + from_requesters(topic)
+
+
+def _before(report: GapsReport) -> int:
+    """Tickets dated before `since`: they only count for the trend."""
+    return len(report.tickets) - len(report.in_period()) - report.undated
+
+
+def scope(report: GapsReport) -> str:
+    """The tickets the report is about: "320 tickets", or with a start, "12 tickets from
+    2026-10-01 on (308 before it only count for the trend)"."""
+    count = plural(len(report.in_period()), "ticket")
+    if report.since is None:
+        return count
+    before = _before(report)
+    notes = []
+    if before:
+        notes.append(f"{before:,} before it only count{'s' if before == 1 else ''} for the trend")
+    if report.undated:
+        notes.append(f"{report.undated:,} without a date left out")
+    return f"{count} from {day(report.since)} on" + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def no_tickets(report: GapsReport) -> str | None:
+    """What to say instead of findings when the period holds no ticket (None: it does)."""
+    if report.since is None or report.in_period():
+        return None
+    parts = []
+    if _before(report):
+        parts.append(f"{_before(report):,} before it")
+    if report.undated:
+        parts.append(f"{report.undated:,} undated")
+    listed = f" in the export ({' and '.join(parts)})" if parts else ""
+    return f"No tickets from {day(report.since)} on{listed}."
+
+
+def period_dict(report: GapsReport) -> dict:
+    """What the report's figures cover: the period (all tickets without `since`), and
+    the trend's two periods."""
+    count = len(report.in_period())
+    trend = report.period
+    return {
+        "since": day(report.since),
+        "tickets": count,
+        "before": _before(report),
+        "undated": report.undated,
+        "trend": None
+        if trend is None
+        else {"from": day(trend.start), "to": day(trend.end),
+              "previous_from": day(trend.previous_start)},
+    }
+
+
+def has_requesters(report: GapsReport) -> bool:
+    """Whether any topic knows its requesters: a table shows the column only then."""
+    return any(t.requesters for t in report.topics)
 
 
 def _round(value: float | None) -> float | None:
@@ -125,7 +191,9 @@ def topic_dicts(report: GapsReport) -> list[dict]:
 
 
 def report_dict(report: GapsReport) -> dict:
-    """DESIGN's `kb gaps --json` contract, plus the threshold, the rates and the problems."""
+    """DESIGN's `kb gaps --json` contract, plus the threshold, the period, the rates and the
+    problems. Every imported ticket is in `tickets`; `in_period` says whether the findings
+    are about it (a ticket before `since` only counts for the trend)."""
     rates = gap_rates(report)
     return {
         "topics": topic_dicts(report),
@@ -135,10 +203,12 @@ def report_dict(report: GapsReport) -> dict:
                 "topic": None if link.topic is None else shown(link.topic),
                 "article": link.article,
                 "score": _round(link.score),
+                "in_period": link.in_period,
             }
             for link in report.tickets
         ],
         "threshold": report.threshold,
+        "period": period_dict(report),
         "metrics": {
             "recurring_topics": rates.recurring,
             "missing_topics": rates.missing,
@@ -204,12 +274,12 @@ def csv_tables(report: GapsReport) -> dict[str, str]:
     )
     tickets = (
         (link.id, None if link.topic is None else labels.get(link.topic) or shown(link.topic),
-         link.article, link.score)
+         link.article, link.score, "yes" if link.in_period else "no")
         for link in report.tickets
     )
     return {
         "topics.csv": csv_text(TOPIC_COLUMNS, rows),
-        "tickets.csv": csv_text(("id", "topic", "article", "score"), tickets),
+        "tickets.csv": csv_text(("id", "topic", "article", "score", "in_period"), tickets),
     }
 
 

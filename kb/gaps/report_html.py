@@ -16,9 +16,13 @@ from kb.gaps.report import (
     VERDICTS,
     date_range,
     gap_rates,
+    has_requesters,
+    no_tickets,
     ranked,
+    scope,
     shown,
     trend_text,
+    volume,
 )
 from kb.reporting import (
     BLUE,
@@ -29,6 +33,7 @@ from kb.reporting import (
     barh,
     empty,
     escape,
+    plural,
     section,
     short_label,
     svg_figure,
@@ -147,15 +152,22 @@ def _badge(verdict: str) -> str:
 
 def _cards(report: GapsReport) -> str:
     rates = gap_rates(report)
-    linked = sum(link.article is not None for link in report.tickets)
+    tickets = report.in_period()
+    linked = sum(link.article is not None for link in tickets)
     counts = {v: sum(t.verdict == v for t in report.topics) for v in VERDICTS}
-    total = len(report.tickets)
+    total = len(tickets)
+    about = scope(report).removeprefix(plural(total, "ticket")).strip()  # "from … on (…)"
     cards = [
-        ("Tickets", f"{total:,}", f"{len(report.problems):,} records could not be imported"),
+        (
+            "Tickets",
+            f"{total:,}",
+            (f"{about}; " if about else "")
+            + f"{plural(len(report.problems), 'record')} could not be imported",
+        ),
         (
             "Answered by an article",
             f"{linked:,}",
-            f"{_pct(linked / total if total else None)} of {total:,} tickets, "
+            f"{_pct(linked / total if total else None)} of {plural(total, 'ticket')}, "
             f"score ≥ {report.threshold:.2f}",
         ),
         (
@@ -166,12 +178,13 @@ def _cards(report: GapsReport) -> str:
         (
             "Topic gap rate",
             _pct(rates.topic_gap_rate),
-            f"{rates.missing:,} of {rates.recurring:,} recurring topics",
+            f"{rates.missing:,} of {plural(rates.recurring, 'recurring topic')}",
         ),
         (
             "Ticket-weighted gap rate",
             _pct(rates.ticket_gap_rate),
-            f"{rates.missing_tickets:,} of {rates.recurring_tickets:,} tickets in recurring topics",
+            f"{rates.missing_tickets:,} of {plural(rates.recurring_tickets, 'ticket')} "
+            "in recurring topics",
         ),
     ]
     return (
@@ -190,8 +203,10 @@ def _finding(rank: int, topic: Topic) -> str:
     ids = topic.ticket_ids[:MAX_IDS]
     more = len(topic.ticket_ids) - len(ids)
     facts = [
-        f"Article: {topic.article or 'none'} (score {topic.score:.2f})",
-        f"{topic.tickets:,} tickets from {topic.requesters:,} requesters, {date_range(topic)}",
+        f"Article: {topic.article} (score {topic.score:.2f})"
+        if topic.article
+        else f"Article: none (its tickets' best matches: {topic.score:.2f} on average)",
+        f"{volume(topic)}, {date_range(topic)}",
         f"Trend: {trend_text(topic.trend)} · priority {topic.priority:.2f}"
         + (f" · language {topic.language}" if topic.language else ""),
     ]
@@ -216,9 +231,22 @@ def _finding(rank: int, topic: Topic) -> str:
     return (
         f'<details class="finding" id="topic-{rank}"><summary>{rank}. '
         f'{_badge(topic.verdict)} <span dir="auto">{escape(shown(topic.label))}</span> '
-        f'<span class="muted">{topic.tickets:,} tickets</span></summary>'
+        f'<span class="muted">{plural(topic.tickets, "ticket")}</span></summary>'
         f"{''.join(parts)}</details>"
     )
+
+
+def _topics_table(topics: list[Topic], people: bool) -> str:
+    """The ranked topics; a Requesters column only when the export names requesters."""
+    head = ("#", "Topic", "Verdict", "Article", "Score", "Tickets", "Requesters", "Dates")
+    rows = (
+        (rank, shown(t.label), t.verdict, t.article or "–", f"{t.score:.2f}", f"{t.tickets:,}",
+         f"{t.requesters:,}" if t.requesters else "–", date_range(t))
+        for rank, t in enumerate(topics, 1)
+    )
+    if people:
+        return table(head, rows)
+    return table(head[:6] + head[7:], (row[:6] + row[7:] for row in rows))
 
 
 def _sections(report: GapsReport) -> list[str]:
@@ -235,22 +263,7 @@ def _sections(report: GapsReport) -> list[str]:
             "“No” votes), colour by verdict.",
             _topics_chart(top)
             + _languages_chart(report)
-            + table(
-                ("#", "Topic", "Verdict", "Article", "Score", "Tickets", "Requesters", "Dates"),
-                (
-                    (
-                        rank,
-                        shown(t.label),
-                        t.verdict,
-                        t.article or "–",
-                        f"{t.score:.2f}",
-                        f"{t.tickets:,}",
-                        f"{t.requesters:,}",
-                        date_range(t),
-                    )
-                    for rank, t in enumerate(topics, 1)
-                ),
-            ),
+            + _topics_table(topics, has_requesters(report)),
         ),
         section(
             "trend",
@@ -302,7 +315,10 @@ def render_html(report: GapsReport, *, generated: dt.datetime) -> str:
     if report.topics:
         body = "".join(_sections(report))
     else:
-        body = empty("No recurring topics: every ticket stands alone, or there were none.")
+        body = empty(
+            no_tickets(report)
+            or "No recurring topics: every ticket stands alone, or there were none."
+        )
     return (
         f'<!doctype html>\n<html lang="en"><head>{HEAD}'
         f"<title>Gaps from tickets</title><style>{CSS}{GAPS_CSS}</style></head>\n<body>"

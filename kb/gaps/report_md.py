@@ -10,8 +10,18 @@ import re
 from pathlib import Path
 
 from kb.gaps.model import GapsReport, Topic
-from kb.gaps.report import date_range, gap_rates, ranked, shown, trend_text
-from kb.reporting import clean, write_atomic
+from kb.gaps.report import (
+    date_range,
+    from_requesters,
+    gap_rates,
+    has_requesters,
+    no_tickets,
+    ranked,
+    scope,
+    shown,
+    trend_text,
+)
+from kb.reporting import clean, plural, write_atomic
 
 MAX_IDS = 50  # per finding; the CSV and JSON list every one
 VERDICT_WORDS = {
@@ -53,14 +63,15 @@ def _pct(rate: float | None) -> str:
 
 
 def _finding(rank: int, topic: Topic) -> list[str]:
-    article = _code(topic.article) if topic.article else "none"
     lines = [
         f"### {rank}. {md(topic.label)}",
         "",
         f"- **Verdict:** {VERDICT_WORDS[topic.verdict]}",
-        f"- **Article:** {article} (score {topic.score:.2f})",
-        f"- **Tickets:** {topic.tickets:,} from {topic.requesters:,} requesters, "
-        f"{date_range(topic)}; trend {trend_text(topic.trend)}",
+        f"- **Article:** {_code(topic.article)} (score {topic.score:.2f})"
+        if topic.article
+        else f"- **Article:** none (its tickets' best matches: {topic.score:.2f} on average)",
+        f"- **Tickets:** {topic.tickets:,}{from_requesters(topic)}, {date_range(topic)}; "
+        f"trend {trend_text(topic.trend)}",
         f"- **Priority:** {topic.priority:.2f}"
         + (f" · language {_code(topic.language)}" if topic.language else ""),
         f"- **Ticket IDs:** {_ids(topic)}",
@@ -79,7 +90,7 @@ def render_markdown(report: GapsReport) -> str:
     lines = [
         "## Gaps from tickets: ranked backlog",
         "",
-        f"{len(report.tickets):,} tickets, {len(topics):,} topics: {counts['missing']} missing, "
+        f"{scope(report)}, {plural(len(topics), 'topic')}: {counts['missing']} missing, "
         f"{counts['update']} to update, {counts['ok']} ok. An article answers a ticket at a "
         f"score of {report.threshold:.2f} or more.",
         "",
@@ -89,20 +100,23 @@ def render_markdown(report: GapsReport) -> str:
     ]
     lines.append("")
     if topics:
+        people = has_requesters(report)  # no column when the export names no requester
         lines += [
-            "| # | topic | verdict | tickets | requesters | article |",
-            "|---|---|---|---:|---:|---|",
+            "| # | topic | verdict | tickets |" + (" requesters |" if people else "")
+            + " article |",
+            "|---|---|---|---:|" + ("---:|" if people else "") + "---|",
         ]
         lines += [
-            f"| {rank} | {md(t.label)} | {t.verdict} | {t.tickets:,} | {t.requesters:,} "
-            f"| {_cell_code(t.article)} |"
+            f"| {rank} | {md(t.label)} | {t.verdict} | {t.tickets:,} |"
+            + (f" {t.requesters or '–'} |" if people else "")
+            + f" {_cell_code(t.article)} |"
             for rank, t in enumerate(topics, 1)
         ]
         lines.append("")
         for rank, topic in enumerate(topics, 1):
             lines += _finding(rank, topic)
     else:
-        lines += ["No recurring topics in these tickets.", ""]
+        lines += [no_tickets(report) or "No recurring topics in these tickets.", ""]
     if report.problems:
         lines += [f"{len(report.problems):,} records could not be imported; the first:", ""]
         lines += [f"- {_code(shown(p.where))}: {md(p.message)}" for p in report.problems[:10]]

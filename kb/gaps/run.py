@@ -12,6 +12,7 @@ import math
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from statistics import median
 from typing import TYPE_CHECKING
@@ -24,6 +25,7 @@ from kb.gaps.topics import (
     Group,
     TicketFrequency,
     find_topics,
+    representative_subjects,
     ticket_frequencies,
 )
 from kb.gaps.verdicts import Signals, judge, period_of
@@ -84,20 +86,38 @@ def analyse(
     groups = find_topics(tickets, links, titles, min_size=min_size, articles=articles,
                          frequencies=frequencies)
     for group in groups:
-        group.joined = sum(1 for i in group.members if i in near)
+        group.joined = {i for i in group.members if i in near}
     groups = join_answered(groups, tickets, links, linker, titles, min_size, frequencies)
     step(total + total // 2)
     lap("topics")
     signals.failed_searches = _failed_per_group(groups, links, linker, failed_queries)
     period = period_of(tickets, since)
+    # Topics are found over every ticket (more of them word a topic better); the findings
+    # are about the period's: earlier ones only count for the trend.
+    in_period = [
+        since is None or (t.created_at is not None and t.created_at >= since) for t in tickets
+    ]
     salt = salt or os.urandom(16)
     scores = [link.score for link in links]
+    bests = [link.best for link in links]
     topics = []
-    for n, group in enumerate(groups):
+    topic_of: dict[int, str] = {}
+    for n, whole in enumerate(groups):
+        members = [i for i in whole.members if in_period[i]]
+        if not members:
+            continue
+        group = whole
+        if len(members) < len(whole.members):
+            group = replace(
+                whole,
+                members=members,
+                joined=whole.joined & set(members),
+                subjects=representative_subjects(tickets, links, members),
+            )
         people = {
-            requester_key(tickets[i].requester, salt) for i in group.members if tickets[i].requester
+            requester_key(tickets[i].requester, salt) for i in members if tickets[i].requester
         }
-        best = Counter(links[i].best for i in group.members if links[i].best).most_common(1)
+        best = Counter(links[i].best for i in members if links[i].best).most_common(1)
         topics.append(
             judge(
                 group,
@@ -109,19 +129,24 @@ def analyse(
                 period,
                 linker.threshold,
                 best=best[0][0] if best else None,
+                history=[d for i in whole.members if (d := tickets[i].created_at) is not None],
+                bests=bests,
             )
         )
-    topic_of = {i: group.label for group in groups for i in group.members}
+        topic_of.update((i, group.label) for i in members)
     report = GapsReport(
         topics=topics,
         tickets=[
-            TicketLink(link.id, topic_of.get(i), link.article, link.score)
+            TicketLink(link.id, topic_of.get(i), link.article, link.score, in_period[i])
             for i, link in enumerate(links)
         ],
         threshold=linker.threshold,
         problems=list(problems),
         skipped=list(skipped),
         duplicates=duplicates,
+        since=since,
+        period=period,
+        undated=sum(t.created_at is None for t in tickets) if since else 0,
     )
     lap("verdicts")
     step(2 * total)
@@ -218,40 +243,55 @@ def join_answered(
     min_size: int,
     frequencies: Callable[[str], TicketFrequency] | None = None,
 ) -> list[Group]:
-    """A cluster of tickets no article answers one by one, but whose shared wording an
-    article does answer (and which most of them came near: most closest to it, the
-    median at least NEAR × threshold) is that article's topic: customers write around
-    a subject in many ways, each one too short."""
+    """A cluster of tickets grouped by wording whose shared wording an article answers is
+    that article's topic when the tickets agree one by one, either way:
+
+    - most of them came near it (most closest to it, the median at least NEAR ×
+      threshold): customers write around a subject in many ways, each one too short;
+    - most of them are answered one by one, though by another article: their topic was
+      refused there because what they share links here ("password" of "I forgot my
+      password" answered by "Reset your password", each ticket by "Can't log in"). Both
+      levels say an article answers them; the topic's wording says which. A topic whose
+      wording links nowhere stays missing, however its tickets link one by one (the
+      "Google" of Google Calendar links single tickets to Google Drive, not the topic).
+
+    Every cluster keeps what its wording links to (`Group.wording`), for the evidence."""
     by_article = {(g.lang, g.article): g for g in groups if g.article}
     frequencies = frequencies or ticket_frequencies(links)
     out = []
     for group in groups:
         if group.article is None:
-            closest = Counter(links[i].best for i in group.members).most_common(1)
+            size = len(group.members)
             common = _shared_terms(links, group.members, frequencies(group.lang), min_size)
-            if (
-                closest
-                and closest[0][0]
-                and closest[0][1] >= MAJORITY * len(group.members)
-                and common
+            group.wording = linker.link_terms(group.lang, common) if common else None
+            article, score = group.wording or (None, 0.0)
+            [(closest, count)] = Counter(links[i].best for i in group.members).most_common(1)
+            came_near = (
+                closest == article
+                and count >= MAJORITY * size
                 and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
+            )
+            answered = sum(links[i].article is not None for i in group.members)
+            if (
+                article is not None
+                and score >= linker.threshold
+                and (came_near or answered >= MAJORITY * size)
             ):
-                article, score = linker.link_terms(group.lang, common)
-                if article == closest[0][0] and score >= linker.threshold:
-                    target = by_article.get((group.lang, article))
-                    if target is None:
-                        target = Group(
-                            group.lang,
-                            [],
-                            article,
-                            label=titles.get(article) or group.label,
-                            subjects=group.subjects,
-                        )
-                        by_article[(group.lang, article)] = target
-                        out.append(target)
-                    target.members = sorted(target.members + group.members)
-                    target.joined += len(group.members)
-                    continue
+                target = by_article.get((group.lang, article))
+                if target is None:
+                    target = Group(
+                        group.lang,
+                        [],
+                        article,
+                        label=titles.get(article) or group.label,
+                        subjects=group.subjects,
+                        wording=group.wording,
+                    )
+                    by_article[(group.lang, article)] = target
+                    out.append(target)
+                target.members = sorted(target.members + group.members)
+                target.joined |= set(group.members)
+                continue
         out.append(group)
     return out
 

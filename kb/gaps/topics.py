@@ -47,7 +47,10 @@ class Group:
     article: str | None
     label: str = ""
     subjects: list[str] = field(default_factory=list)
-    joined: int = 0  # members no article answers alone, that their topic's wording links here
+    # members that belong here through their topic's wording, not their own link
+    joined: set[int] = field(default_factory=set)
+    # what the shared wording of a group found by wording links to: (article, score)
+    wording: tuple[str | None, float] | None = None
 
 
 def find_topics(

@@ -1,15 +1,17 @@
 """What kb says about each recurring topic, why, and how urgent it is.
 
-- missing: no article answers the topic's tickets.
+- missing: no article answers the topic: neither its tickets nor the wording they share
+  (the evidence names the articles some of them link to one by one).
 - update: an article answers them, yet tickets came after its last change in git (at
   least one, and a tenth of the topic), or its readers vote "No", or searches for it
   find nothing.
 - ok: an article answers them and nothing says it falls short.
 
 Priority puts the backlog in order: distinct requesters (tickets when the export has
-no requester), scaled by the trend against the previous period of equal length
-(clamped to -50 %..+200 %), plus failed searches and "No" votes, then weighed by the
-verdict (missing 1.5, update 1.0, ok 0.25: an answered topic is the least to do).
+no requester), scaled by the trend (the tickets from `--since`, or from the export's
+median date, against as long a period before; clamped to -50 %..+200 %), plus failed
+searches and "No" votes, then weighed by the verdict (missing 1.5, update 1.0, ok 0.25:
+an answered topic is the least to do).
 """
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kb.gaps.model import Ticket, Topic
+from kb.gaps.model import Period, Ticket, Topic
 from kb.gaps.topics import Group
+from kb.reporting import plural
 
 VERDICT_WEIGHT = {"missing": 1.5, "update": 1.0, "ok": 0.25}
 MIN_NO_VOTES = 3
@@ -41,26 +44,21 @@ class Signals:
     failed_searches: dict[int, int] = field(default_factory=dict)  # group index → count
 
 
-@dataclass(frozen=True)
-class Period:
-    """The period the report is about, and the previous one of equal length."""
-
-    start: dt.datetime
-    end: dt.datetime
-
-    @property
-    def previous_start(self) -> dt.datetime:
-        return self.start - (self.end - self.start)
-
-
 def period_of(tickets: Sequence[Ticket], since: dt.datetime | None = None) -> Period | None:
-    """From `since` (or the middle of the export's dates) to the last ticket."""
-    dates = [t.created_at for t in tickets if t.created_at is not None]
+    """The trend's period: from `since` (or the export's median date) to the last ticket.
+
+    The median, not the middle of the first and last dates: one ticket dated years
+    before or after the others would put that middle where no ticket is, and every
+    topic's trend would compare all of its tickets with none (-100 %, or nothing). From
+    the median on lie half the tickets whatever the outliers; the previous period, as
+    long, holds the other half when the volume is steady."""
+    dates = sorted(t.created_at for t in tickets if t.created_at is not None)
     if not dates:
         return None
-    first, last = min(dates), max(dates)
+    last = dates[-1]
     if since is None:
-        since = first + (last - first) / 2
+        low, high = dates[(len(dates) - 1) // 2], dates[len(dates) // 2]
+        since = low + (high - low) / 2
     return Period(since, last) if last > since else None
 
 
@@ -73,9 +71,102 @@ def trend(dates: list[dt.datetime], period: Period | None) -> float | None:
     return now / before - 1 if before else None
 
 
-def _plural(n: int, word: str) -> str:
-    many = word + ("es" if word.endswith(("ch", "sh", "s", "x")) else "s")
-    return f"{n:,} {word if n == 1 else many}"
+def _span(values: list[float]) -> str:
+    low, high = min(values), max(values)
+    return f"{low:.2f}" if f"{low:.2f}" == f"{high:.2f}" else f"{low:.2f}–{high:.2f}"
+
+
+def _linked_one_by_one(
+    members: Sequence[int], scores: Sequence[float], bests: Sequence[str | None], threshold: float
+) -> dict[str, list[float]]:
+    """Article → the scores of the members it answers one by one, the most first."""
+    by_article: dict[str, list[float]] = {}
+    for i in members:
+        if bests and bests[i] is not None and scores[i] >= threshold:
+            by_article.setdefault(bests[i], []).append(scores[i])
+    return dict(sorted(by_article.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def _one_by_one(by_article: dict[str, list[float]]) -> str:
+    """"one by one to a.md (0.49–0.58)", or "one by one: 7 to a.md (…), 2 to b.md (…)"."""
+    if len(by_article) == 1:
+        ((article, values),) = by_article.items()
+        return f"one by one to {article} ({_span(values)})"
+    return "one by one: " + ", ".join(
+        f"{len(v):,} to {a} ({_span(v)})" for a, v in by_article.items()
+    )
+
+
+def _who(k: int, n: int, every: str) -> str:
+    """Who of n tickets link: "it links", "all link" (`every`), "1 of them links"."""
+    if k == n:
+        return "it links" if n == 1 else f"{every} link"
+    return f"{k:,} of them link{'s' if k == 1 else ''}"
+
+
+def _mean(values: list[float]) -> str:
+    return f"{values[0]:.2f}" if len(values) == 1 else f"{sum(values) / len(values):.2f} on average"
+
+
+def _unanswered(
+    group: Group,
+    scores: Sequence[float],
+    bests: Sequence[str | None],
+    threshold: float,
+    closest: str | None,
+) -> str:
+    """Why no article answers a topic. When some of its tickets are answered one by one,
+    says so, and what the wording they share links to: the topic's verdict follows that
+    wording (`kb.gaps.run.join_answered`); the tickets keep their own links."""
+    n = len(group.members)
+    linked = _linked_one_by_one(group.members, scores, bests, threshold)
+    if not linked:
+        return (
+            f"{plural(n, 'ticket')}: no article answers {'them' if n > 1 else 'it'} "
+            f"(best match {_mean([scores[i] for i in group.members])}, "
+            f"threshold {threshold:.2f})" + (f"; closest article {closest}" if closest else "")
+        )
+    k = sum(len(v) for v in linked.values())
+    article, score = group.wording or (None, 0.0)
+    if group.wording is None:
+        wording = "but they share too few words to link as a topic"
+    elif article is None:
+        wording = "but their shared wording matches no article"
+    elif score < threshold:
+        wording = "but their shared wording does not (" + (
+            f"{score:.2f} there)" if article == next(iter(linked)) else
+            f"its best match is {article} at {score:.2f})"
+        )
+    else:
+        wording = (
+            f"and their shared wording links to {article} ({score:.2f}), "
+            "which too few of them come near"
+        )
+    text = (
+        f"{plural(n, 'ticket')}, no article answers {'them' if n > 1 else 'it'} as a topic "
+        f"(threshold {threshold:.2f}): {_who(k, n, 'all')} {_one_by_one(linked)}, {wording}"
+    )
+    rest = [scores[i] for i in group.members if scores[i] < threshold]
+    if rest:
+        other = "the other one matches" if len(rest) == 1 else f"the other {len(rest):,} match"
+        text += f"; {other} no article (best match {_mean(rest)})"
+    return text
+
+
+def _joined(
+    group: Group, scores: Sequence[float], bests: Sequence[str | None], threshold: float
+) -> str:
+    """The members an article's topic holds through its wording alone, and where those
+    that link one by one elsewhere link."""
+    if not group.joined:
+        return ""
+    text = f"; {len(group.joined):,} of them only through their topic's shared wording"
+    elsewhere = _linked_one_by_one(sorted(group.joined), scores, bests, threshold)
+    elsewhere.pop(group.article or "", None)
+    if not elsewhere:
+        return text
+    k = sum(len(v) for v in elsewhere.values())
+    return f"{text}, though {_who(k, len(group.joined), 'they')} {_one_by_one(elsewhere)}"
 
 
 def judge(
@@ -88,56 +179,53 @@ def judge(
     period: Period | None,
     threshold: float,
     best: str | None = None,
+    history: Sequence[dt.datetime] | None = None,
+    bests: Sequence[str | None] = (),
 ) -> Topic:
-    """The Topic for one group: verdict, evidence in plain words, priority."""
+    """The Topic for one group: verdict, evidence in plain words, priority.
+
+    `group.members` are the tickets of the report's period; `history`, the dates of all
+    of the topic's tickets, earlier ones included, for the trend (default: the members');
+    `bests`, each ticket's closest article, which answers it one by one at a score of
+    `threshold` or more (the evidence then says where the topic and its tickets differ)."""
     members = [tickets[i] for i in group.members]
     dates = sorted(t.created_at for t in members if t.created_at is not None)
-    score = (
-        max((scores[i] for i in group.members), default=0.0)
-        if group.article
-        else sum(scores[i] for i in group.members) / len(group.members)
-    )
     evidence: list[str] = []
     failed = signals.failed_searches.get(index, 0)
     if group.article is None:
         verdict = "missing"
-        evidence.append(
-            f"{_plural(len(members), 'ticket')}: no article answers them "
-            f"(best match {score:.2f} on average, threshold {threshold:.2f})"
-            + (f"; closest article {best}" if best else "")
-        )
+        score = sum(scores[i] for i in group.members) / len(group.members)
+        evidence.append(_unanswered(group, scores, bests, threshold, best))
     else:
         verdict = "ok"
+        own = [scores[i] for i in group.members if not bests or bests[i] == group.article]
+        score = max(own) if own else group.wording[1] if group.wording else 0.0
         evidence.append(
-            f"{_plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
-            + (
-                f"; {group.joined:,} of them only through their topic's shared wording"
-                if group.joined
-                else ""
-            )
+            f"{plural(len(members), 'ticket')} matched {group.article} (score up to {score:.2f})"
+            + _joined(group, scores, bests, threshold)
         )
         changed = signals.last_changed.get(group.article)
         if changed is not None:
             after = sum(1 for d in dates if d > changed)
             if dates:
                 evidence.append(
-                    f"{_plural(after, 'ticket')} since the article last changed on "
+                    f"{plural(after, 'ticket')} since the article last changed on "
                     f"{changed.date().isoformat()}"
                 )
             if after >= max(1, math.ceil(AFTER_SHARE * len(members))):
                 verdict = "update"
         no, yes = signals.votes_no.get(group.article, 0), signals.votes_yes.get(group.article, 0)
         if no or yes:
-            evidence.append(f"{_plural(no, 'No vote')}, {_plural(yes, 'Yes vote')}")
+            evidence.append(f"{plural(no, 'No vote')}, {plural(yes, 'Yes vote')}")
             if no >= MIN_NO_VOTES and no / (no + yes) >= NO_SHARE:
                 verdict = "update"
     if failed:
-        evidence.append(f"{_plural(failed, 'search')} on the help center found nothing")
+        evidence.append(f"{plural(failed, 'search')} on the help center found nothing")
         if failed >= MIN_FAILED and verdict == "ok":
             verdict = "update"
-    change = trend(dates, period)
+    change = trend(dates if history is None else list(history), period)
     if change is not None:
-        evidence.append(f"{change:+.0%} tickets on the previous period")
+        evidence.append(f"{change:+.0%} tickets vs the previous period")
     base = requesters or len(members)
     growth = 1.0 + min(2.0, max(-0.5, change)) if change is not None else 1.0
     votes_no = signals.votes_no.get(group.article, 0) if group.article else 0

@@ -6,8 +6,8 @@ Pure: plain data in, plain data or HTML out; no mkdocs import.
 from __future__ import annotations
 
 from kb.gaps.model import GapsReport, Topic
-from kb.gaps.report import date_range, ranked, shown
-from kb.reporting import escape
+from kb.gaps.report import date_range, ranked, shown, volume
+from kb.reporting import escape, plural
 
 BANNER_IDS = 20  # ticket IDs on a banner; the report lists them all
 BANNER_CLASS = "kb-gaps-banner"
@@ -38,14 +38,13 @@ def banner_html(topics: list[Topic], reports_hint: str) -> str:
         evidence = "".join(f"<li>{escape(shown(e))}</li>" for e in topic.evidence)
         items.append(
             f'<p><strong dir="auto">{escape(shown(topic.label))}</strong>: '
-            f"{topic.tickets:,} tickets from {topic.requesters:,} requesters, "
-            f"{escape(date_range(topic))}.</p>"
+            f"{escape(volume(topic))}, {escape(date_range(topic))}.</p>"
             + (f"<ul>{evidence}</ul>" if evidence else "")
             + f"<p>Tickets: <code>{escape(', '.join(ids))}</code>"
             + (escape(f" and {more:,} more") if more else "") + "</p>")
     count = sum(t.tickets for t in topics)
     return (f'<div class="admonition warning {BANNER_CLASS}">'
             f'<p class="admonition-title">Tickets say this article needs an update '
-            f"({count:,} tickets)</p>{''.join(items)}"
+            f"({plural(count, 'ticket')})</p>{''.join(items)}"
             f"<p><em>Preview only (kb serve): not in the built site. Full report: "
             f"{escape(reports_hint)}</em></p></div>\n")

@@ -58,7 +58,9 @@ def test_json_contract_every_ticket_and_the_verdicts(run_kb, sample_index, expor
     data = json.loads(result.stdout)
     assert [t["id"] for t in data["tickets"]] == ids
     for ticket in data["tickets"]:
-        assert set(ticket) == {"id", "topic", "article", "score"}
+        # DESIGN's four, and whether the findings are about it (--since)
+        assert set(ticket) == {"id", "topic", "article", "score", "in_period"}
+        assert ticket["in_period"] is True  # without --since: the whole export
         assert 0 <= ticket["score"] <= 1
         assert (ticket["article"] is None) == (ticket["score"] < data["threshold"])
     design = {
@@ -274,13 +276,67 @@ def test_a_malformed_record_is_skipped_and_listed_or_fails_the_run(run_kb, sampl
     assert "tickets.ndjson:2" in failed.output and "Traceback" not in failed.output
 
 
-def test_since_sets_the_period_of_the_trend(run_kb, sample_index, export):
-    path, _ = export
+def test_since_reports_on_the_period_and_earlier_tickets_only_count_for_the_trend(
+    run_kb, sample_index, export
+):
+    path, ids = export
     config = sample_index.config_file
     result = run_kb(
-        "gaps", "--tickets", path, "--config", config, "--json", "--since", "2026-10-05"
+        "gaps", "--tickets", path, "--config", config, "--json", "--since", "2026-10-03"
     )
+    assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    answered = next(t for t in data["topics"] if t["article"] == "en/billing/request-a-refund.md")
-    # refund tickets on Oct 1-4 (before) and none from Oct 5 to Oct 9 (the period)
-    assert answered["trend"] == -1.0
+    # refunds on Oct 1-4: two before the period, two in it (Oct 3-9), as many as before
+    refund = next(t for t in data["topics"] if t["article"] == "en/billing/request-a-refund.md")
+    assert refund["ticket_ids"] == ids[2:4] and refund["tickets"] == 2
+    assert refund["requesters"] == 2 and refund["first"] == "2026-10-03"
+    assert refund["trend"] == 0.0
+    assert refund["evidence"][0].startswith("2 tickets matched")
+    # every imported ticket is listed; the earlier ones keep their link, not a topic
+    assert [t["id"] for t in data["tickets"]] == ids
+    earlier = data["tickets"][:2]
+    assert all(not t["in_period"] and t["topic"] is None for t in earlier)
+    assert all(t["article"] == "en/billing/request-a-refund.md" for t in earlier)
+    assert all(t["in_period"] for t in data["tickets"][2:])
+    assert data["period"]["since"] == "2026-10-03"
+    assert (data["period"]["tickets"], data["period"]["before"]) == (len(ids) - 2, 2)
+    text = run_kb("gaps", "--tickets", path, "--config", config, "--since", "2026-10-03")
+    assert text.stdout.startswith(
+        f"{len(ids) - 2} tickets from 2026-10-03 on (2 before it only count for the trend), "
+    )
+    assert ": 2 tickets from 2 requesters, en/billing/request-a-refund.md" in text.stdout
+
+
+def test_since_after_the_last_ticket_says_there_is_none(run_kb, sample_index, export, tmp_path):
+    path, ids = export
+    config = sample_index.config_file
+    args = ("gaps", "--tickets", path, "--config", config, "--since", "2027-06-01")
+    result = run_kb(*args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"No tickets from 2027-06-01 on in the export ({len(ids)} before it).\n"
+    data = json.loads(run_kb(*args, "--json").stdout)
+    assert data["topics"] == [] and [t["id"] for t in data["tickets"]] == ids
+    assert not any(t["in_period"] or t["topic"] for t in data["tickets"])
+    assert run_kb(*args, "--md", tmp_path / "gaps.md").exit_code == 0
+    markdown = (tmp_path / "gaps.md").read_text(encoding="utf-8")
+    assert markdown.count("0 tickets from 2027-06-01 on") == 1
+    assert "No tickets from 2027-06-01 on in the export" in markdown
+
+
+def test_the_summary_counts_in_words_and_leaves_out_unknown_requesters(run_kb, sample_index,
+                                                                      tmp_path):
+    config = sample_index.config_file
+    one = tmp_path / "one.ndjson"
+    one.write_text(json.dumps({"id": "T-1", "subject": ONE_OFF[0]}) + "\n", encoding="utf-8")
+    result = run_kb("gaps", "--tickets", one, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1 ticket, 0 answered by an article")
+    assert "0 recurring topics" in result.stdout
+    path = tmp_path / "tickets.ndjson"
+    lines = [json.dumps({"id": f"G-{n}", "subject": s, "created_at": f"2026-10-0{n}T10:00:00Z"})
+             for n, s in enumerate(GANTT, 1)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_kb("gaps", "--tickets", path, "--config", config)
+    assert result.exit_code == 0, result.output
+    assert "1 recurring topic\n" in result.stdout
+    assert ": 4 tickets\n" in result.stdout and "requester" not in result.stdout

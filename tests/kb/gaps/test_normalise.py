@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from kb.gaps.normalise import (
     _TextExtractor,
+    clean_subject,
     clean_text,
     html_to_text,
     language_code,
@@ -181,3 +182,19 @@ def test_fast_html_path_reads_like_the_parser(fragment):
     parser.close()
     by_parser = "".join(parser.parts).replace("\xa0", " ")
     assert " ".join(html_to_text(fragment).split()) == " ".join(by_parser.split())
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Outlook \x1b[31mRED\x1b[0m sync \x07 broken", "Outlook RED sync broken"),
+        ("pass\x1b[1mword\x1b[m reset", "password reset"),  # a styled part of a word
+        ("\x1b]0;window title\x07export fails", "export fails"),
+        ("charset\x1b(B switch\x9b31m red", "charset switch red"),
+        ("nul\x00byte and\x7fdelete", "nul byte and delete"),
+        ("Привет\x1b[0m, ยินดี", "Привет, ยินดี"),
+    ],
+)
+def test_terminal_escapes_and_control_characters_leave_no_words(raw, expected):
+    assert clean_subject(raw) == expected
+    assert clean_text(raw) == expected

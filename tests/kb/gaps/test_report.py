@@ -160,7 +160,8 @@ def test_csv_cells_cannot_become_formulas(tmp_path):
     assert [p.name for p in paths] == ["topics.csv", "tickets.csv"]
     tickets = read_csv(tmp_path / "tickets.csv")
     assert tickets[0]["id"] == "'=cmd|' /C calc'!A0"
-    assert tickets[-1] == {"id": "T-500", "topic": "", "article": "", "score": "0.0"}
+    assert tickets[-1] == {"id": "T-500", "topic": "", "article": "", "score": "0.0",
+                           "in_period": "yes"}
     topics = read_csv(tmp_path / "topics.csv")
     assert [t["rank"] for t in topics] == ["1", "2", "3", "4"]
     assert topics[0]["ticket_ids"].startswith("'=cmd")
@@ -189,8 +190,9 @@ def test_markdown_is_a_ranked_backlog_with_everything_a_finding_needs(tmp_path):
     assert [n for n, _ in headings] == ["1", "2", "3", "4"]
     assert headings[0][1].startswith("charged twice")
     first = source.split("### 1.")[1].split("### 2.")[0]
-    assert "missing" in first and "12 from 9 requesters" in first.replace(",", "")
-    assert "2026-09-01 – 2026-11-20" in first and "score 0.12" in first
+    assert "missing" in first and "**Tickets:** 12 from 9 requesters" in first
+    assert "2026-09-01 – 2026-11-20" in first
+    assert "none (its tickets' best matches: 0.12 on average)" in first
     assert "`` =cmd|' /C calc'!A0 ``" not in first  # one backtick fence is enough
     assert "` =cmd|' /C calc'!A0 `" in first and "` T-2 `" in first
     second = source.split("### 2.")[1]
@@ -218,3 +220,45 @@ def test_importing_the_reports_does_no_work():
     code = ("import sys, kb.gaps.report, kb.gaps.report_html, kb.gaps.report_md; "
             "assert 'matplotlib' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[3])
+
+
+def test_counts_read_as_words_and_unknown_requesters_are_not_shown():
+    one = Topic(label="one", ticket_ids=["T-1"], tickets=1, requesters=1, trend=12.0,
+                verdict="missing", article=None, score=0.1, first=T0, last=T0)
+    nobody = Topic(label="nobody", ticket_ids=["T-2", "T-3"], tickets=2, requesters=0,
+                   trend=None, verdict="missing", article=None, score=0.1, first=T0, last=T0)
+    with_people = GapsReport(topics=[one], tickets=[TicketLink("T-1", "one", None, 0.1)],
+                             threshold=0.4)
+    source = render_markdown(with_people)
+    assert "1 ticket, 1 topic: " in source and "**Tickets:** 1 from 1 requester, " in source
+    assert "+1200% vs the previous period" in source
+    page = Page(render_html(with_people, generated=T0)).text
+    assert "1 ticket from 1 requester, " in page and "1 tickets" not in page
+
+    anonymous = GapsReport(topics=[nobody], tickets=[TicketLink("T-2", "nobody", None, 0.1),
+                                                     TicketLink("T-3", "nobody", None, 0.1)],
+                           threshold=0.4)
+    source = render_markdown(anonymous)
+    assert "requester" not in source and "**Tickets:** 2, " in source
+    assert "| 1 | nobody | missing | 2 | – |" in source
+    page = Page(render_html(anonymous, generated=T0))
+    assert "0 requesters" not in page.text and "2 tickets, 2026-09-01 · " in page.text
+    assert "Requesters" not in page.chunks  # no column of dashes
+
+
+def test_a_period_counts_its_own_tickets_and_says_what_the_others_are_for(tmp_path):
+    dated = make_report()
+    dated.tickets[-1].in_period = False  # T-500: before the period
+    dated.tickets.append(TicketLink("T-501", None, None, 0.0, in_period=False))
+    dated.since, dated.undated = T0, 1
+    data = report.report_dict(dated)
+    assert data["period"] == {"since": "2026-09-01", "tickets": 3, "before": 1, "undated": 1,
+                              "trend": None}
+    assert [t["in_period"] for t in data["tickets"]] == [True, True, True, False, False]
+    source = render_markdown(dated)
+    assert ("3 tickets from 2026-09-01 on (1 before it only counts for the trend; 1 without a "
+            "date left out), 4 topics: ") in source
+    page = Page(render_html(dated, generated=T0)).text
+    assert "Tickets 3 from 2026-09-01 on (1 before it only counts for the trend; 1 without" in page
+    report.write_csv(dated, tmp_path)
+    assert [t["in_period"] for t in read_csv(tmp_path / "tickets.csv")][-2:] == ["no", "no"]

@@ -97,9 +97,10 @@ def test_trend_against_the_previous_period_of_equal_length():
     assert trend(dates, None) is None
 
 
-def test_the_default_period_is_the_second_half_of_the_export():
+def test_the_default_period_starts_at_the_median_date():
     period = period_of(tickets_on([0, 10, 20]))
     assert period == Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    assert period_of(tickets_on([30, 0, 1, 2])) == Period(T0 + 1.5 * DAY, T0 + 30 * DAY)
     assert period_of(tickets_on([0, 10]), since=T0 + 5 * DAY) == Period(T0 + 5 * DAY, T0 + 10 * DAY)
     assert period_of([Ticket(id="1", subject="x")]) is None
 
@@ -118,3 +119,63 @@ def test_priority_ranks_missing_and_growing_topics_first():
     one_person = verdict_for(tickets_on([1, 2, 3]), article=None, requesters=1)
     assert many_people.priority > one_person.priority
     assert one_person.requesters == 1
+
+
+def test_the_trend_reads_against_the_previous_period():
+    period = Period(T0 + 10 * DAY, T0 + 20 * DAY)
+    topic = verdict_for(tickets_on([1, 11, 12]), article=None, period=period)
+    assert "+100% tickets vs the previous period" in topic.evidence
+
+
+@pytest.mark.parametrize("outlier", [-3 * 365, 5 * 365])
+def test_one_ticket_years_away_leaves_the_trend_of_a_steady_topic_flat(outlier):
+    """The split is the median date: one ticket dated years before (or after) the others
+    moved the middle of the first and last dates where no ticket is (trend None, -100 %)."""
+    steady = tickets_on(list(range(60)))  # one a day
+    tickets = [*steady, Ticket(id="stray", subject="x", created_at=T0 + outlier * DAY)]
+    period = period_of(tickets)
+    topic = [t.created_at for t in steady[::3]]  # every third day, all along
+    assert trend(topic, period) == pytest.approx(0.0)
+    both_halves = verdict_for(steady[::3], article=None, period=period)
+    assert "+0% tickets vs the previous period" in both_halves.evidence
+
+
+LOGIN = "en/account/cannot-log-in.md"
+
+
+def judged(article, scores, bests, wording, joined=()):
+    tickets = tickets_on(list(range(len(scores))))
+    group = Group("en", list(range(len(tickets))), article, label="passwords",
+                  joined=set(joined), wording=wording)
+    return judge(group, 0, tickets, scores, 0, Signals(), None, 0.4, best=bests[0],
+                 bests=bests)
+
+
+def test_a_missing_topic_says_which_of_its_tickets_link_one_by_one_and_why_not_it():
+    topic = judged(None, [0.5, 0.55, 0.2], [LOGIN, LOGIN, ARTICLE], (LOGIN, 0.21))
+    assert topic.verdict == "missing"
+    assert topic.evidence[0] == (
+        "3 tickets, no article answers them as a topic (threshold 0.40): 2 of them link one "
+        f"by one to {LOGIN} (0.50–0.55), but their shared wording does not (0.21 there); the "
+        "other one matches no article (best match 0.20)"
+    )
+    elsewhere = judged(None, [0.5, 0.45, 0.6], [LOGIN, LOGIN, ARTICLE], (ARTICLE, 0.3))
+    assert elsewhere.evidence[0] == (
+        "3 tickets, no article answers them as a topic (threshold 0.40): all link one by one: "
+        f"2 to {LOGIN} (0.45–0.50), 1 to {ARTICLE} (0.60), but their shared wording does not "
+        f"(its best match is {ARTICLE} at 0.30)"
+    )
+    assert "on average" not in elsewhere.evidence[0]  # no mean above the threshold
+
+
+def test_an_article_topic_names_where_the_tickets_it_holds_by_wording_link_one_by_one():
+    topic = judged(ARTICLE, [0.9, 0.5, 0.58, 0.3], [ARTICLE, LOGIN, LOGIN, ARTICLE],
+                   None, joined=[1, 2, 3])
+    assert topic.verdict == "ok" and topic.score == 0.9
+    assert topic.evidence[0] == (
+        f"4 tickets matched {ARTICLE} (score up to 0.90); 3 of them only through their topic's "
+        f"shared wording, though 2 of them link one by one to {LOGIN} (0.50–0.58)"
+    )
+    only_joined = judged(ARTICLE, [0.5, 0.58, 0.49], [LOGIN] * 3, (ARTICLE, 1.0), [0, 1, 2])
+    assert only_joined.score == 1.0  # its wording's, not another article's
+    assert only_joined.evidence[0].endswith(f"though they link one by one to {LOGIN} (0.49–0.58)")
