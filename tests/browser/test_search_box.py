@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from plugins.site.strings import STRINGS
+
 pytestmark = pytest.mark.browser
 
 QUERY_BOX = '[data-md-component="search-query"]'
@@ -36,6 +38,14 @@ def shown_in_box(page) -> str:
 def test_search_box_answers_from_the_api(page, api_server, lang, query, expected):
     links = search(page, f"{api_server}/{lang}/", query, answered_by="api")
     assert links[0] == f"{api_server}{expected}"
+
+
+@pytest.mark.parametrize(("lang", "query"), [("ru", "забыл пароль"), ("th", "ลืมรหัสผ่าน")])
+def test_search_box_speaks_the_pages_language(page, api_server, lang, query):
+    words = STRINGS[lang]["search"]
+    search(page, f"{api_server}/{lang}/", query, answered_by="api")
+    assert page.inner_text(".md-search-result__meta").startswith(words["matching"] + ":")
+    assert words["all"] in page.inner_text(".md-search-result__list")
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [
