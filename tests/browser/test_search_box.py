@@ -48,6 +48,14 @@ def test_search_box_speaks_the_pages_language(page, api_server, lang, query):
     assert words["all"] in page.inner_text(".md-search-result__list")
 
 
+def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(page, api_server):
+    """Material sends a click on a link into a language of extra.alternate, from a page
+    outside that language (the home page, the results page), to the language's home page."""
+    links = search(page, f"{api_server}/", "reset password", answered_by="api")
+    page.click(".md-search-result__list a[data-kb-rank='1']")
+    page.wait_for_url(links[0])
+
+
 @pytest.mark.parametrize(("lang", "query", "expected"), [
     ("en", "reset password", "/en/account/reset-your-password/"),
     # the title says "Восстановление пароля": Material only finds words that begin
