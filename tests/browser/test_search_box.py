@@ -79,6 +79,15 @@ def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
     assert first.endswith("en/billing/request-a-refund/")
 
 
+def test_results_page_opens_ready_to_click(page, api_server):
+    """Material opens its search dialog for any ?q=; this page answers the query itself."""
+    page.goto(f"{api_server}/search/?q=refund+annual+plan")
+    page.click("#kb-search-page ol li a", timeout=5_000)
+    page.wait_for_url(f"{api_server}/en/billing/request-a-refund/")
+    page.go_back()
+    assert page.url == f"{api_server}/search/?q=refund+annual+plan"  # still shareable
+
+
 def test_browser_search_hands_material_plain_words_without_their_endings(page, static_server):
     """Material adds "*" to plain words only: quoted, +, -, ~ and ^ words and tokens such
     as requests.get are searched as written, so they keep their endings."""

@@ -165,6 +165,16 @@
       if (input) { input.value = query; input.focus(); input.dispatchEvent(new KeyboardEvent("keyup")); }
       return;
     }
+    /* Material opens its search dialog over any page with ?q= (its deep links): this page
+     * answers the query itself, so close the dialog as Escape does. Closing also drops ?q=
+     * from the address: put it back, so the page can still be shared and reloaded. */
+    var toggle = document.querySelector('[data-md-toggle="search"]');
+    if (toggle && toggle.checked) {
+      var address = location.href;
+      toggle.click();
+      history.replaceState(history.state, "", address);
+      document.querySelector('[data-md-component="search-query"]').blur();
+    }
     ask(query, 20).then(function (answer) {
       var html = "";
       if (answer.did_you_mean) {
