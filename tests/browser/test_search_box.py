@@ -24,6 +24,12 @@ def search(page, url: str, query: str, answered_by: str) -> list[str]:
     return page.eval_on_selector_all(results, "els => els.map(e => e.href)")
 
 
+def first_result_is(page, path: str) -> None:
+    """Wait until the box's first result links to `path`."""
+    page.wait_for_function("""path => document.querySelector(
+        ".md-search-result__list a[href]")?.pathname === path""", arg=path, timeout=5_000)
+
+
 def shown_in_box(page) -> str:
     """The box's text as the reader sees it (kb-search.js hands Material another `value`)."""
     return page.eval_on_selector(QUERY_BOX, """box => Object.getOwnPropertyDescriptor(
@@ -56,6 +62,19 @@ def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(pag
     page.wait_for_url(links[0])
 
 
+@pytest.mark.parametrize("stopped", ["refused", "bad gateway"])
+def test_search_box_falls_back_to_browser_search_when_the_api_stops(page, api_server, stopped):
+    search(page, f"{api_server}/en/", "refund", answered_by="api")
+    # the API stops: nothing answers, or the web server in front of it says 502
+    page.route(f"{api_server}/api/**", lambda route: route.abort("connectionrefused")
+               if stopped == "refused" else route.fulfill(status=502, body="Bad Gateway"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("download invoices", delay=20)
+    page.wait_for_selector("html[data-kb-search='browser']", timeout=5_000)
+    first_result_is(page, "/en/billing/download-invoices/")
+    assert not page.query_selector(".md-search-result__list [data-kb-own]")
+
+
 @pytest.mark.parametrize(("lang", "query", "expected"), [
     ("en", "reset password", "/en/account/reset-your-password/"),
     # the title says "Восстановление пароля": Material only finds words that begin
@@ -86,6 +105,15 @@ def test_results_page_opens_ready_to_click(page, api_server):
     page.wait_for_url(f"{api_server}/en/billing/request-a-refund/")
     page.go_back()
     assert page.url == f"{api_server}/search/?q=refund+annual+plan"  # still shareable
+
+
+def test_results_page_falls_back_to_browser_search_when_the_api_fails(page, api_server):
+    page.route(f"{api_server}/api/search?*",
+               lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    page.goto(f"{api_server}/search/?q=download+invoices")
+    page.wait_for_selector("html[data-kb-search='browser']")
+    assert page.inner_text("#kb-search-page") == STRINGS["en"]["search"]["offline"]
+    first_result_is(page, "/en/billing/download-invoices/")
 
 
 def test_browser_search_hands_material_plain_words_without_their_endings(page, static_server):

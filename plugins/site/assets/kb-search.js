@@ -1,6 +1,6 @@
 /* kb: the site's search box answers from kb's search API when it is reachable,
- * and stays Material's built-in (browser) search when it is not. The contact page's
- * suggestions come from the same API.
+ * and stays (or becomes, once the API stops answering) Material's built-in browser search
+ * when it is not. The contact page's suggestions come from the same API.
  *
  * kb-events.js (loaded only when the site measures) learns from DOM events what
  * this script did, so neither waits for the other:
@@ -85,6 +85,7 @@
     var search = function () { input.dispatchEvent(new KeyboardEvent("keyup")); };
     input.addEventListener("input", function (event) { if (!event.isComposing) search(); });
     input.addEventListener("compositionend", search);
+    if (value.get.call(input).trim()) search(); /* typed before this search took over */
     /* search.suggest: Material writes its completion of the last word behind the box, from
      * what it read ("reset password" for "resetting pass"): put the typed words back, so
      * it lines up with the box, and accept it with → as Material does */
@@ -154,6 +155,15 @@
       "</h1><p>" + hit.snippet + "</p></article></a></li>";
   };
 
+  /* The API stopped answering after the page loaded: the browser's search answers from
+   * now on, as on static hosting. */
+  var apiStopped = false;
+  var fallBack = function () {
+    if (apiStopped) return;
+    apiStopped = true;
+    browserSearch();
+  };
+
   /* The results page: /search/?q= */
   var page = document.getElementById("kb-search-page");
   var showPage = function (query, available) {
@@ -194,7 +204,7 @@
       page.innerHTML = html;
       announce("kb:search-results", { query: query, results: (answer.results || []).length,
                                       source: "page" });
-    }).catch(function () { /* leave the page as it is */ });
+    }).catch(function () { fallBack(); showPage(query, false); });
   };
 
   /* The header's search box */
@@ -211,7 +221,7 @@
       var ticket = ++latest;
       if (!query) { shown = null; list.innerHTML = ""; if (info) info.textContent = t("type", "Type to start searching"); return; }
       ask(query, 8).then(function (answer) {
-        if (ticket !== latest) return;
+        if (ticket !== latest || apiStopped) return;
         var hits = answer.results || [];
         if (info) {
           info.innerHTML = hits.length
@@ -228,12 +238,16 @@
         shown = { query: query, html: list.innerHTML, info: info ? info.innerHTML : "" };
         announce("kb:search-results", { query: query, results: hits.length, source: "box" });
         if (then) then();
-      }).catch(function () { /* keep what is shown */ });
+      }).catch(function () {
+        shown = null; /* the list is Material's from now on */
+        list.removeAttribute("data-kb-query");
+        fallBack();
+      });
     };
     var schedule = function () { clearTimeout(timer); timer = setTimeout(render, 150); };
     ["keyup", "input"].forEach(function (type) {
       document.addEventListener(type, function (event) {
-        if (event.target !== input) return;
+        if (event.target !== input || apiStopped) return;
         event.stopImmediatePropagation(); /* Material's own search stays idle */
         if (type === "input" || !/^(Arrow|Enter|Escape|Tab)/.test(event.key || "")) schedule();
       }, true);
@@ -241,12 +255,12 @@
     input.addEventListener("focus", function () {
       var before = input.value;
       /* show what the box holds; once the reader types, the debounce above renders */
-      setTimeout(function () { if (input.value === before) render(); }, 50);
+      setTimeout(function () { if (input.value === before && !apiStopped) render(); }, 50);
     });
     /* Enter opens the best result (Material's keyboard handler does it): when the list
      * still shows an earlier query's results, answer what was typed first. */
     document.addEventListener("keydown", function (event) {
-      if (event.target !== input || event.key !== "Enter" || !input.value.trim()) return;
+      if (event.target !== input || event.key !== "Enter" || apiStopped || !input.value.trim()) return;
       if (shown && shown.query === input.value.trim()) return;
       event.preventDefault();
       event.stopImmediatePropagation();
