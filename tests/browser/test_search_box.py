@@ -62,6 +62,17 @@ def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(pag
     page.wait_for_url(links[0])
 
 
+@pytest.mark.parametrize(("lang", "query"), [("en", "reset password"), ("th", "ลืมรหัสผ่าน")])
+def test_arrow_down_then_enter_opens_the_first_result(page, api_server, lang, query):
+    """Material searches again when the box loses the focus, and finds nothing in Thai."""
+    links = search(page, f"{api_server}/{lang}/", query, answered_by="api")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)  # a reader's pause: Material has answered the focus change
+    assert page.evaluate("document.activeElement.href") == links[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url(links[0])
+
+
 @pytest.mark.parametrize("stopped", ["refused", "bad gateway"])
 def test_search_box_falls_back_to_browser_search_when_the_api_stops(page, api_server, stopped):
     search(page, f"{api_server}/en/", "refund", answered_by="api")

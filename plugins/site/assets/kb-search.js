@@ -270,17 +270,28 @@
         if (best) best.click();
       });
     }, true);
-    /* Material's search still answers once its worker is ready and on focus: put this
-     * script's results back, so what the reader sees and clicks is the API's answer. */
+    /* Material's search still answers once its worker is ready and when the box gains or
+     * loses the focus (↓ moves it to the first result): put this script's results back, so
+     * what the reader sees and clicks is the API's answer. Material's answer took the
+     * focused result away with it: the same place in the list takes the focus back. */
+    var focused = -1;
+    list.addEventListener("focusin", function (event) {
+      focused = Array.prototype.indexOf.call(list.querySelectorAll("a"), event.target);
+    });
+    /* this script's list is never empty ("All results" is always there): an empty list is
+     * Material's answer that found nothing (as in Thai, whose words it cannot split here) */
+    var ours = function () {
+      return list.children.length && Array.prototype.every.call(list.children, function (item) {
+        return item.hasAttribute("data-kb-own");
+      });
+    };
     new MutationObserver(function () {
-      if (!shown) return;
-      for (var i = 0; i < list.children.length; i++) {
-        if (!list.children[i].hasAttribute("data-kb-own")) {
-          list.innerHTML = shown.html;
-          if (info) info.innerHTML = shown.info;
-          return;
-        }
-      }
+      if (!shown || ours()) return;
+      var lost = focused >= 0 && document.activeElement === document.body;
+      list.innerHTML = shown.html;
+      if (info) info.innerHTML = shown.info;
+      var link = lost && list.querySelectorAll("a")[focused];
+      if (link) link.focus();
     }).observe(list, { childList: true });
     document.documentElement.setAttribute("data-kb-search", "api");
     if (input.value.trim()) render(); /* typed before the API answered: replace the browser's results */
