@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from kb import frontmatter, markdown_scan
 from kb.articles import Article, load_articles
+from kb.fonts import chosen_font
 from kb.languages import native_name
 from kb.markdown_setup import Renderer, apply_defaults
 from kb.problems import Problem, Severity
@@ -71,6 +72,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _reviews(readable, today or dt.date.today())
     problems += _translations(site, readable)
     problems += _browser_search(site)
+    problems += _google_fonts(site)
     problems += _languages_found(site)
     problems += _presets(files)
     problems += _synonyms(site)
@@ -279,6 +281,24 @@ def _browser_search(site: Site) -> list[Problem]:
         "plugins lists kb/site but not search, so the site's search box answers nothing "
         "when the kb API cannot be reached (static hosting, an outage)",
         "add `- search` under plugins (with `lang: [..]` for your languages), before kb/site")]
+
+
+def _google_fonts(site: Site) -> list[Problem]:
+    """kb/site turns Material's default font off (it comes from Google Fonts); a font the
+    config chose stays, and each page sends its reader's address to Google for it."""
+    font = chosen_font(site.config.theme)
+    plugins = site.config.plugins
+    if PLUGIN_NAME not in plugins or font is None or "privacy" in plugins \
+            or "material/privacy" in plugins:
+        return []
+    names = ", ".join(map(str, font.values())) if isinstance(font, dict) else str(font)
+    return [Problem(
+        site.config_file.name, _config_line(site, "theme:", 1), Severity.WARNING,
+        "google-fonts",
+        f"theme.font ({names}) is loaded from Google Fonts: every page sends its reader's "
+        "address to Google",
+        "remove `font:` (or write `font: false`) under theme for the system's fonts, or add "
+        "Material's `- privacy` under plugins to serve the font from the site")]
 
 
 def _languages_found(site: Site) -> list[Problem]:

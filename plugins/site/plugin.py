@@ -11,6 +11,7 @@ from mkdocs.structure.files import File, InclusionLevel
 
 from kb import frontmatter
 from kb.errors import KBError
+from kb.fonts import system_fonts_unless_chosen
 from kb.gitdates import last_commit_dates
 from kb.languages import site_languages
 from kb.markdown_setup import apply_defaults
@@ -54,6 +55,7 @@ class SitePlugin(BasePlugin[SiteConfig]):
         if not self.config.enabled:
             return None
         apply_defaults(config)
+        system_fonts_unless_chosen(config.theme)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
         if SEARCH_JS not in config.extra_javascript:
             config.extra_javascript.append(SEARCH_JS)

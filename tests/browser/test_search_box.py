@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from plugins.site.strings import STRINGS
+
 pytestmark = pytest.mark.browser
 
 QUERY_BOX = '[data-md-component="search-query"]'
@@ -22,6 +24,12 @@ def search(page, url: str, query: str, answered_by: str) -> list[str]:
     return page.eval_on_selector_all(results, "els => els.map(e => e.href)")
 
 
+def first_result_is(page, path: str) -> None:
+    """Wait until the box's first result links to `path`."""
+    page.wait_for_function("""path => document.querySelector(
+        ".md-search-result__list a[href]")?.pathname === path""", arg=path, timeout=5_000)
+
+
 def shown_in_box(page) -> str:
     """The box's text as the reader sees it (kb-search.js hands Material another `value`)."""
     return page.eval_on_selector(QUERY_BOX, """box => Object.getOwnPropertyDescriptor(
@@ -36,6 +44,46 @@ def shown_in_box(page) -> str:
 def test_search_box_answers_from_the_api(page, api_server, lang, query, expected):
     links = search(page, f"{api_server}/{lang}/", query, answered_by="api")
     assert links[0] == f"{api_server}{expected}"
+
+
+@pytest.mark.parametrize(("lang", "query"), [("ru", "забыл пароль"), ("th", "ลืมรหัสผ่าน")])
+def test_search_box_speaks_the_pages_language(page, api_server, lang, query):
+    words = STRINGS[lang]["search"]
+    search(page, f"{api_server}/{lang}/", query, answered_by="api")
+    assert page.inner_text(".md-search-result__meta").startswith(words["matching"] + ":")
+    assert words["all"] in page.inner_text(".md-search-result__list")
+
+
+def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(page, api_server):
+    """Material sends a click on a link into a language of extra.alternate, from a page
+    outside that language (the home page, the results page), to the language's home page."""
+    links = search(page, f"{api_server}/", "reset password", answered_by="api")
+    page.click(".md-search-result__list a[data-kb-rank='1']")
+    page.wait_for_url(links[0])
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "reset password"), ("th", "ลืมรหัสผ่าน")])
+def test_arrow_down_then_enter_opens_the_first_result(page, api_server, lang, query):
+    """Material searches again when the box loses the focus, and finds nothing in Thai."""
+    links = search(page, f"{api_server}/{lang}/", query, answered_by="api")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(500)  # a reader's pause: Material has answered the focus change
+    assert page.evaluate("document.activeElement.href") == links[0]
+    page.keyboard.press("Enter")
+    page.wait_for_url(links[0])
+
+
+@pytest.mark.parametrize("stopped", ["refused", "bad gateway"])
+def test_search_box_falls_back_to_browser_search_when_the_api_stops(page, api_server, stopped):
+    search(page, f"{api_server}/en/", "refund", answered_by="api")
+    # the API stops: nothing answers, or the web server in front of it says 502
+    page.route(f"{api_server}/api/**", lambda route: route.abort("connectionrefused")
+               if stopped == "refused" else route.fulfill(status=502, body="Bad Gateway"))
+    page.keyboard.press("Control+A")
+    page.keyboard.type("download invoices", delay=20)
+    page.wait_for_selector("html[data-kb-search='browser']", timeout=5_000)
+    first_result_is(page, "/en/billing/download-invoices/")
+    assert not page.query_selector(".md-search-result__list [data-kb-own]")
 
 
 @pytest.mark.parametrize(("lang", "query", "expected"), [
@@ -59,6 +107,24 @@ def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
     assert "refund annual plan" in page.inner_text(".kb-did-you-mean")
     first = page.get_attribute("#kb-search-page ol li a", "href")
     assert first.endswith("en/billing/request-a-refund/")
+
+
+def test_results_page_opens_ready_to_click(page, api_server):
+    """Material opens its search dialog for any ?q=; this page answers the query itself."""
+    page.goto(f"{api_server}/search/?q=refund+annual+plan")
+    page.click("#kb-search-page ol li a", timeout=5_000)
+    page.wait_for_url(f"{api_server}/en/billing/request-a-refund/")
+    page.go_back()
+    assert page.url == f"{api_server}/search/?q=refund+annual+plan"  # still shareable
+
+
+def test_results_page_falls_back_to_browser_search_when_the_api_fails(page, api_server):
+    page.route(f"{api_server}/api/search?*",
+               lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    page.goto(f"{api_server}/search/?q=download+invoices")
+    page.wait_for_selector("html[data-kb-search='browser']")
+    assert page.inner_text("#kb-search-page") == STRINGS["en"]["search"]["offline"]
+    first_result_is(page, "/en/billing/download-invoices/")
 
 
 def test_browser_search_hands_material_plain_words_without_their_endings(page, static_server):

@@ -38,6 +38,19 @@ def test_a_site_without_browser_search_is_warned(make_kb, run_kb):
         "no-browser-search"]
 
 
+def test_a_font_from_google_is_warned_unless_the_site_serves_it(make_kb, run_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "theme:\n  name: material\n", "theme:\n  name: material\n  font:\n    text: Inter\n"))
+    result = run_kb("check", "--strict", "--config", config, "--as-of", "2026-11-22")
+    assert result.exit_code == 1, result.output
+    assert ("site_config.yml:4: warning: theme.font (Inter) is loaded from Google Fonts"
+            in result.output)
+    config.write_text(config.read_text().replace("plugins:\n", "plugins:\n  - privacy\n"))
+    result = run_kb("check", "--strict", "--config", config, "--as-of", "2026-11-22")
+    assert result.exit_code == 0, result.output
+
+
 def apply_overlay(config, case: str) -> dict:
     overlay = FIXTURES / "broken" / case
     site = config.parent

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
+from plugins.site.strings import STRINGS
 from tests.conftest import read_page as page
 
 
@@ -78,6 +81,26 @@ def test_last_updated_comes_from_front_matter_outside_git(built):
 
 def test_thai_dates_use_the_buddhist_era(built):
     assert re.search(r"\d{1,2} [\u0e00-\u0e7f]+ 2569", page(built, "th/billing/request-a-refund"))
+
+
+def meta_content(html: str, name: str) -> str | None:
+    """The content of `<meta name=NAME>` as a browser reads it."""
+    found = []
+
+    class Meta(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag == "meta" and ("name", name) in attrs:
+                found.append(dict(attrs).get("content"))
+
+    Meta().feed(html)
+    return found[0] if found else None
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "th"])
+def test_the_search_box_gets_its_words_in_the_pages_language(built, lang):
+    """kb-search.js reads them as JSON from a meta tag: the JSON's quotes must not end it."""
+    words = meta_content(page(built, f"{lang}/billing/request-a-refund"), "kb-search-words")
+    assert json.loads(words) == STRINGS[lang]["search"]
 
 
 def test_plain_mkdocs_builds_the_sample_strictly(tmp_path):

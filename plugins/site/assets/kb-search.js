@@ -1,6 +1,6 @@
 /* kb: the site's search box answers from kb's search API when it is reachable,
- * and stays Material's built-in (browser) search when it is not. The contact page's
- * suggestions come from the same API.
+ * and stays (or becomes, once the API stops answering) Material's built-in browser search
+ * when it is not. The contact page's suggestions come from the same API.
  *
  * kb-events.js (loaded only when the site measures) learns from DOM events what
  * this script did, so neither waits for the other:
@@ -85,6 +85,7 @@
     var search = function () { input.dispatchEvent(new KeyboardEvent("keyup")); };
     input.addEventListener("input", function (event) { if (!event.isComposing) search(); });
     input.addEventListener("compositionend", search);
+    if (value.get.call(input).trim()) search(); /* typed before this search took over */
     /* search.suggest: Material writes its completion of the last word behind the box, from
      * what it read ("reset password" for "resetting pass"): put the typed words back, so
      * it lines up with the box, and accept it with → as Material does */
@@ -137,9 +138,12 @@
       .then(function (r) { clearTimeout(timer); return r.ok; })
       .catch(function () { clearTimeout(timer); return false; });
   };
+  /* target="_self" (where links open anyway): Material takes over clicks on links without a
+   * target into a language of extra.alternate from a page outside it (the results page, the
+   * home page) and sends them to that language's home page instead */
   var linkAttrs = function (hit, i) {
-    return 'href="' + escape(root + hit.url) + '" data-kb-path="' + escape(hit.path) +
-      '" data-kb-rank="' + (i + 1) + '"';
+    return 'href="' + escape(root + hit.url) + '" target="_self" data-kb-path="' +
+      escape(hit.path) + '" data-kb-rank="' + (i + 1) + '"';
   };
   /* data-kb-own: Material's search must not replace these items (see takeOver);
    * data-md-score: Material's Enter key opens the item with the highest score. */
@@ -149,6 +153,15 @@
       '<article class="md-search-result__article md-typeset" data-md-score="' +
       (Number(hit.score) || 0) + '"><h1>' + escape(hit.title) +
       "</h1><p>" + hit.snippet + "</p></article></a></li>";
+  };
+
+  /* The API stopped answering after the page loaded: the browser's search answers from
+   * now on, as on static hosting. */
+  var apiStopped = false;
+  var fallBack = function () {
+    if (apiStopped) return;
+    apiStopped = true;
+    browserSearch();
   };
 
   /* The results page: /search/?q= */
@@ -161,6 +174,16 @@
       var input = document.querySelector('[data-md-component="search-query"]');
       if (input) { input.value = query; input.focus(); input.dispatchEvent(new KeyboardEvent("keyup")); }
       return;
+    }
+    /* Material opens its search dialog over any page with ?q= (its deep links): this page
+     * answers the query itself, so close the dialog as Escape does. Closing also drops ?q=
+     * from the address: put it back, so the page can still be shared and reloaded. */
+    var toggle = document.querySelector('[data-md-toggle="search"]');
+    if (toggle && toggle.checked) {
+      var address = location.href;
+      toggle.click();
+      history.replaceState(history.state, "", address);
+      document.querySelector('[data-md-component="search-query"]').blur();
     }
     ask(query, 20).then(function (answer) {
       var html = "";
@@ -181,7 +204,7 @@
       page.innerHTML = html;
       announce("kb:search-results", { query: query, results: (answer.results || []).length,
                                       source: "page" });
-    }).catch(function () { /* leave the page as it is */ });
+    }).catch(function () { fallBack(); showPage(query, false); });
   };
 
   /* The header's search box */
@@ -198,7 +221,7 @@
       var ticket = ++latest;
       if (!query) { shown = null; list.innerHTML = ""; if (info) info.textContent = t("type", "Type to start searching"); return; }
       ask(query, 8).then(function (answer) {
-        if (ticket !== latest) return;
+        if (ticket !== latest || apiStopped) return;
         var hits = answer.results || [];
         if (info) {
           info.innerHTML = hits.length
@@ -215,12 +238,16 @@
         shown = { query: query, html: list.innerHTML, info: info ? info.innerHTML : "" };
         announce("kb:search-results", { query: query, results: hits.length, source: "box" });
         if (then) then();
-      }).catch(function () { /* keep what is shown */ });
+      }).catch(function () {
+        shown = null; /* the list is Material's from now on */
+        list.removeAttribute("data-kb-query");
+        fallBack();
+      });
     };
     var schedule = function () { clearTimeout(timer); timer = setTimeout(render, 150); };
     ["keyup", "input"].forEach(function (type) {
       document.addEventListener(type, function (event) {
-        if (event.target !== input) return;
+        if (event.target !== input || apiStopped) return;
         event.stopImmediatePropagation(); /* Material's own search stays idle */
         if (type === "input" || !/^(Arrow|Enter|Escape|Tab)/.test(event.key || "")) schedule();
       }, true);
@@ -228,12 +255,12 @@
     input.addEventListener("focus", function () {
       var before = input.value;
       /* show what the box holds; once the reader types, the debounce above renders */
-      setTimeout(function () { if (input.value === before) render(); }, 50);
+      setTimeout(function () { if (input.value === before && !apiStopped) render(); }, 50);
     });
     /* Enter opens the best result (Material's keyboard handler does it): when the list
      * still shows an earlier query's results, answer what was typed first. */
     document.addEventListener("keydown", function (event) {
-      if (event.target !== input || event.key !== "Enter" || !input.value.trim()) return;
+      if (event.target !== input || event.key !== "Enter" || apiStopped || !input.value.trim()) return;
       if (shown && shown.query === input.value.trim()) return;
       event.preventDefault();
       event.stopImmediatePropagation();
@@ -243,17 +270,28 @@
         if (best) best.click();
       });
     }, true);
-    /* Material's search still answers once its worker is ready and on focus: put this
-     * script's results back, so what the reader sees and clicks is the API's answer. */
+    /* Material's search still answers once its worker is ready and when the box gains or
+     * loses the focus (↓ moves it to the first result): put this script's results back, so
+     * what the reader sees and clicks is the API's answer. Material's answer took the
+     * focused result away with it: the same place in the list takes the focus back. */
+    var focused = -1;
+    list.addEventListener("focusin", function (event) {
+      focused = Array.prototype.indexOf.call(list.querySelectorAll("a"), event.target);
+    });
+    /* this script's list is never empty ("All results" is always there): an empty list is
+     * Material's answer that found nothing (as in Thai, whose words it cannot split here) */
+    var ours = function () {
+      return list.children.length && Array.prototype.every.call(list.children, function (item) {
+        return item.hasAttribute("data-kb-own");
+      });
+    };
     new MutationObserver(function () {
-      if (!shown) return;
-      for (var i = 0; i < list.children.length; i++) {
-        if (!list.children[i].hasAttribute("data-kb-own")) {
-          list.innerHTML = shown.html;
-          if (info) info.innerHTML = shown.info;
-          return;
-        }
-      }
+      if (!shown || ours()) return;
+      var lost = focused >= 0 && document.activeElement === document.body;
+      list.innerHTML = shown.html;
+      if (info) info.innerHTML = shown.info;
+      var link = lost && list.querySelectorAll("a")[focused];
+      if (link) link.focus();
     }).observe(list, { childList: true });
     document.documentElement.setAttribute("data-kb-search", "api");
     if (input.value.trim()) render(); /* typed before the API answered: replace the browser's results */
