@@ -95,6 +95,9 @@ class StaticSite:
         self.root = root.resolve()
 
     async def on_get(self, req, resp, path: str = "") -> None:
+        if req.path.startswith("/api/"):  # the API's own answer, in its error shape
+            raise falcon.HTTPNotFound(title="Not Found",
+                                      description=f"no API endpoint at {req.path}")
         target = (self.root / path).resolve()
         if target != self.root and self.root not in target.parents:
             raise falcon.HTTPNotFound()

@@ -131,6 +131,9 @@ def document(version: str) -> dict:
                     "confidence": {"type": "number"},
                     "did_you_mean": {"type": ["string", "null"]},
                     "corrected": {"type": "boolean"},
+                    "timed_out": {"type": "boolean", "description":
+                                  "the time limit cut the ranking short: the results are "
+                                  "those found by then"},
                     "results": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
                 },
             },

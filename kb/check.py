@@ -72,6 +72,7 @@ def check(site: Site, today: dt.date | None = None) -> Report:
     problems += _reviews(readable, today or dt.date.today())
     problems += _translations(site, readable)
     problems += _browser_search(site)
+    problems += _theme(site)
     problems += _google_fonts(site)
     problems += _languages_found(site)
     problems += _presets(files)
@@ -281,6 +282,17 @@ def _browser_search(site: Site) -> list[Problem]:
         "plugins lists kb/site but not search, so the site's search box answers nothing "
         "when the kb API cannot be reached (static hosting, an outage)",
         "add `- search` under plugins (with `lang: [..]` for your languages), before kb/site")]
+
+
+def _theme(site: Site) -> list[Problem]:
+    """kb/site's templates extend Material's: under another theme the build stops."""
+    theme = site.config.theme.name
+    if PLUGIN_NAME not in site.config.plugins or theme == "material":
+        return []
+    return [Problem(
+        site.config_file.name, _config_line(site, "theme:", 0), Severity.ERROR, "theme",
+        f"plugins lists kb/site, whose pages are built on Material for MkDocs, but the theme "
+        f"is '{theme}', so the build stops", "set `theme: {name: material}`")]
 
 
 def _google_fonts(site: Site) -> list[Problem]:

@@ -78,6 +78,7 @@ def check(as_json, strict, show_all, as_of, config_file) -> None:
     """
     from kb.check import check as run_check
     from kb.problems import Severity
+    from kb.reporting import plural
     from kb.settings import load_site
 
     site = load_site(config_file)
@@ -94,8 +95,10 @@ def check(as_json, strict, show_all, as_of, config_file) -> None:
             click.echo(f"{where}:{p.line}: " + click.style(p.severity.value, fg=color)
                        + f": {p.message}\n    fix: {p.fix}")
         notes = report.count(Severity.NOTE)
-        summary = (f"{report.articles} articles: {report.count(Severity.ERROR)} errors, "
-                   f"{report.count(Severity.WARNING)} warnings, {notes} notes")
+        summary = (f"{plural(report.articles, 'article')}: "
+                   f"{plural(report.count(Severity.ERROR), 'error')}, "
+                   f"{plural(report.count(Severity.WARNING), 'warning')}, "
+                   f"{plural(notes, 'note')}")
         if notes and not show_all:
             summary += " (kb check --all lists the notes)"
         click.echo(summary, err=True)

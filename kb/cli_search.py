@@ -75,8 +75,10 @@ def search(query, lang, limit, as_json, config_file) -> None:
                                 for h in answer.results]}
             click.echo(json.dumps(data, ensure_ascii=False))
             return
-        if answer.did_you_mean:
+        if answer.corrected:
             click.echo(f"Showing results for: {answer.did_you_mean}")
+        elif answer.did_you_mean:
+            click.echo(f"Did you mean: {answer.did_you_mean}?")
         if not answer.results:
             click.echo(f"No article answers this (confidence {answer.confidence:.2f}).")
         for rank, hit in enumerate(answer.results, 1):
@@ -86,8 +88,8 @@ def search(query, lang, limit, as_json, config_file) -> None:
     if query is not None:
         run(query)
         return
-    for line in sys.stdin:
-        if line.strip():
+    for line in sys.stdin:  # one answer a line, a blank one's too: the outputs line up
+        if line.strip() or as_json:
             run(line.rstrip("\n"))
 
 

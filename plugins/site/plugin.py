@@ -54,6 +54,10 @@ class SitePlugin(BasePlugin[SiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return None
+        if config.theme.name != "material":  # its templates extend Material's
+            raise PluginError(
+                f"kb/site needs the theme Material for MkDocs, not '{config.theme.name}': "
+                "set `theme: {name: material}` in the site config")
         apply_defaults(config)
         system_fonts_unless_chosen(config.theme)
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))

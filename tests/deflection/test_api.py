@@ -90,3 +90,6 @@ def test_the_site_can_be_served_too(sample_index, tmp_path):
     assert client.simulate_get("/").text == "<h1>Help</h1>"
     assert client.simulate_get("/../secret.txt").status_code == 404
     assert client.simulate_get("/%2e%2e/secret.txt").status_code == 404
+    missing = client.simulate_get("/api/serch", params={"q": "refund"})
+    assert missing.status_code == 404 and missing.json["error"]["status"] == 404
+    assert "/api/serch" in missing.json["error"]["detail"]

@@ -29,9 +29,21 @@ def test_batch_mode_reads_one_query_per_line(make_kb, run_kb):
     result = run_kb("search", "--json", "--config", config,
                     input="charged twice\n\nсписали дважды\n" + "x" * 4001 + "\n")
     lines = [json.loads(line) for line in result.output.splitlines()]
-    assert [line["query"][:14] for line in lines[:2]] == ["charged twice", "списали дважды"]
-    assert lines[1]["lang"] == "ru" and lines[1]["results"][0]["path"] == "ru/billing/refunds.md"
-    assert "limit is 4000" in lines[2]["error"]  # one bad line does not stop the batch
+    assert [line["query"][:14] for line in lines] == \
+        ["charged twice", "", "списали дважды", "x" * 14]  # one answer a line, blank or not
+    assert lines[1]["results"] == [] and not lines[1]["answered"]
+    assert lines[2]["lang"] == "ru" and lines[2]["results"][0]["path"] == "ru/billing/refunds.md"
+    assert "limit is 4000" in lines[3]["error"]  # one bad line does not stop the batch
+
+
+def test_did_you_mean_is_offered_or_says_it_was_used(sample_index, run_kb):
+    corrected = run_kb("search", "refnud anual plan", "--config", sample_index.config_file)
+    assert corrected.output.startswith("Showing results for: refund annual plan\n")
+    assert "Did you mean" not in corrected.output
+    offered = run_kb("search", "installed phole but still seeing ads on all my devices",
+                     "--config", sample_index.config_file)  # the results are for these words
+    assert offered.output.startswith("Did you mean: installer phone but still sending ads")
+    assert "Showing results for" not in offered.output
 
 
 def test_search_before_indexing_says_what_to_run(make_kb, run_kb):

@@ -100,3 +100,16 @@ def test_an_article_that_is_not_utf8_stops_the_build_with_its_name(make_kb, run_
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "articles/en/latin1.md is not UTF-8" in result.output
     assert "re-save it as UTF-8" in result.output
+
+
+def test_kb_site_under_another_theme_is_named_by_check_and_build(tmp_path, run_kb):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/index.md").write_text("---\ntitle: Home\nsummary: Hi.\n---\n\nHello.\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Plain\ndocs_dir: docs\nplugins:\n  - search\n  - kb/site\n")
+    result = run_kb("check", "--config", config)
+    assert "mkdocs.yml:0: error: plugins lists kb/site" in result.output
+    assert "set `theme: {name: material}`" in result.output and result.exit_code == 1
+    result = run_kb("build", "--config", config)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "needs the theme Material for MkDocs, not 'mkdocs'" in result.output
