@@ -176,10 +176,11 @@ class LinkChecker:
                            f"link to the Markdown file instead: '{by_url}'", Severity.NOTE)
         if ref.is_image:
             return problem("missing-image", f"image '{ref.target}' does not exist",
-                           f"add the file at {resolved} or correct the path"
-                           + self._suggest(resolved))
+                           f"add the file as '{resolved}' in docs_dir, or correct the path"
+                           + self._suggest(article, resolved))
         return problem("broken-link", f"link target '{ref.target}' does not exist",
-                       "correct the path (relative to this file)" + self._suggest(resolved))
+                       "correct the path (relative to this file)"
+                       + self._suggest(article, resolved))
 
     @staticmethod
     def _relative(article: Article, path: str) -> str:
@@ -214,8 +215,9 @@ class LinkChecker:
                        f"{hint}link to an existing heading, or give the heading an id "
                        f"with '{{#{anchor}}}'")
 
-    def _suggest(self, resolved: str) -> str:
-        """A likely intended file: the same name elsewhere, or a near name in the same folder."""
+    def _suggest(self, article: Article, resolved: str) -> str:
+        """A likely intended file, as the link would write it: the same name elsewhere, or
+        a near name in the same folder."""
         if self._by_name is None:
             self._by_name = defaultdict(list)
             self._by_folder = defaultdict(list)
@@ -224,10 +226,10 @@ class LinkChecker:
                 self._by_folder[posixpath.dirname(path)].append(path)
         same_name = self._by_name.get(posixpath.basename(resolved))
         if same_name:
-            return f"; did you mean '{same_name[0]}'?"
+            return f"; did you mean '{self._relative(article, same_name[0])}'?"
         close = difflib.get_close_matches(
             resolved, self._by_folder.get(posixpath.dirname(resolved), []), n=1, cutoff=0.7)
-        return f"; did you mean '{close[0]}'?" if close else ""
+        return f"; did you mean '{self._relative(article, close[0])}'?" if close else ""
 
 
 def _duplicates(articles: list[Article], files: Iterable) -> list[Problem]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 
 import click
@@ -86,7 +87,7 @@ def check(as_json, strict, show_all, as_of, config_file) -> None:
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2, default=str))
     else:
-        docs = site.docs_dir.name
+        docs = os.path.relpath(site.docs_dir)  # as the shell and an editor take it
         for p in report.problems:
             if p.severity is Severity.NOTE and not show_all:
                 continue

@@ -116,3 +116,20 @@ def test_missing_translation_is_a_note_unless_required(make_kb, run_kb):
     result = run_kb("check", "-f", config, "--strict", "--as-of", "2026-11-22")
     assert result.exit_code == 1
     assert "no Русский (ru) translation of 'download-invoices'" in result.output
+
+
+def test_a_suggested_link_is_written_from_the_linking_article(make_kb):
+    from kb.check import check
+    from kb.settings import load_site
+
+    config = make_kb(files={"articles/en/billing/more/page.md":
+                            "---\ntitle: More\nsummary: More.\n---\n\nSee [refunds](refunds.md) "
+                            "and [invoices](../invoice.md).\n\n![shot](img/shot.png)\n"})
+    found = {p.message: p.fix for p in check(load_site(config)).problems
+             if p.file == "en/billing/more/page.md" and p.code in ("broken-link", "missing-image")}
+    assert found["link target 'refunds.md' does not exist"].endswith(
+        "did you mean '../refunds.md'?")  # the same name elsewhere
+    assert found["link target '../invoice.md' does not exist"].endswith(
+        "did you mean '../invoices.md'?")  # a near name in the folder
+    assert found["image 'img/shot.png' does not exist"].startswith(
+        "add the file as 'en/billing/more/img/shot.png' in docs_dir")
