@@ -39,8 +39,10 @@ _HTML_HINT = re.compile(
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 # Terminal escape sequences (colours "ESC[31m", titles "ESC]0;...BEL") pasted from a
 # console: whole, or "31mred" becomes a word. Other control characters become spaces.
+# an OSC sequence (a terminal title) ends at BEL, ST or, unterminated, the line's end:
+# a pasted fragment must not take the customer's question after it
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]*[ -/]*[@-~]"
-                      r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?")
+                      r"|\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]?")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 
 

@@ -41,8 +41,11 @@ _PHONE = re.compile(
 _TEL_URI = re.compile(r"\btel:\+?\d[\d().-]{4,20}\d", re.IGNORECASE)
 # Words that say the digits after them are a phone number ("call me at 4155550132").
 _PHONE_WORD = re.compile(
-    r"(?i)(?:\b(?:phone|tel|call|mobile|cell|whatsapp|sms|ph)\b|телефон|\bтел\b|звон|"
-    r"мобильн|โทร|เบอร์|มือถือ)\W*(?:\w{1,2}\W+){0,2}$"  # "call me at", "звоните на"
+    r"(?i)(?:\b(?:phone|telephone|tel|call|mobile|cell|whatsapp|sms|text me|ph|"
+    r"contact number)\b|телефон\w*|\bтел\b|звон\w*|мобильн\w*|โทร|เบอร์|มือถือ)"
+    # then at most three small words: "call me at", "phone number is", "для связи"
+    r"\W*(?:(?:me|us|at|on|to|is|no|nr|num|number|for|back|на|по|мне|нам|для|связи|номер|"
+    r"คือ|ที่)\W+){0,3}$"
 )
 _DATE = re.compile(
     r"^\s*(?:\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4})"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kb.gaps.link import Linker
 from kb.gaps.model import GapsReport, ImportProblem, Ticket, TicketLink
+from kb.gaps.report import RECURRING
 from kb.gaps.topics import (
     IDF_FLOOR,
     MIN_SIZE,
@@ -104,7 +105,7 @@ def analyse(
     topic_of: dict[int, str] = {}
     for n, whole in enumerate(groups):
         members = [i for i in whole.members if in_period[i]]
-        if not members:
+        if len(members) < RECURRING:  # a topic before the period, not in it
             continue
         group = whole
         if len(members) < len(whole.members):

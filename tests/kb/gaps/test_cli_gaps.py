@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import ROOT, copy_sample
+from tests.conftest import ROOT, SAMPLE_EXPORT, copy_sample
 
 REFUND = [
     "I want a refund for my subscription",
@@ -340,3 +340,14 @@ def test_the_summary_counts_in_words_and_leaves_out_unknown_requesters(run_kb, s
     assert result.exit_code == 0, result.output
     assert "1 recurring topic\n" in result.stdout
     assert ": 4 tickets\n" in result.stdout and "requester" not in result.stdout
+
+
+def test_since_keeps_only_topics_that_recur_in_the_period(run_kb, sample_index):
+    """A topic with one ticket in the period recurred before it, not in it: listed, it
+    read as a gap of one ticket, and the headline counted it as recurring."""
+    args = ("gaps", "--tickets", ROOT / SAMPLE_EXPORT, "--config", sample_index.config_file,
+            "--since", "2026-11-01")
+    data = json.loads(run_kb(*args, "--json").stdout)
+    assert data["topics"] and min(t["tickets"] for t in data["topics"]) >= 2
+    assert data["metrics"]["recurring_topics"] == len(data["topics"])
+    assert f"; {len(data['topics'])} recurring topics\n" in run_kb(*args).stdout

@@ -198,3 +198,8 @@ def test_fast_html_path_reads_like_the_parser(fragment):
 def test_terminal_escapes_and_control_characters_leave_no_words(raw, expected):
     assert clean_subject(raw) == expected
     assert clean_text(raw) == expected
+
+
+def test_an_unterminated_terminal_title_takes_no_more_than_its_line():
+    assert clean_text("\x1b]0;my title\nHow do I export a project?") == \
+        "How do I export a project?"

@@ -31,6 +31,10 @@ from kb.gaps.redact import luhn_valid, redact, requester_key
         ("call me at 4155550132 or 415.555.0132", "call me at [phone] or [phone]"),
         ("phone: 4155550132, tel:+14155550132", "phone: [phone], [phone]"),
         ("мой телефон 9161234567", "мой телефон [phone]"),
+        ("My phone number is 4155550132. Contact number 4155550199",
+         "My phone number is [phone]. Contact number [phone]"),
+        ("телефон для связи 9161234567, звоните на 9161234568",
+         "телефон для связи [phone], звоните на [phone]"),
         ("โทร 812345678 ได้เลย", "โทร [phone] ได้เลย"),
         ("ip 192.168.1.10 and 10.0.0.1:8080", "ip [ip] and [ip]"),
         ("v6 2001:db8::7:1 and fe80::1%eth0", "v6 [ip] and [ip]"),
@@ -50,6 +54,7 @@ def test_personal_data_goes(text, expected):
         "version 1.2.3, v10.15.7, build 20250714, 2.34.0.1234",
         "order #123456789, ORD-2025-000123, ticket 12345, INV-2025-0042",
         "order 4155550132 was charged, call log 1234567",  # no phone word before the digits
+        "Order ID 12345678, call ID 87654321",
         "amount 1 000 000 RUB, 12 500,00 ₽, years 2024-2025",
         "time 15:42:00, ratio 16:9, see section 3.2.1",
         "id 1234567890123456",  # 16 digits, not Luhn-valid: an id, not a card
