@@ -286,3 +286,18 @@ def test_documents_are_counted_across_pretty_printed_pages(tmp_path):
         (f"pages.json:{error_line}", "document 2 is an object with the keys 'error'"),
         (f"pages.json:{null_line}", "document 4 is null"),
     ]
+
+
+def test_help_scout_responses_one_after_another_name_one_without_an_item(tmp_path):
+    # Before: the error between the two v1 detail responses was dropped without a word.
+    def item(n: int) -> str:
+        return json.dumps({"item": {"id": n, "number": n, "subject": "Hi", "preview": "Hello",
+                                    "createdAt": "2025-07-14T15:42:00Z"}})  # fmt: skip
+
+    path = tmp_path / "items.json"
+    path.write_text(item(1) + '{"error": "Too Many Requests"}' + item(2), encoding="utf-8")
+    stream = read_tickets(path)
+    assert [t.where for t in stream] == ["items.json:1", "items.json:document 3"]
+    assert [(p.where, p.message.split(";")[0]) for p in stream.problems] == [
+        ("items.json:document 2", "no 'item' object (keys: 'error'), so not a Help Scout "
+                                  "conversation")]  # fmt: skip
