@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import BinaryIO
 import ijson
 
 from kb.gaps.importers._check import HEAD_BYTES, encoding_error, refuse_other_documents
+from kb.gaps.importers._documents import document_lines, follow_documents, not_records
 from kb.gaps.model import TicketImportError
 
 # A single CSV field larger than this is refused (an unclosed quote would otherwise read
@@ -355,18 +357,54 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
     """(where, record) for each element of the array at `prefix` ("" = top level).
 
     A file of several JSON documents (API pages saved one after another, or one per
-    line) gives the records of each in turn, numbered on across them. Truncated or
-    invalid JSON raises TicketImportError naming the last good record.
+    line) gives the records of each in turn, numbered on across them; a document
+    without that array (an API error saved between pages) is a BadRecord naming it and
+    its line. Truncated or invalid JSON raises TicketImportError naming the last good
+    record.
     """
+    count = 0
+    try:
+        # The usual export is one document: ijson builds its records in C, three times
+        # as fast as _documents, which follows every parse event in Python.
+        with open_json(path) as handle:
+            records = ijson.items(handle, f"{prefix}.item" if prefix else "item", use_float=True)
+            for count, record in enumerate(records, 1):
+                yield f"{path.name}:{label}[{count - 1}]", record
+        return
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass  # a second document or broken JSON: _documents reads again and tells which
+    yield from _documents(path, prefix, label, given=count)
+
+
+def _documents(path: Path, prefix: str, label: str, given: int) -> Iterator[tuple[str, object]]:
+    """json_records for a file of several documents, past the `given` first records."""
     name = path.name
     count = 0
-    item_prefix = f"{prefix}.item" if prefix else "item"
+    bad: list[tuple[int, str]] = []  # documents without records, as follow_documents notes
+    lines = _document_lines(path)  # advanced only to name a bad document's line
+    lines_given = 0
+
+    def bad_records() -> Iterator[tuple[str, BadRecord]]:
+        nonlocal lines_given
+        for number, shape in bad:
+            line = next(itertools.islice(lines, number - lines_given - 1, None), None)
+            lines_given = number
+            where = f"{name}:{line}" if line else f"{name}:document {number}"
+            yield where, BadRecord(not_records(number, shape, prefix))
+        bad.clear()
+
     try:
         with open_json(path) as handle:
-            records = ijson.items(handle, item_prefix, use_float=True, multiple_values=True)
-            for count, record in enumerate(records, 1):
-                yield f"{name}:{label}[{count - 1}]", record
+            events = ijson.parse(handle, use_float=True, multiple_values=True)
+            item_prefix = f"{prefix}.item" if prefix else "item"
+            for record in ijson.items(follow_documents(events, prefix, bad), item_prefix):
+                yield from bad_records()  # ended before this record's document
+                count += 1
+                if count > given:
+                    yield f"{name}:{label}[{count - 1}]", record
+        yield from bad_records()
     except ijson.JSONError as exc:
+        yield from bad_records()
         reason = _json_reason(exc)
         if reason.startswith("not UTF-8"):
             raise TicketImportError(
@@ -377,10 +415,18 @@ def json_records(path: Path, prefix: str, label: str) -> Iterator[tuple[str, obj
             f"({reason}): the file is truncated or invalid; export it again"
         ) from None
     except UnicodeDecodeError as exc:
+        yield from bad_records()
         raise TicketImportError(
             f"{name}: not UTF-8 after record {label}[{count - 1}] (byte "
             f"0x{exc.object[exc.start]:02X}); export the file again as UTF-8"
         ) from None
+    finally:
+        lines.close()
+
+
+def _document_lines(path: Path) -> Iterator[int]:
+    with open_json(path) as handle:
+        yield from document_lines(handle)
 
 
 def single_record(path: Path) -> Iterator[tuple[str, object]]:

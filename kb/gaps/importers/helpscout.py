@@ -13,15 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import ijson
-
 from kb.gaps.importers._build import Plan, date, make_ticket, plain, text_id
 from kb.gaps.importers._io import (
     BadRecord,
     Head,
     json_records,
     ndjson_records,
-    open_json,
     single_record,
 )
 from kb.gaps.model import Ticket, TicketImportError
@@ -57,20 +54,23 @@ def plan(path: Path, head: Head) -> Plan:
 
 
 def _item(path: Path):
-    """The `item` of a v1 detail response; of each, when responses follow one another."""
-    number = 0
-    with open_json(path) as handle:
-        try:
-            items = ijson.items(handle, "item", use_float=True, multiple_values=True)
-            for number, item in enumerate(items, 1):
-                yield f"{path.name}:item" + (f" {number}" if number > 1 else ""), item
-        except ijson.JSONError:
-            after = f" after item {number}" if number else ""
-            raise TicketImportError(
-                f"{path.name}: the 'item' object cannot be read{after}"
-            ) from None
-    if not number:
-        raise TicketImportError(f"{path.name}: the 'item' object cannot be read")
+    """The `item` of a v1 detail response; of each, when responses follow one another.
+    A document without one (an API error saved between responses) is a bad record."""
+    for where, document in single_record(path):
+        item = document.get("item") if isinstance(document, dict) else None
+        if isinstance(item, dict):
+            yield where, item
+            continue
+        if isinstance(document, dict):
+            what = "keys: " + (", ".join(repr(str(k)) for k in list(document)[:5]) or "none")
+        else:
+            what = f"a {type(document).__name__}"
+        reason = (
+            f"no 'item' object ({what}), so not a Help Scout conversation; if it is an API "
+            "error (a rate limit, a timeout) saved in place of a response, fetch that "
+            "conversation again; otherwise remove it from the file"
+        )
+        yield where, BadRecord(reason)
 
 
 def _threads(record: dict) -> list[dict]:

@@ -14,8 +14,10 @@
 
 `id` and `subject` are required; the other fields of DESIGN.md's generic schema are
 optional. Errors name the mapping file, its line and the key. Every column must be in
-the CSV header; every JSON key path in at least one of the first records, and `records`
-must name an array of the file.
+the CSV header, and `records` must name an array of the file. A JSON key path is a typo
+when none of the first records has it and some show it wrong (an object without the
+key, a plain value where the path goes on); null or a short list on the way only says
+that a record has no value there, as with empty comment lists or anonymous requesters.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from kb.gaps.normalise import split_tags
 
 NAME = "mapping"
 KEYS = ("fields", "date_format", "tag_separator", "records", "html")
-# A key path missing from all of the first records is a typo, not a sparse optional key.
+# A key path none of the first records has is a typo, not a sparse optional key.
 SAMPLE_RECORDS = 20
 
 
@@ -187,8 +189,8 @@ def plan(path: Path, head: Head, mapping_path: Path) -> Plan:
 def _check_key_paths(
     path: Path, head: Head, mapping: Mapping, mapping_path: Path, records_plan: Plan
 ) -> None:
-    """TicketImportError unless the records are where `records` says and every mapped key
-    path is in at least one of the first SAMPLE_RECORDS records (CSV's column check)."""
+    """TicketImportError unless the records are where `records` says and no mapped key
+    path is shown wrong by the first SAMPLE_RECORDS records (CSV's column check)."""
     sample: list[tuple[str, dict]] = []
     records = records_plan.records()
     try:
@@ -211,7 +213,7 @@ def _check_key_paths(
             f"{path.name} has no array there ({_arrays_seen(arrays)}); set records to the "
             "key path of the list of tickets"
         )
-    missing = [key for key, key_path in mapping.fields.items() if not _found(sample, key_path)]
+    missing = [key for key, key_path in mapping.fields.items() if _is_typo(sample, key_path)]
     if not missing:
         return
     if head.kind == "json" and mapping.records is None and head.array_at is None:
@@ -224,8 +226,30 @@ def _check_key_paths(
     raise TicketImportError("\n".join(lines))
 
 
-def _found(sample: list[tuple[str, dict]], key_path: str) -> bool:
-    return any(_walk(record, key_path)[0] == key_path.count(".") + 1 for _, record in sample)
+def _has(record: object, key_path: str) -> bool:
+    return _walk(record, key_path)[0] == key_path.count(".") + 1
+
+
+def _is_typo(sample: list[tuple[str, dict]], key_path: str) -> bool:
+    """No sampled record has `key_path`, and at least one shows it wrong."""
+    if any(_has(record, key_path) for _, record in sample):
+        return False
+    return any(_wrong_at(record, key_path) is not None for _, record in sample)
+
+
+def _wrong_at(record: object, key_path: str) -> int | None:
+    """How many parts of `key_path` `record` has before it shows the path wrong: an
+    object without the next key, a list given a name rather than an index, a plain value
+    with parts left. None when the record has the path, or stops at null or a list too
+    short for the index: it has no value there, which says nothing about the path."""
+    depth, _ = _walk(record, key_path)
+    parts = key_path.split(".")
+    if depth == len(parts):
+        return None
+    container = _walk(record, ".".join(parts[:depth]))[1]
+    if container is None or (isinstance(container, list) and parts[depth].isdigit()):
+        return None
+    return depth
 
 
 def _suggest_records(path: Path, mapping: Mapping, name: str, missing: list[str]) -> None:
@@ -240,7 +264,7 @@ def _suggest_records(path: Path, mapping: Mapping, name: str, missing: list[str]
             first = next((r for _, r in records), None)
         finally:
             records.close()
-        if isinstance(first, dict) and _found([("", first)], mapping.fields["id"]):
+        if isinstance(first, dict) and _has(first, mapping.fields["id"]):
             raise TicketImportError(
                 f"{name}: no 'records' key, so kb reads all of {path.name} as one ticket, and "
                 f"it has no key {mapping.fields['id']!r} (fields.id); the tickets are in the "
@@ -266,19 +290,23 @@ def _missing_key(
     """One line saying where a mapped key path stops matching, with the likely fix."""
     key_path = mapping.fields[key]
     parts = key_path.split(".")
-    # The record where the path gets furthest shows what is there instead.
-    depth, record = max(((_walk(r, key_path)[0], r) for _, r in sample), key=lambda x: x[0])
+    # Of the records that show the path wrong, the one where it gets furthest shows what
+    # is there instead.
+    depth, record = max(
+        ((at, r) for _, r in sample if (at := _wrong_at(r, key_path)) is not None),
+        key=lambda found: found[0],
+    )
     text = f"{name}:{mapping.lines[f'fields.{key}']}: fields.{key} names the key {key_path!r}"
     reached = ".".join(parts[:depth])
-    container = _walk(record, reached)[1] if depth else record
-    if isinstance(container, list):
+    container = _walk(record, reached)[1]
+    if isinstance(container, list):  # a name where an index belongs: insert one
         return (
-            f"{text}, but {reached!r} in the records of {file} is a list without an element "
+            f"{text}, but {reached!r} in the records of {file} is a list, which has no key "
             f"{parts[depth]!r}; give an element's index, such as "
-            f"{'.'.join([*parts[:depth], '0', *parts[depth + 1 :]])!r}"
+            f"{'.'.join([*parts[:depth], '0', *parts[depth:]])!r}"
         )
     if not isinstance(container, dict):
-        kind = "null" if container is None else f"a {type(container).__name__}"
+        kind = f"a {type(container).__name__}"
         return f"{text}, but {reached!r} in the records of {file} is {kind}, not an object"
     if depth:
         text += f", but {reached!r} in the records of {file} has no key {parts[depth]!r}"

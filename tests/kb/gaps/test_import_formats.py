@@ -240,3 +240,64 @@ def test_a_page_cut_short_after_whole_pages_is_still_an_error(tmp_path):
     with pytest.raises(TicketImportError, match=r"cut.json: the JSON breaks off after record "
                        r"tickets\[0\] .*truncated or invalid"):  # fmt: skip
         list(stream)
+
+
+def test_a_document_without_the_records_is_a_bad_record_naming_it(tmp_path):
+    # Before: the rate-limit error between the pages was dropped without a word, and an
+    # object after a top-level array quietly lost its ticket.
+    rate = tmp_path / "rate.json"
+    rate.write_text(
+        '{"tickets":[{"id":1,"subject":"x"}],"next_page":null}\n{"error":"APIRateLimitExceeded"}'
+        '\n{"tickets":[{"id":2,"subject":"y"}],"next_page":null}', encoding="utf-8")  # fmt: skip
+    stream = read_tickets(rate)
+    assert [t.where for t in stream] == ["rate.json:tickets[0]", "rate.json:tickets[1]"]
+    (problem,) = stream.problems
+    assert problem.where == "rate.json:2" and problem.message.startswith(
+        "document 2 is an object with the key 'error', not an object with the records in "
+        "'tickets'; nothing in it is imported. If it is an API error (a rate limit, a "
+        "timeout) saved in place of a page, fetch that page again"
+    )
+    with pytest.raises(TicketImportError, match=r"^rate.json:2: document 2 is an object"):
+        list(read_tickets(rate, on_error="fail"))
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text('[{"id":"1","subject":"a"}]\n{"id":"2","subject":"b"}', encoding="utf-8")
+    stream = read_tickets(mixed)
+    assert [t.id for t in stream] == ["1"]
+    assert [(p.where, p.message.split(";")[0]) for p in stream.problems] == [
+        ("mixed.json:2", "document 2 is an object with the keys 'id', 'subject', not an array "
+                         "of records")]  # fmt: skip
+
+
+def test_documents_are_counted_across_pretty_printed_pages(tmp_path):
+    """Pages of a few hundred KB (past ijson's read buffer), indented, between them an
+    error and a null: each bad document is named by its number and first line."""
+    pages = [{"tickets": [zendesk_ticket(p * 1000 + n) for n in range(300)]} for p in (1, 2)]
+    parts = [json.dumps(pages[0], indent=2), '{"error": "timeout",\n "status": 504}',
+             json.dumps(pages[1], indent=2), "null"]  # fmt: skip
+    path = tmp_path / "pages.json"
+    path.write_text("\n".join(parts) + "\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    error_line, null_line = lines.index('{"error": "timeout",') + 1, lines.index("null") + 1
+    stream = read_tickets(path)
+    tickets = list(stream)
+    assert len(tickets) == 600 and stream.duplicates == 0
+    assert tickets[300].where == "pages.json:tickets[300]"
+    assert [(p.where, p.message.split(",")[0]) for p in stream.problems] == [
+        (f"pages.json:{error_line}", "document 2 is an object with the keys 'error'"),
+        (f"pages.json:{null_line}", "document 4 is null"),
+    ]
+
+
+def test_help_scout_responses_one_after_another_name_one_without_an_item(tmp_path):
+    # Before: the error between the two v1 detail responses was dropped without a word.
+    def item(n: int) -> str:
+        return json.dumps({"item": {"id": n, "number": n, "subject": "Hi", "preview": "Hello",
+                                    "createdAt": "2025-07-14T15:42:00Z"}})  # fmt: skip
+
+    path = tmp_path / "items.json"
+    path.write_text(item(1) + '{"error": "Too Many Requests"}' + item(2), encoding="utf-8")
+    stream = read_tickets(path)
+    assert [t.where for t in stream] == ["items.json:1", "items.json:document 3"]
+    assert [(p.where, p.message.split(";")[0]) for p in stream.problems] == [
+        ("items.json:document 2", "no 'item' object (keys: 'error'), so not a Help Scout "
+                                  "conversation")]  # fmt: skip

@@ -147,11 +147,11 @@ def test_mapping_key_paths_missing_from_the_json_records(tmp_path):
 
 
 def test_mapping_key_path_through_a_value_or_a_list(tmp_path):
-    records = [{"id": 1, "subject": "a", "tags": [], "who": "ann"}]
-    mapping = "fields:\n  id: id\n  subject: subject\n  tags: tags.0\n  requester: who.email\n"
+    records = [{"id": 1, "subject": "a", "tags": [{"name": "x"}], "who": "ann"}]
+    mapping = "fields:\n  id: id\n  subject: subject\n  tags: tags.name\n  requester: who.email\n"
     assert mapping_error(tmp_path, mapping, records).splitlines()[:2] == [
-        "m.yml:4: fields.tags names the key 'tags.0', but 'tags' in the records of t.json is a "
-        "list without an element '0'; give an element's index, such as 'tags.0'",
+        "m.yml:4: fields.tags names the key 'tags.name', but 'tags' in the records of t.json is "
+        "a list, which has no key 'name'; give an element's index, such as 'tags.0.name'",
         "m.yml:5: fields.requester names the key 'who.email', but 'who' in the records of "
         "t.json is a str, not an object",
     ]
@@ -179,3 +179,31 @@ def test_mapping_of_an_empty_records_array_has_no_tickets(tmp_path):
     mapping = "fields:\n  id: num\n  subject: title\nrecords: data.tickets\n"
     message = mapping_error(tmp_path, mapping, {"data": {"tickets": []}})
     assert message == "t.json: no tickets in the file; export the tickets again"
+
+
+def test_mapping_key_paths_through_null_or_an_empty_list_are_not_typos(tmp_path):
+    # Before: the import stopped: "'comments' ... is a list without an element '0'; give an
+    # element's index, such as 'comments.0.text'" (the path given), "'customer' ... is
+    # null, not an object". Empty comment lists and anonymous requesters are normal.
+    records = [
+        {"ref": f"R-{n}", "title": f"Title {n}", "comments": [], "customer": None}
+        | ({"comments": [{"text": f"Body {n}"}], "customer": {"email": f"c{n}@example.org"}}
+           if n >= 25 else {})
+        for n in range(30)
+    ]  # fmt: skip
+    tickets = write(tmp_path, "t.json", json.dumps({"data": records}))
+    mapping = write(tmp_path, "m.yml", "records: data\nfields:\n  id: ref\n  subject: title\n"
+                    "  body: comments.0.text\n  requester: customer.email\n")  # fmt: skip
+    stream = read_tickets(tickets, mapping=mapping)
+    imported = list(stream)
+    assert len(imported) == 30 and not stream.problems
+    assert (imported[-1].body, imported[-1].requester) == ("Body 29", "c29@example.org")
+    # The key still counts missing where the path reaches an object: null on the way
+    # in other records does not hide the typo.
+    records[0]["customer"] = {"mail": "a@example.org"}
+    typo = mapping_error(tmp_path, "records: data\nfields:\n  id: ref\n  subject: title\n"
+                         "  requester: customer.email\n", {"data": records})  # fmt: skip
+    assert typo.splitlines()[0] == (
+        "m.yml:5: fields.requester names the key 'customer.email', but 'customer' in the "
+        "records of t.json has no key 'email'; did you mean 'customer.mail'?"
+    )

@@ -108,7 +108,18 @@ def _write_json(path: Path, rows: int) -> None:
         out.write(f'], "count": {rows}}}')
 
 
-@pytest.mark.parametrize("writer", [_write_ndjson, _write_csv, _write_json])
+def _write_pages(path: Path, rows: int) -> None:
+    """API pages of 100 tickets, one per line: several JSON documents, each followed."""
+    with path.open("w", encoding="utf-8") as out:
+        for start in range(0, rows, 100):
+            tickets = [
+                {"id": i, "subject": f"T {i}", "description": "body " * 100, "raw_subject": "x"}
+                for i in range(start, min(start + 100, rows))
+            ]
+            out.write(json.dumps({"tickets": tickets, "next_page": None}) + "\n")
+
+
+@pytest.mark.parametrize("writer", [_write_ndjson, _write_csv, _write_json, _write_pages])
 def test_first_ticket_comes_before_the_file_is_read_whole(tmp_path, writer):
     """The file ends in bytes that are not UTF-8: a reader that loads the whole file
     fails before the first ticket; a streaming one yields tickets, then names the line."""
@@ -123,7 +134,7 @@ def test_first_ticket_comes_before_the_file_is_read_whole(tmp_path, writer):
             pass
 
 
-@pytest.mark.parametrize("writer", [_write_ndjson, _write_csv, _write_json])
+@pytest.mark.parametrize("writer", [_write_ndjson, _write_csv, _write_json, _write_pages])
 def test_memory_stays_flat(tmp_path, writer):
     """Peak memory while importing 4x the records grows by far less than the file does."""
     peaks = []
