@@ -27,11 +27,14 @@ def _terms_of(word: str, lang: str) -> frozenset[str]:
 
 
 Match = tuple[int, int, str]  # start, end, term
+Span = tuple[int, int]  # start, end
 
 
-def _matches(text: str, terms: set[str], lang: str) -> tuple[list[Match], set[Match]]:
+def _matches(text: str, terms: set[str],
+             lang: str) -> tuple[list[Match], dict[Span, list[Match]]]:
     """(start, end, term) of every word of `text` that stands for one of `terms`, and
-    those of them still to be checked to be whole Thai words (`_whole_thai_word`)."""
+    those of them still to be checked to be whole Thai words, by the run of Thai letters
+    holding each (`_no_words`)."""
     found = []
     thai = {t for t in terms if _THAI.search(t)}
     if thai:  # Thai words are not inflected, and not separated by spaces: found as written
@@ -49,7 +52,8 @@ def _matches(text: str, terms: set[str], lang: str) -> tuple[list[Match], set[Ma
                 if hit:
                     found.append((word.start(), word.end(), min(hit)))
                     break
-    return _apart(found), unsure
+    kept = _apart(found)
+    return kept, _by_thai_run(text, [m for m in kept if m in unsure])
 
 
 def _apart(found: list[Match]) -> list[Match]:
@@ -70,15 +74,26 @@ _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _THAI_RUN = re.compile(r"[\u0e00-\u0e7f]+")
 
 
-def _whole_thai_word(text: str, match: Match) -> bool:
-    """The match is a word of its run of Thai letters as the index splits it ("ตา" is no
-    word of "ตาราง")."""
-    start = match[0]
-    while start and _THAI.match(text, start - 1):
-        start -= 1
-    run = _THAI_RUN.match(text, start)
-    assert run  # the match is Thai
-    return (match[0] - start, match[1] - start) in _thai_words(run.group())
+def _by_thai_run(text: str, matches: list[Match]) -> dict[Span, list[Match]]:
+    """`matches` (in order, each of Thai letters as Thai terms are) by the run of Thai
+    letters holding each. The runs are found in one pass over `text`: walking back from
+    each match to the start of its run took quadratic time in a long unspaced run."""
+    held: dict[Span, list[Match]] = {}
+    runs = _THAI_RUN.finditer(text)
+    run = (0, 0)
+    for match in matches:
+        while run[1] <= match[0]:
+            run = next(runs).span()
+        held.setdefault(run, []).append(match)
+    return held
+
+
+def _no_words(text: str, run: Span, matches: list[Match]) -> set[Match]:
+    """Those of `matches`, in the run of Thai letters `run`, that are no word of it as the
+    index splits it ("ตา" is no word of "ตาราง")."""
+    start, end = run
+    words = _thai_words(text[start:end])
+    return {m for m in matches if (m[0] - start, m[1] - start) not in words}
 
 
 @lru_cache(maxsize=1024)
@@ -135,20 +150,33 @@ def snippet(text: str, terms: set[str], lang: str) -> str:
     """Up to two passages of `text` around the words that match `terms`, matches in
     <mark class="kb-hit kb-termN">; "" when no word matches."""
     matches, unsure = _matches(text, terms, lang)
-    while True:
+    run_of = {m: run for run, held in unsure.items() for m in held}
+    spent = 0  # matches gone through choosing passages
+    while True:  # ends: each pass splits a run at least, or breaks
         if not matches:
             return ""
         runs = _passages(text, matches)
         # the passages holding the most distinct terms, then the most matches, then the first
         best = sorted(range(len(runs)), key=lambda i: (-len({m[2] for m in runs[i]}),
                                                        -len(runs[i]), i))[:PASSAGES]
-        # Splitting Thai costs about 3 ms a KB: only the passages to be shown are checked,
-        # and chosen again when a match in them was no whole word
-        doubts = {m for i in best for m in runs[i] if m in unsure}
-        if not doubts:
+        # Splitting Thai costs about 3 ms a KB: only the runs of Thai letters in the
+        # passages to be shown are split, all their matches checked at once, and the
+        # passages chosen again when one was no whole word. Once choosing has gone through
+        # as many matches as the text has letters, every run left is split: text with a
+        # false match in each passage (ตาราง ตาราง ...) costs time linear in its length,
+        # not a choice per passage.
+        doubted = {run_of[m] for i in best for m in runs[i]
+                   if m in run_of and run_of[m] in unsure}
+        if not doubted:
             break
-        unsure -= doubts
-        wrong = {m for m in doubts if not _whole_thai_word(text, m)}
+        spent += len(matches)
+        if spent > len(text):
+            doubted = set(unsure)
+        wrong: set[Match] = set()
+        for thai_run in doubted:
+            wrong |= _no_words(text, thai_run, unsure.pop(thai_run))
+        if not wrong:
+            break  # the passages chosen stand
         matches = [m for m in matches if m not in wrong]
     numbers: dict[str, int] = {}
     out = []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from deflection import analysis
+import pytest
+
+from deflection import analysis, snippets
 from deflection.snippets import MAX_CHARS, SURROUND, snippet
 
 
@@ -55,3 +57,35 @@ def test_thai_is_marked_in_whole_words_only():
     # the passage shown is the one holding the word, not the first holding its letters
     passage = _snippet("ตารางข้อมูล " * 30 + "อาการปวดตามาก", "ตา", "th")
     assert _marked(passage) == ["ตา"] and _shown(passage).endswith("อาการปวดตามาก")
+
+
+THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
+ONE_RUN = "ตาราง" * 4000
+MANY_RUNS = " ".join("ตาราง" + str(i).translate(THAI_DIGITS) for i in range(2000)) + " "
+
+
+@pytest.mark.parametrize("text", [ONE_RUN + "ตา", MANY_RUNS + "อาการปวดตามาก"])
+def test_thai_words_are_checked_in_time_linear_in_the_text(monkeypatch, text):
+    # a false match of "ตา" in every passage, in one unspaced run and in 2,000 runs: the
+    # run was found anew for each match, and passages chosen again for every two passages
+    split: list[int] = []  # letters of each run split
+    chosen: list[int] = []  # matches of each choice of passages
+    real_split, real_passages = analysis.thai_word_spans, snippets._passages
+
+    def spans(run: str):
+        split.append(len(run))
+        return real_split(run)
+
+    def passages(source: str, matches: list):
+        chosen.append(len(matches))
+        return real_passages(source, matches)
+
+    monkeypatch.setattr(analysis, "thai_word_spans", spans)
+    monkeypatch.setattr(snippets, "_passages", passages)
+    snippets._thai_words.cache_clear()
+    passage = snippet(text, {"ตา"}, "th")
+    assert _marked(passage) == ["ตา"] and text.endswith(_shown(passage)[-12:])
+    assert sum(split) <= len(text)  # each run split once at most
+    # choosing passages stops going through the matches once it has met as many as
+    # the text has letters (snippets.snippet): the rest are checked at once
+    assert sum(chosen) <= 3 * len(text)
