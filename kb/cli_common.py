@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
+from pathlib import Path
 
 import click
 
@@ -101,3 +102,14 @@ def article_names(site):
     prefixes = ["/".join(docs[-n:]) for n in range(1, min(len(docs), 4) + 1)]
     prefixes.append(urlsplit(site.config.site_url or "").path)
     return ArticleNames(((a.path, a.url, a.lang) for a in load_articles(site)), prefixes)
+
+
+def outside_the_site(site, outputs: dict[str, str | None]) -> None:
+    """Reports quote customers (tickets, comments, searches): none is written where the
+    site is built from or to, since the next build would publish it."""
+    from plugins.gaps.places import unpublished
+
+    published = {"docs_dir": site.docs_dir, "site_dir": Path(site.config.site_dir)}
+    for option, path in outputs.items():
+        if path:
+            unpublished(Path(path), option, published, "reports/")

@@ -9,6 +9,7 @@ import click
 from kb.cli_common import (
     config_option,
     fresh_index,
+    outside_the_site,
     progress_bar,
     resolve_gold,
     translate_errors,
@@ -113,7 +114,7 @@ def gaps(
     from kb.settings import load_site
 
     site = load_site(config_file)
-    _outside_the_site(site, {"--csv": csv_dir, "--md": md_file, "--html": html_dir})
+    outside_the_site(site, {"--csv": csv_dir, "--md": md_file, "--html": html_dir})
     fresh_index(site)
     update, close = progress_bar("Analysing tickets")
     try:
@@ -244,18 +245,6 @@ def eval_gaps(labels, threshold, as_json, failures, config_file) -> None:
                 f"({fail['score']:.2f})"
             )
 
-
-
-def _outside_the_site(site, outputs: dict[str, str | None]) -> None:
-    """The reports quote tickets: none is written where the site is built from or to."""
-    from pathlib import Path
-
-    from plugins.gaps.places import unpublished
-
-    published = {"docs_dir": site.docs_dir, "site_dir": Path(site.config.site_dir)}
-    for option, path in outputs.items():
-        if path:
-            unpublished(Path(path), option, published, "reports/")
 
 
 COMMANDS = [gaps, eval_gaps]

@@ -7,7 +7,7 @@ import json
 
 import click
 
-from kb.cli_common import config_option, progress_bar, translate_errors
+from kb.cli_common import config_option, outside_the_site, progress_bar, translate_errors
 
 
 @click.command()
@@ -44,6 +44,7 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
     from kb.settings import load_site
 
     site = load_site(config_file)
+    outside_the_site(site, {"--html": html_dir, "--csv": csv_dir})
     url = database_url(site, db)
     since_utc = since.replace(tzinfo=dt.UTC) if since else None
     rows, dropped, comments = read_all(url, since_utc)

@@ -168,7 +168,7 @@ def _ordinal(n: int) -> str:
 
 @click.command("serve-api")
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 @click.option("--site", "site_dir", type=click.Path(file_okay=False), default=None,
               help="Also serve this built site folder at / (one server for both).")
 @click.option("--db", help="Events database URL, e.g. sqlite:///var/kb/events.db or "

@@ -21,7 +21,7 @@ def unpublished(path: Path, option: str, published: dict[str, Path], example: st
         if _within(resolved, inside):
             raise ConfigError(
                 f"{option}: '{path}' is inside {name} ({inside}), so the reports, which "
-                f"quote tickets, would be published; choose a place outside it, e.g. "
+                f"quote customers, would be published; choose a place outside it, e.g. "
                 f"'{example}'")
     return resolved
 

@@ -75,3 +75,21 @@ def test_missing_database_says_what_to_do(make_kb, run_kb):
     assert "no events database at" in result.output and "kb serve-api" in result.output
     bad = run_kb("deflection", "-f", config, "--db", "mysql://x")
     assert bad.exit_code == 1 and "sqlite:///" in bad.output
+
+
+def test_no_report_is_written_where_the_site_is_built_from_or_to(make_kb, run_kb):
+    """The reports quote visitors' comments and searches: published, they would be public."""
+    config = make_kb()
+    url = seed(config.parent)
+    for option, where in (("--html", "site/internal"), ("--csv", "articles/en")):
+        result = run_kb("deflection", "--config", config, "--db", url, option,
+                        config.parent / where)
+        assert result.exit_code == 1 and "Traceback" not in result.output
+        assert f"{option}: " in result.output and "would be published" in result.output
+    assert not (config.parent / "site/internal").exists()
+    assert not list((config.parent / "articles/en").glob("*.csv"))
+
+
+def test_serve_api_refuses_a_port_out_of_range(make_kb, run_kb):
+    result = run_kb("serve-api", "--config", make_kb(), "--port", "99999")
+    assert result.exit_code == 2 and "99999 is not in the range 1<=x<=65535" in result.output
