@@ -24,6 +24,7 @@ from deflection.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 from deflection.search import QueryError
 from deflection.site_index import engine_for
 from deflection.store import EventStore, default_url
+from plugins.site.config import canonical_origin
 
 if TYPE_CHECKING:
     from kb.settings import Site
@@ -203,8 +204,12 @@ class Lifespan:
 
 
 def _origin(url: str) -> str | None:
+    """site_url's origin (the site may live under a path), or None without one."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    try:
+        return canonical_origin(f"{parts.scheme}://{parts.netloc}")
+    except ValueError:
+        return None
 
 
 def database_url(site: Site, db: str | None = None) -> str:

@@ -29,6 +29,7 @@ def site(make_kb, backend):
         "site_name: Mini Help", "site_name: Mini Help\nsite_url: https://help.example.com/"
     ).replace("languages: [en, ru]", "languages: [en, ru]\n      events_per_minute: 20\n"
               "      trusted_proxies: [127.0.0.1]\n"
+              "      allowed_origins: ['HTTPS://WWW.Example.com:443/']\n"
               f"      database: {json.dumps(backend.url)}"))
     site = load_site(config)
     index_site(site)
@@ -141,6 +142,9 @@ def test_rate_limit_per_visitor(client, site):
 def test_cors_only_for_the_sites_own_origin(client):
     own = post(client, {"events": [view()]}, Origin="https://help.example.com")
     assert own.headers["Access-Control-Allow-Origin"] == "https://help.example.com"
+    listed = post(client, {"events": [view()]}, Origin="https://www.example.com")
+    assert listed.status_code == 202, "allowed_origins are compared as browsers write them"
+    assert listed.headers["Access-Control-Allow-Origin"] == "https://www.example.com"
     foreign = post(client, {"events": [view()]}, Origin="https://evil.example")
     assert "Access-Control-Allow-Origin" not in foreign.headers
     search = client.simulate_get("/api/search", params={"q": "refund"},
