@@ -24,7 +24,7 @@ from deflection.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 from deflection.search import QueryError
 from deflection.site_index import engine_for
 from deflection.store import EventStore, default_url
-from plugins.site.config import canonical_origin
+from plugins.site.config import DEFAULT_PORTS, canonical_origin
 
 if TYPE_CHECKING:
     from kb.settings import Site
@@ -168,10 +168,26 @@ class EventsResource:
 
 
 class CORS:
-    """Search answers any origin; events only the site's own origins."""
+    """Search answers any origin; events only the site's own origins.
+
+    CORS headers alone cannot keep other sites out: a text/plain POST (what sendBeacon
+    sends) is a "simple" request that browsers send cross-origin without asking first,
+    and only the answer is hidden from the page. So a request to /api/events whose
+    Origin is neither configured nor the request's own host is refused before it is read.
+    """
 
     def __init__(self, event_origins: set[str]) -> None:
         self.event_origins = event_origins
+
+    async def process_request(self, req, resp) -> None:
+        origin = req.get_header("Origin")
+        if not origin or origin in self.event_origins or not req.path.startswith(
+                "/api/events") or same_origin(origin, request_hosts(req)):
+            return
+        raise falcon.HTTPForbidden(
+            title="Origin not allowed",
+            description=f"pages on {origin} may not send events here; if it is one of the "
+            "site's own origins, list it in allowed_origins (the kb/site options)")
 
     async def process_response(self, req, resp, resource, req_succeeded) -> None:
         origin = req.get_header("Origin")
@@ -188,6 +204,41 @@ class CORS:
             resp.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
             resp.set_header("Access-Control-Allow-Headers", "Content-Type")
             resp.set_header("Access-Control-Max-Age", "86400")
+
+
+def request_hosts(req: falcon.asgi.Request) -> list[str]:
+    """The names the request was sent to: Host, and what proxies say the client asked
+    for (X-Forwarded-Host, Forwarded host=). A browser cannot set either forwarded
+    header on a cross-origin request without a preflight, which is refused."""
+    hosts = [req.get_header("Host") or ""]
+    hosts += (req.get_header("X-Forwarded-Host") or "").split(",")
+    if req.get_header("Forwarded"):
+        hosts += [f.host for f in req.forwarded or () if f.host]
+    return [h.strip() for h in hosts if h.strip()]
+
+
+def same_origin(origin: str, hosts: list[str]) -> bool:
+    """Whether a page on `origin` sent the request to its own host and port.
+
+    The scheme is not compared: behind a proxy that ends TLS the API sees http for an
+    https page. A host without a port matches any port of that host, as nginx's
+    `proxy_set_header Host $host` leaves the port out."""
+    page = urlsplit(origin)
+    try:
+        port = page.port or DEFAULT_PORTS.get(page.scheme)
+    except ValueError:
+        return False
+    if not page.hostname or port is None:
+        return False
+    for host in hosts:
+        target = urlsplit("//" + host)
+        try:
+            target_port = target.port
+        except ValueError:
+            continue
+        if target.hostname == page.hostname and target_port in (None, port):
+            return True
+    return False
 
 
 class Lifespan:

@@ -51,8 +51,9 @@ def stored(site) -> int:
 
 def post(client, body, content_type="application/json", ua=BROWSER, **headers):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    host = {"host": headers.pop("Host")} if "Host" in headers else {}  # the client sets it
     return client.simulate_post("/api/events", body=data, headers={
-        "Content-Type": content_type, "User-Agent": ua, **headers})
+        "Content-Type": content_type, "User-Agent": ua, **headers}, **host)
 
 
 def view(path="en/billing/refunds.md", **extra):
@@ -150,6 +151,62 @@ def test_cors_only_for_the_sites_own_origin(client):
     search = client.simulate_get("/api/search", params={"q": "refund"},
                                  headers={"Origin": "https://evil.example"})
     assert search.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def vote():
+    return {"id": str(uuid.uuid4()), "type": "vote", "path": "en/billing/refunds.md",
+            "helpful": False, "reason": "outdated"}
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "https://help.example.com.evil.example",
+                                    "https://example.com", "null"])
+def test_other_sites_pages_cannot_post_events(client, site, origin):
+    # text/plain is a "simple" request: a browser sends it cross-origin without asking
+    # first, so the answer's CORS headers alone would not stop it being stored
+    result = post(client, {"events": [vote()]}, content_type="text/plain;charset=UTF-8",
+                  Origin=origin, Host="help.example.com")
+    assert result.status_code == 403, result.text
+    assert result.json["error"]["status"] == 403 and origin in result.json["error"]["detail"]
+    assert "Access-Control-Allow-Origin" not in result.headers
+    preflight = client.simulate_options("/api/events", host="help.example.com", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403
+    assert stored(site) == 0
+
+
+@pytest.mark.parametrize("headers", [
+    {},  # curl, server-side senders: no Origin
+    {"Origin": "https://help.example.com"},  # site_url's origin
+    # `kb serve-api --site`: the page and the API share an address that is not site_url's
+    {"Origin": "http://127.0.0.1:8765", "Host": "127.0.0.1:8765"},
+    {"Origin": "http://[::1]:8765", "Host": "[::1]:8765"},
+    {"Origin": "https://docs.example.org", "Host": "docs.example.org"},
+    # behind a proxy that rewrites Host and says the original in X-Forwarded-Host
+    {"Origin": "https://docs.example.org", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org"},
+    {"Origin": "http://docs.example.org:8080", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org:8080, 10.0.0.5"},
+    {"Origin": "https://docs.example.org", "Host": "kb-api",
+     "Forwarded": 'for=203.0.113.9;host="docs.example.org";proto=https'},
+    # nginx's `proxy_set_header Host $host` leaves the port out
+    {"Origin": "http://docs.example.org:8080", "Host": "docs.example.org"},
+])
+def test_the_sites_own_pages_may_post_events(client, site, headers):
+    result = post(client, {"events": [vote()]}, content_type="text/plain;charset=UTF-8",
+                  **headers)
+    assert result.status_code == 202, result.text
+    assert stored(site) == 1
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://127.0.0.1:9999", "Host": "127.0.0.1:8765"},  # another port
+    {"Origin": "https://docs.example.org:8443", "Host": "docs.example.org:443"},
+    {"Origin": "https://evil.example", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org"},
+])
+def test_a_neighbour_of_the_request_host_is_another_origin(client, site, headers):
+    assert post(client, {"events": [vote()]}, **headers).status_code == 403
+    assert stored(site) == 0
 
 
 def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site, backend, caplog):
