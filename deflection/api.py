@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import falcon
 import falcon.asgi
+import sqlalchemy as sa
 
 from deflection import events as event_rules
 from deflection import openapi
@@ -23,7 +24,7 @@ from deflection.privacy import bot_reason, client_ip, networks, visitor_key
 from deflection.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 from deflection.search import QueryError
 from deflection.site_index import engine_for
-from deflection.store import EventStore, default_url
+from deflection.store import EventStore, StoreError, default_url
 from plugins.site.config import DEFAULT_PORTS, canonical_origin
 
 if TYPE_CHECKING:
@@ -264,7 +265,31 @@ def _origin(url: str) -> str | None:
 
 
 def database_url(site: Site, db: str | None = None) -> str:
-    return db or site.options.database or default_url(site.root)
+    """The events database: `db` (--db, as typed: a relative path is the working
+    folder's), else the `database` option (a relative SQLite path is the config file's
+    folder's, like index_dir), else events.db next to the config file."""
+    if db:
+        return db
+    option = site.options.database
+    if not option:
+        return default_url(site.root)
+    where = f"database: {option!r} in {site.config_file.name}"
+    try:
+        url = sa.engine.make_url(option)
+    except sa.exc.ArgumentError:
+        example = "sqlite:///" + (option if "://" not in option else "events.db")
+        raise StoreError(f"{where} is not a database URL; write {example} (a path relative "
+                         "to the config file's folder) or postgresql://user@host/dbname"
+                         ) from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql", "postgres"):
+        raise StoreError(f"{where}: kb stores events in sqlite:/// or postgresql:// "
+                         "databases")
+    if backend != "sqlite" or url.database in (None, "", ":memory:") or \
+            Path(url.database).is_absolute():
+        return option
+    return url.set(database=str(site.root / url.database)).render_as_string(
+        hide_password=False)
 
 
 def create_app(site: Site, site_dir: str | Path | None = None,

@@ -231,7 +231,8 @@ class SiteConfig(base.Config):
 
     database = c.Type(str, default="")
     """Where `kb serve-api` stores events and `kb deflection` reads them, as a URL
-    (`sqlite:///path/events.db`); empty: `events.db` next to the config file."""
+    (`sqlite:///path/events.db`, a relative path being relative to the config file,
+    or `postgresql://…`); empty: `events.db` next to the config file."""
 
     allowed_origins = Origins()
     """Other origins (scheme://host[:port]) whose pages may post events, besides

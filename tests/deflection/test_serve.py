@@ -120,3 +120,53 @@ def test_the_site_served_with_the_api_posts_events_to_it(make_kb, tmp_path):
         server.terminate()
         server.wait(timeout=30)
         server.stderr.close()
+
+
+def with_database(config: Path, value: str) -> Path:
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", f"languages: [en, ru]\n      database: {json.dumps(value)}"))
+    return config
+
+
+def test_a_relative_database_option_is_next_to_the_config(make_kb, run_kb, tmp_path,
+                                                          monkeypatch):
+    """`kb serve-api` and `kb deflection` run from different folders use one file."""
+    import datetime as dt
+
+    from deflection.api import database_url
+    from deflection.events import Event
+    from deflection.store import EventStore
+    from kb.settings import load_site
+
+    relative = "sqlite:///rel2/events.db?synchronous=full"
+    config = with_database(make_kb(), relative)
+    for folder in ("server", "reports"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.chdir(tmp_path / "server")
+    url = database_url(load_site(config))
+    assert url == f"sqlite:///{config.parent / 'rel2' / 'events.db'}?synchronous=full"
+    store = EventStore(url)
+    store.add([Event(id=str(uuid.uuid4()), type="contact_click")], "v",
+              dt.datetime.now(dt.UTC)).result()
+    store.close()
+    monkeypatch.chdir(tmp_path / "reports")
+    result = run_kb("deflection", "--config", config, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["events"] == {"contact_click": 1}
+    assert not [f for f in ("server", "reports") if (tmp_path / f / "rel2").exists()]
+    # --db is typed on the command line: relative to where it is typed, as given
+    assert database_url(load_site(config), "sqlite:///here.db") == "sqlite:///here.db"
+    absolute = f"sqlite:///{tmp_path / 'abs.db'}"
+    config.write_text(config.read_text().replace(relative, absolute))
+    assert database_url(load_site(config)) == absolute
+
+
+def test_a_database_option_that_is_not_a_url_is_named(make_kb, run_kb):
+    config = with_database(make_kb(), "events.db")
+    for command in ("deflection", "serve-api"):
+        result = run_kb(command, "--config", config)
+        assert result.exit_code == 1
+        assert "--db" not in result.output, result.output
+        assert "database: 'events.db' in site_config.yml is not a database URL" in \
+            result.output
+        assert "sqlite:///events.db" in result.output
