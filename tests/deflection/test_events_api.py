@@ -76,7 +76,7 @@ def test_events_are_accepted_and_a_retry_is_a_no_op(client, site):
     (b"\xff\xfe", "application/json", 400),
     (b"[]", "application/json", 422),
     (b'{"events": []}', "application/json", 422),
-    (b'{"events": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "application/json", 400),
+    (b'{"events": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "application/json", 422),
     (b'{"events": [{"a": {"b": {"c": {"d": 1}}}}]}', "application/json", 422),
     (b'{"events": [{"id": "x", "type": "view", "path": "a"}]}', "application/json", 422),
     (b'<events/>', "application/xml", 415),
@@ -103,6 +103,29 @@ def test_bad_fields_are_refused_with_the_field_named(client, site, bad):
     assert result.status_code == 422
     assert "events[1]" in result.json["error"]["detail"]
     assert stored(site) == 0, "one bad event refuses the whole batch"
+
+
+def deep(value: str, levels: int = 5000) -> str:
+    return "[" * levels + value + "]" * levels
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('{"events": [' + deep("1") + "]}", "events[0]"),
+    ('{"events": [{"id": "x", "type": "view", "path": ' + deep('"a"') + "}]}",
+     "events[0].path"),
+    ('{"events": [{}, {"comment": {"a": ' + deep("{}") + "}}]}", "events[1].comment"),
+    ('{"events": [], "meta": ' + deep("null", 2000) + ', "x": "[["}', "meta"),
+    ('{"events": [{"q\\"u\\u00e9ry": ' + deep("1") + "}]}", 'events[0].q"uéry'),
+    (deep("{}"), "the body"),
+    (deep("{}")[:-10], "the body"),  # deep and cut short: the depth is what is said
+])
+def test_deep_nesting_is_refused_naming_the_field(client, site, body, field):
+    assert len(body.encode()) < 16 * 1024
+    result = post(client, body.encode())
+    assert result.status_code == 422, result.text
+    detail = result.json["error"]["detail"]
+    assert detail.startswith(f"{field} is nested too deeply"), detail
+    assert stored(site) == 0
 
 
 def test_lone_surrogates_are_refused(client, site):
