@@ -146,6 +146,12 @@ class EventsResource:
             resp.set_header("X-KB-Dropped", reason)
             self._accepted(resp, 0, len(events))
             return
+        per_minute = self.limiter.per_minute
+        if len(events) > per_minute:  # 429 would have the client retry what never fits
+            raise falcon.HTTPUnprocessableEntity(
+                title="Invalid event", description=f"the batch has {len(events)} events and "
+                f"a visitor may send events_per_minute ({per_minute}) a minute: send at most "
+                f"{per_minute} a request")
         salt = self.store.cached_salt(now.date()) or \
             await asyncio.to_thread(self.store.salt, now.date())
         # the address is used for this hash only: it is never stored or logged

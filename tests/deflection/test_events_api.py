@@ -163,6 +163,19 @@ def test_rate_limit_per_visitor(client, site):
     assert other.status_code == 202, "another visitor is not limited"
 
 
+def test_a_batch_over_the_limit_a_minute_is_refused_not_delayed(client, site):
+    # events_per_minute is 20 here: a batch of 21 could never be allowed, so a 429 with
+    # Retry-After would only have the client send it again and again
+    refused = post(client, {"events": [view() for _ in range(21)]})
+    assert refused.status_code == 422, refused.text
+    assert "Retry-After" not in refused.headers
+    assert "21 events" in refused.json["error"]["detail"]
+    assert "events_per_minute (20)" in refused.json["error"]["detail"]
+    assert stored(site) == 0
+    assert post(client, {"events": [view() for _ in range(20)]}).status_code == 202, \
+        "the refused batch was not counted against the visitor"
+
+
 def test_cors_only_for_the_sites_own_origin(client):
     own = post(client, {"events": [view()]}, Origin="https://help.example.com")
     assert own.headers["Access-Control-Allow-Origin"] == "https://help.example.com"
