@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import falcon
 import falcon.asgi
+import sqlalchemy as sa
 
 from deflection import events as event_rules
 from deflection import openapi
@@ -23,7 +24,8 @@ from deflection.privacy import bot_reason, client_ip, networks, visitor_key
 from deflection.ratelimit import RateLimiter, SharedRateLimiter, limiter_for
 from deflection.search import QueryError
 from deflection.site_index import engine_for
-from deflection.store import EventStore, default_url
+from deflection.store import EventStore, StoreError, default_url
+from plugins.site.config import DEFAULT_PORTS, canonical_origin
 
 if TYPE_CHECKING:
     from kb.settings import Site
@@ -144,6 +146,12 @@ class EventsResource:
             resp.set_header("X-KB-Dropped", reason)
             self._accepted(resp, 0, len(events))
             return
+        per_minute = self.limiter.per_minute
+        if len(events) > per_minute:  # 429 would have the client retry what never fits
+            raise falcon.HTTPUnprocessableEntity(
+                title="Invalid event", description=f"the batch has {len(events)} events and "
+                f"a visitor may send events_per_minute ({per_minute}) a minute: send at most "
+                f"{per_minute} a request")
         salt = self.store.cached_salt(now.date()) or \
             await asyncio.to_thread(self.store.salt, now.date())
         # the address is used for this hash only: it is never stored or logged
@@ -167,10 +175,26 @@ class EventsResource:
 
 
 class CORS:
-    """Search answers any origin; events only the site's own origins."""
+    """Search answers any origin; events only the site's own origins.
+
+    CORS headers alone cannot keep other sites out: a text/plain POST (what sendBeacon
+    sends) is a "simple" request that browsers send cross-origin without asking first,
+    and only the answer is hidden from the page. So a request to /api/events whose
+    Origin is neither configured nor the request's own host is refused before it is read.
+    """
 
     def __init__(self, event_origins: set[str]) -> None:
         self.event_origins = event_origins
+
+    async def process_request(self, req, resp) -> None:
+        origin = req.get_header("Origin")
+        if not origin or origin in self.event_origins or not req.path.startswith(
+                "/api/events") or same_origin(origin, request_hosts(req)):
+            return
+        raise falcon.HTTPForbidden(
+            title="Origin not allowed",
+            description=f"pages on {origin} may not send events here; if it is one of the "
+            "site's own origins, list it in allowed_origins (the kb/site options)")
 
     async def process_response(self, req, resp, resource, req_succeeded) -> None:
         origin = req.get_header("Origin")
@@ -189,6 +213,41 @@ class CORS:
             resp.set_header("Access-Control-Max-Age", "86400")
 
 
+def request_hosts(req: falcon.asgi.Request) -> list[str]:
+    """The names the request was sent to: Host, and what proxies say the client asked
+    for (X-Forwarded-Host, Forwarded host=). A browser cannot set either forwarded
+    header on a cross-origin request without a preflight, which is refused."""
+    hosts = [req.get_header("Host") or ""]
+    hosts += (req.get_header("X-Forwarded-Host") or "").split(",")
+    if req.get_header("Forwarded"):
+        hosts += [f.host for f in req.forwarded or () if f.host]
+    return [h.strip() for h in hosts if h.strip()]
+
+
+def same_origin(origin: str, hosts: list[str]) -> bool:
+    """Whether a page on `origin` sent the request to its own host and port.
+
+    The scheme is not compared: behind a proxy that ends TLS the API sees http for an
+    https page. A host without a port matches any port of that host, as nginx's
+    `proxy_set_header Host $host` leaves the port out."""
+    page = urlsplit(origin)
+    try:
+        port = page.port or DEFAULT_PORTS.get(page.scheme)
+    except ValueError:
+        return False
+    if not page.hostname or port is None:
+        return False
+    for host in hosts:
+        target = urlsplit("//" + host)
+        try:
+            target_port = target.port
+        except ValueError:
+            continue
+        if target.hostname == page.hostname and target_port in (None, port):
+            return True
+    return False
+
+
 class Lifespan:
     def __init__(self, store: EventStore) -> None:
         self.store = store
@@ -203,12 +262,40 @@ class Lifespan:
 
 
 def _origin(url: str) -> str | None:
+    """site_url's origin (the site may live under a path), or None without one."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else None
+    try:
+        return canonical_origin(f"{parts.scheme}://{parts.netloc}")
+    except ValueError:
+        return None
 
 
 def database_url(site: Site, db: str | None = None) -> str:
-    return db or site.options.database or default_url(site.root)
+    """The events database: `db` (--db, as typed: a relative path is the working
+    folder's), else the `database` option (a relative SQLite path is the config file's
+    folder's, like index_dir), else events.db next to the config file."""
+    if db:
+        return db
+    option = site.options.database
+    if not option:
+        return default_url(site.root)
+    where = f"database: {option!r} in {site.config_file.name}"
+    try:
+        url = sa.engine.make_url(option)
+    except sa.exc.ArgumentError:
+        example = "sqlite:///" + (option if "://" not in option else "events.db")
+        raise StoreError(f"{where} is not a database URL; write {example} (a path relative "
+                         "to the config file's folder) or postgresql://user@host/dbname"
+                         ) from None
+    backend = url.get_backend_name()
+    if backend not in ("sqlite", "postgresql", "postgres"):
+        raise StoreError(f"{where}: kb stores events in sqlite:/// or postgresql:// "
+                         "databases")
+    if backend != "sqlite" or url.database in (None, "", ":memory:") or \
+            Path(url.database).is_absolute():
+        return option
+    return url.set(database=str(site.root / url.database)).render_as_string(
+        hide_password=False)
 
 
 def create_app(site: Site, site_dir: str | Path | None = None,

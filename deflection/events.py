@@ -75,9 +75,13 @@ def parse(body: bytes, content_type: str | None) -> list[Event]:
         raise EventError(413, "Payload too large",
                          f"the body is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
     try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        text = body.decode("utf-8")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise EventError(400, "Malformed JSON", f"the body is not UTF-8 JSON ({exc})") from None
+    except RecursionError:  # json gives up past ~1,000 levels; no event has more than 3
+        raise _invalid(f"{_nested_field(text)} is nested too deeply: an event's fields are "
+                       "text, numbers or booleans") from None
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         raise _invalid('the body must be an object {"events": [...]}')
     if set(data) - {"events"}:
@@ -86,6 +90,51 @@ def parse(body: bytes, content_type: str | None) -> list[Event]:
     if not 1 <= len(events) <= MAX_EVENTS:
         raise _invalid(f"send between 1 and {MAX_EVENTS} events, not {len(events)}")
     return [_event(i, raw) for i, raw in enumerate(events)]
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},]')
+_TOO_DEEP = 32
+
+
+def _nested_field(text: str) -> str:
+    """The field of a JSON text where nesting first goes deeper than _TOO_DEEP levels, as
+    `events[i].name`, or "the body". Only for a body json refused as too deep: it walks
+    the text, as json could not."""
+    path: list[str | int] = []  # the key or index of each open container but the root
+    stack: list[list] = []  # per open container: [kind, key or index, expecting a key]
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in ("{", "["):
+            if stack:
+                path.append(stack[-1][1])
+            if len(stack) == _TOO_DEEP:
+                break
+            stack.append([token, 0 if token == "[" else "", token == "{"])
+        elif token in ("}", "]"):
+            if stack:
+                stack.pop()
+            if path:
+                path.pop()
+        elif token == ",":
+            if stack and stack[-1][0] == "[":
+                stack[-1][1] += 1
+            elif stack:
+                stack[-1][2] = True
+        elif stack and stack[-1][2]:  # a string where a key is expected
+            try:
+                stack[-1][1] = json.loads(token)
+            except ValueError:
+                stack[-1][1] = token[1:-1]
+            stack[-1][2] = False
+    else:
+        return "the body"
+    # {"events": [{"name": ...}]}: the top-level field, the event, its field
+    if not path or not isinstance(path[0], str):
+        return "the body"
+    if path[0] != "events" or len(path) < 2 or not isinstance(path[1], int):
+        return path[0]
+    field = f".{path[2]}" if len(path) > 2 and isinstance(path[2], str) else ""
+    return f"events[{path[1]}]{field}"
 
 
 def _event(i: int, raw: object) -> Event:

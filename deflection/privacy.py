@@ -18,6 +18,11 @@ _BOTS = re.compile(
     r"curl/|wget/|python-requests|python-urllib|httpx|go-http-client|java/|okhttp|"
     r"facebookexternalhit|preview|monitor|uptime|pingdom|lighthouse",
     re.I)
+# An Android browser names the phone after the version, up to the parenthesis ("Linux;
+# Android 10; CUBOT X30 Build/QP1A"): a maker's or model's name is not a crawler's, and
+# CUBOT's ends in "bot". That part is not searched. Crawlers that pose as phones name
+# themselves after it: "(Linux; Android 6.0.1; Nexus 5X) ... (compatible; Googlebot/2.1)".
+_ANDROID_DEVICE = re.compile(r"(Android[^;)]*)[^)]*")
 
 
 def visitor_key(salt: bytes, ip: str, user_agent: str, site: str) -> str:
@@ -32,7 +37,7 @@ def bot_reason(user_agent: str | None) -> str | None:
     """Why a request looks automated, or None for a person's browser."""
     if not user_agent or not user_agent.strip():
         return "no-user-agent"
-    match = _BOTS.search(user_agent)
+    match = _BOTS.search(_ANDROID_DEVICE.sub(r"\1", user_agent, count=1))
     return f"user-agent:{match.group(0).strip('/').lower()}" if match else None
 
 

@@ -6,11 +6,51 @@ Every option has a default, so a plain MkDocs config works with every kb command
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 _LANG_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST_NAME = re.compile(r"^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?$")
+
+
+def canonical_origin(url: str) -> str:
+    """`scheme://host[:port]` of an http(s) URL as a browser writes it in an Origin
+    header (lower case, punycode, no default port, no slash), or ValueError saying why
+    it is not one. A path other than `/` is refused, not dropped: an origin has none."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ValueError("it does not start with https:// or http://")
+    if not parts.hostname:
+        raise ValueError("it has no host")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ValueError("an origin has no path, query or fragment")
+    if "@" in parts.netloc:
+        raise ValueError("an origin has no user name")
+    try:
+        port = parts.port
+        host = parts.hostname.encode("idna").decode("ascii")
+    except (ValueError, UnicodeError) as exc:
+        raise ValueError(f"its host or port is not valid ({exc})") from None
+    if ":" in host:  # IPv6, which urlsplit gave without its brackets
+        host = f"[{host}]"
+    elif not _HOST_NAME.match(host):
+        raise ValueError(f"{host!r} is not a host name")
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, DEFAULT_PORTS[scheme])
+                                   else "")
+
+
+def _origin_meant(text: str) -> str:
+    """The origin `text` most likely meant (its scheme, host and port; https:// when it
+    has no scheme), for an error message."""
+    parts = urlsplit(text if "://" in text else "https://" + text)
+    try:
+        return canonical_origin(f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}")
+    except ValueError:
+        return "https://help.example.com"
 
 
 class WholeNumber(c.BaseConfigOption[int]):
@@ -126,6 +166,22 @@ class Networks(ListOption):
         return str(item)
 
 
+class Origins(ListOption):
+    """A list of origins such as `[https://www.example.com]`, made canonical (see
+    `canonical_origin`) so that they compare equal to what browsers send."""
+
+    example = "[https://www.example.com]"
+
+    def check(self, item: object) -> str:
+        text = item.strip() if isinstance(item, str) else ""
+        try:
+            return canonical_origin(text)
+        except ValueError as exc:
+            raise base.ValidationError(
+                f"{item!r} is not an origin: {exc}. Write scheme://host[:port], for "
+                f"example {_origin_meant(text)}") from None
+
+
 class SiteConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing its options."""
@@ -175,9 +231,10 @@ class SiteConfig(base.Config):
 
     database = c.Type(str, default="")
     """Where `kb serve-api` stores events and `kb deflection` reads them, as a URL
-    (`sqlite:///path/events.db`); empty: `events.db` next to the config file."""
+    (`sqlite:///path/events.db`, a relative path being relative to the config file,
+    or `postgresql://…`); empty: `events.db` next to the config file."""
 
-    allowed_origins = c.ListOfItems(c.Type(str), default=[])
+    allowed_origins = Origins()
     """Other origins (scheme://host[:port]) whose pages may post events, besides
     site_url's own and same-origin pages. Search answers any origin."""
 

@@ -70,7 +70,7 @@ class Client(threading.Thread):
                 conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
                 conn.request("POST", "/api/events", body=body, headers={
                     "Content-Type": "application/json", "User-Agent": BROWSER,
-                    "Origin": "http://127.0.0.1:8000"})
+                    "Origin": f"http://127.0.0.1:{self.port}"})  # a page of the site
                 response = conn.getresponse()
                 text = response.read()
             except (OSError, http.client.HTTPException):

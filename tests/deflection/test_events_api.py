@@ -29,6 +29,7 @@ def site(make_kb, backend):
         "site_name: Mini Help", "site_name: Mini Help\nsite_url: https://help.example.com/"
     ).replace("languages: [en, ru]", "languages: [en, ru]\n      events_per_minute: 20\n"
               "      trusted_proxies: [127.0.0.1]\n"
+              "      allowed_origins: ['HTTPS://WWW.Example.com:443/']\n"
               f"      database: {json.dumps(backend.url)}"))
     site = load_site(config)
     index_site(site)
@@ -50,8 +51,9 @@ def stored(site) -> int:
 
 def post(client, body, content_type="application/json", ua=BROWSER, **headers):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    host = {"host": headers.pop("Host")} if "Host" in headers else {}  # the client sets it
     return client.simulate_post("/api/events", body=data, headers={
-        "Content-Type": content_type, "User-Agent": ua, **headers})
+        "Content-Type": content_type, "User-Agent": ua, **headers}, **host)
 
 
 def view(path="en/billing/refunds.md", **extra):
@@ -74,7 +76,7 @@ def test_events_are_accepted_and_a_retry_is_a_no_op(client, site):
     (b"\xff\xfe", "application/json", 400),
     (b"[]", "application/json", 422),
     (b'{"events": []}', "application/json", 422),
-    (b'{"events": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "application/json", 400),
+    (b'{"events": [' + b"[" * 5000 + b"]" * 5000 + b"]}", "application/json", 422),
     (b'{"events": [{"a": {"b": {"c": {"d": 1}}}}]}', "application/json", 422),
     (b'{"events": [{"id": "x", "type": "view", "path": "a"}]}', "application/json", 422),
     (b'<events/>', "application/xml", 415),
@@ -101,6 +103,29 @@ def test_bad_fields_are_refused_with_the_field_named(client, site, bad):
     assert result.status_code == 422
     assert "events[1]" in result.json["error"]["detail"]
     assert stored(site) == 0, "one bad event refuses the whole batch"
+
+
+def deep(value: str, levels: int = 5000) -> str:
+    return "[" * levels + value + "]" * levels
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ('{"events": [' + deep("1") + "]}", "events[0]"),
+    ('{"events": [{"id": "x", "type": "view", "path": ' + deep('"a"') + "}]}",
+     "events[0].path"),
+    ('{"events": [{}, {"comment": {"a": ' + deep("{}") + "}}]}", "events[1].comment"),
+    ('{"events": [], "meta": ' + deep("null", 2000) + ', "x": "[["}', "meta"),
+    ('{"events": [{"q\\"u\\u00e9ry": ' + deep("1") + "}]}", 'events[0].q"uéry'),
+    (deep("{}"), "the body"),
+    (deep("{}")[:-10], "the body"),  # deep and cut short: the depth is what is said
+])
+def test_deep_nesting_is_refused_naming_the_field(client, site, body, field):
+    assert len(body.encode()) < 16 * 1024
+    result = post(client, body.encode())
+    assert result.status_code == 422, result.text
+    detail = result.json["error"]["detail"]
+    assert detail.startswith(f"{field} is nested too deeply"), detail
+    assert stored(site) == 0
 
 
 def test_lone_surrogates_are_refused(client, site):
@@ -138,14 +163,86 @@ def test_rate_limit_per_visitor(client, site):
     assert other.status_code == 202, "another visitor is not limited"
 
 
+def test_a_batch_over_the_limit_a_minute_is_refused_not_delayed(client, site):
+    # events_per_minute is 20 here: a batch of 21 could never be allowed, so a 429 with
+    # Retry-After would only have the client send it again and again
+    refused = post(client, {"events": [view() for _ in range(21)]})
+    assert refused.status_code == 422, refused.text
+    assert "Retry-After" not in refused.headers
+    assert "21 events" in refused.json["error"]["detail"]
+    assert "events_per_minute (20)" in refused.json["error"]["detail"]
+    assert stored(site) == 0
+    assert post(client, {"events": [view() for _ in range(20)]}).status_code == 202, \
+        "the refused batch was not counted against the visitor"
+
+
 def test_cors_only_for_the_sites_own_origin(client):
     own = post(client, {"events": [view()]}, Origin="https://help.example.com")
     assert own.headers["Access-Control-Allow-Origin"] == "https://help.example.com"
+    listed = post(client, {"events": [view()]}, Origin="https://www.example.com")
+    assert listed.status_code == 202, "allowed_origins are compared as browsers write them"
+    assert listed.headers["Access-Control-Allow-Origin"] == "https://www.example.com"
     foreign = post(client, {"events": [view()]}, Origin="https://evil.example")
     assert "Access-Control-Allow-Origin" not in foreign.headers
     search = client.simulate_get("/api/search", params={"q": "refund"},
                                  headers={"Origin": "https://evil.example"})
     assert search.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def vote():
+    return {"id": str(uuid.uuid4()), "type": "vote", "path": "en/billing/refunds.md",
+            "helpful": False, "reason": "outdated"}
+
+
+@pytest.mark.parametrize("origin", ["http://evil.example", "https://help.example.com.evil.example",
+                                    "https://example.com", "null"])
+def test_other_sites_pages_cannot_post_events(client, site, origin):
+    # text/plain is a "simple" request: a browser sends it cross-origin without asking
+    # first, so the answer's CORS headers alone would not stop it being stored
+    result = post(client, {"events": [vote()]}, content_type="text/plain;charset=UTF-8",
+                  Origin=origin, Host="help.example.com")
+    assert result.status_code == 403, result.text
+    assert result.json["error"]["status"] == 403 and origin in result.json["error"]["detail"]
+    assert "Access-Control-Allow-Origin" not in result.headers
+    preflight = client.simulate_options("/api/events", host="help.example.com", headers={
+        "Origin": origin, "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 403
+    assert stored(site) == 0
+
+
+@pytest.mark.parametrize("headers", [
+    {},  # curl, server-side senders: no Origin
+    {"Origin": "https://help.example.com"},  # site_url's origin
+    # `kb serve-api --site`: the page and the API share an address that is not site_url's
+    {"Origin": "http://127.0.0.1:8765", "Host": "127.0.0.1:8765"},
+    {"Origin": "http://[::1]:8765", "Host": "[::1]:8765"},
+    {"Origin": "https://docs.example.org", "Host": "docs.example.org"},
+    # behind a proxy that rewrites Host and says the original in X-Forwarded-Host
+    {"Origin": "https://docs.example.org", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org"},
+    {"Origin": "http://docs.example.org:8080", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org:8080, 10.0.0.5"},
+    {"Origin": "https://docs.example.org", "Host": "kb-api",
+     "Forwarded": 'for=203.0.113.9;host="docs.example.org";proto=https'},
+    # nginx's `proxy_set_header Host $host` leaves the port out
+    {"Origin": "http://docs.example.org:8080", "Host": "docs.example.org"},
+])
+def test_the_sites_own_pages_may_post_events(client, site, headers):
+    result = post(client, {"events": [vote()]}, content_type="text/plain;charset=UTF-8",
+                  **headers)
+    assert result.status_code == 202, result.text
+    assert stored(site) == 1
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://127.0.0.1:9999", "Host": "127.0.0.1:8765"},  # another port
+    {"Origin": "https://docs.example.org:8443", "Host": "docs.example.org:443"},
+    {"Origin": "https://evil.example", "Host": "10.0.0.11:8001",
+     "X-Forwarded-Host": "docs.example.org"},
+])
+def test_a_neighbour_of_the_request_host_is_another_origin(client, site, headers):
+    assert post(client, {"events": [vote()]}, **headers).status_code == 403
+    assert stored(site) == 0
 
 
 def test_no_raw_ip_at_rest_and_the_trusted_proxy_hop_counts(client, site, backend, caplog):

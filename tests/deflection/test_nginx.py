@@ -126,6 +126,14 @@ def test_nginx_in_front_of_two_replicas(config, built_site, backend: Backend, tm
             forged = post_view(base, "127.0.0.2", **{"X-Forwarded-For": "203.0.113.9"})
             honest = post_view(base, "127.0.0.2")
             other = post_view(base, "127.0.0.3")
+            # a page of the site posts with its origin (nginx's `Host $host` drops the
+            # port); a page of another site is refused, through the proxy too
+            own_page = post_view(base, "127.0.0.3", Origin=base)
+            status, _, data = request(base, "POST", "/api/events", json.dumps({"events": [{
+                "id": str(uuid.uuid4()), "type": "contact_click"}]}).encode(),
+                **{"Content-Type": "text/plain", "User-Agent": BROWSER,
+                   "Origin": "https://evil.example"})
+            assert status == 403, data
 
             # one replica stops (SIGTERM, as in a rolling restart): nginx uses the other
             replicas[0].send_signal(signal.SIGTERM)
@@ -146,7 +154,8 @@ def test_nginx_in_front_of_two_replicas(config, built_site, backend: Backend, tm
         for event_id, visitor in db.query("select id, visitor from events"):
             visitors[event_id] = visitor
             salts[event_id] = [bytes(s) for (s,) in db.query("select salt from salts")]
-    assert set(visitors) == {forged, honest, other, *after}, "every acknowledged event stored"
+    assert set(visitors) == {forged, honest, other, own_page, *after}, \
+        "every acknowledged event stored"
 
     def keys(event_id: str, ip: str) -> set[str]:
         return {visitor_key(salt, ip, BROWSER, site_name) for salt in salts[event_id]}

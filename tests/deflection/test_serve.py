@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
+import json
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
 import pytest
 
 from deflection.serve import (
@@ -13,6 +20,9 @@ from deflection.serve import (
     nginx_config,
     uvicorn_options,
 )
+from tests.browser.conftest import free_port, wait_for
+
+KB = Path(sys.executable).parent / "kb"
 
 
 def test_several_workers_on_sqlite_are_refused_with_the_way_out(run_kb, make_kb, tmp_path):
@@ -72,3 +82,91 @@ def test_nginx_template_placeholders_are_all_filled(tmp_path):
     assert "X-Forwarded-For $proxy_add_x_forwarded_for" in NGINX_TEMPLATE.read_text()
     with pytest.raises(ServeError, match="at least one"):
         nginx_config(tmp_path, [], "8080")
+
+
+def test_the_site_served_with_the_api_posts_events_to_it(make_kb, tmp_path):
+    """`kb serve-api --site` on an address that is not site_url's: a browser sends the
+    page's origin with every POST, and the page is the site's own."""
+    from deflection.site_index import index_site
+    from kb.settings import load_site
+
+    config = make_kb()
+    index_site(load_site(config))
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<h1>Help</h1>")
+    port = free_port()
+    server = subprocess.Popen(
+        [str(KB), "serve-api", "--config", str(config), "--site", str(tmp_path / "site"),
+         "--port", str(port), "--db", f"sqlite:///{tmp_path / 'events.db'}"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def post(origin: str) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        event = {"id": str(uuid.uuid4()), "type": "view", "path": "en/billing/refunds.md"}
+        conn.request("POST", "/api/events", body=json.dumps({"events": [event]}), headers={
+            "Content-Type": "text/plain;charset=UTF-8", "Origin": origin,
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 "
+                          "Firefox/128.0"})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/health")
+        assert post(f"http://127.0.0.1:{port}") == 202
+        assert post(f"http://127.0.0.1:{free_port()}") == 403
+        assert post("https://evil.example") == 403
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        server.stderr.close()
+
+
+def with_database(config: Path, value: str) -> Path:
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", f"languages: [en, ru]\n      database: {json.dumps(value)}"))
+    return config
+
+
+def test_a_relative_database_option_is_next_to_the_config(make_kb, run_kb, tmp_path,
+                                                          monkeypatch):
+    """`kb serve-api` and `kb deflection` run from different folders use one file."""
+    import datetime as dt
+
+    from deflection.api import database_url
+    from deflection.events import Event
+    from deflection.store import EventStore
+    from kb.settings import load_site
+
+    relative = "sqlite:///rel2/events.db?synchronous=full"
+    config = with_database(make_kb(), relative)
+    for folder in ("server", "reports"):
+        (tmp_path / folder).mkdir()
+    monkeypatch.chdir(tmp_path / "server")
+    url = database_url(load_site(config))
+    assert url == f"sqlite:///{config.parent / 'rel2' / 'events.db'}?synchronous=full"
+    store = EventStore(url)
+    store.add([Event(id=str(uuid.uuid4()), type="contact_click")], "v",
+              dt.datetime.now(dt.UTC)).result()
+    store.close()
+    monkeypatch.chdir(tmp_path / "reports")
+    result = run_kb("deflection", "--config", config, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["events"] == {"contact_click": 1}
+    assert not [f for f in ("server", "reports") if (tmp_path / f / "rel2").exists()]
+    # --db is typed on the command line: relative to where it is typed, as given
+    assert database_url(load_site(config), "sqlite:///here.db") == "sqlite:///here.db"
+    absolute = f"sqlite:///{tmp_path / 'abs.db'}"
+    config.write_text(config.read_text().replace(relative, absolute))
+    assert database_url(load_site(config)) == absolute
+
+
+def test_a_database_option_that_is_not_a_url_is_named(make_kb, run_kb):
+    config = with_database(make_kb(), "events.db")
+    for command in ("deflection", "serve-api"):
+        result = run_kb(command, "--config", config)
+        assert result.exit_code == 1
+        assert "--db" not in result.output, result.output
+        assert "database: 'events.db' in site_config.yml is not a database URL" in \
+            result.output
+        assert "sqlite:///events.db" in result.output

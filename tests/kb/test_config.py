@@ -66,6 +66,33 @@ def test_bad_trusted_proxy_is_named(make_kb, run_kb):
     assert "'my-proxy' is not an IP address or network" in result.output
 
 
+@pytest.mark.parametrize(("value", "error"), [
+    ("help.example.com", "'help.example.com' is not an origin: it does not start with "
+     "https:// or http://. Write scheme://host[:port], for example https://help.example.com"),
+    ("https://help.example.com/kb/", "an origin has no path, query or fragment. Write "
+     "scheme://host[:port], for example https://help.example.com"),
+    ("'https://*.example.com'", "'*.example.com' is not a host name"),
+    ("ftp://help.example.com", "it does not start with https:// or http://"),
+])
+def test_allowed_origins_must_be_origins(make_kb, run_kb, value, error):
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", f"languages: [en, ru]\n      allowed_origins: [{value}]"))
+    result = run_kb("check", "--config", config)
+    assert result.exit_code == 1 and error in result.output
+
+
+def test_allowed_origins_are_written_as_browsers_send_them(make_kb):
+    config = make_kb()
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", "languages: [en, ru]\n      allowed_origins: "
+        "[https://help.example.com/, 'HTTP://Docs.Example.com:80', 'http://[::1]:8000/', "
+        "https://пример.рф]"))
+    assert load_site(config).options.allowed_origins == [
+        "https://help.example.com", "http://docs.example.com", "http://[::1]:8000",
+        "https://xn--e1afmkfd.xn--p1ai"]
+
+
 def test_a_misspelt_option_is_a_check_warning_on_its_line(make_kb, run_kb):
     config = make_kb()
     config.write_text(config.read_text().replace("languages: [en, ru]",
