@@ -330,11 +330,12 @@ def _failed_per_group(
 def events_url(site: Site, db_url: str | None = None) -> str | None:
     """The event store gaps reads: the one given, the config's, or events.db next to the
     config when it exists (None: no store, no votes or failed searches)."""
-    url = db_url or site.options.database
-    if not url:
+    if not (db_url or site.options.database):
         default = site.root / "events.db"
         return f"sqlite:///{default}" if default.is_file() else None
-    return url
+    from deflection.api import database_url
+
+    return database_url(site, db_url)  # the same file `kb serve-api` writes
 
 
 def site_signals(

@@ -351,3 +351,35 @@ def test_since_keeps_only_topics_that_recur_in_the_period(run_kb, sample_index):
     assert data["topics"] and min(t["tickets"] for t in data["topics"]) >= 2
     assert data["metrics"]["recurring_topics"] == len(data["topics"])
     assert f"; {len(data['topics'])} recurring topics\n" in run_kb(*args).stdout
+
+
+def test_the_configs_relative_database_is_the_one_next_to_it(run_kb, tmp_path, export,
+                                                             monkeypatch):
+    """`database: sqlite:///ev/events.db` is the file `kb serve-api` writes next to the
+    config, wherever kb gaps runs from."""
+    import datetime as dt
+    import uuid
+
+    from deflection.events import Event
+    from deflection.site_index import index_site
+    from deflection.store import EventStore
+    from kb.settings import load_site
+
+    config = copy_sample(tmp_path / "site")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - kb/site:\n", "  - kb/site:\n      database: sqlite:///ev/events.db\n", 1),
+        encoding="utf-8")
+    index_site(load_site(config))
+    (config.parent / "ev").mkdir()
+    store = EventStore(f"sqlite:///{config.parent / 'ev/events.db'}")
+    refund = "en/billing/request-a-refund.md"
+    at = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    for n in range(4):
+        store.add([Event(id=str(uuid.uuid4()), type="vote", path=refund, helpful=False)],
+                  f"visitor{n}", at + dt.timedelta(minutes=n)).result()
+    store.close()
+    monkeypatch.chdir(tmp_path)  # not the config's folder
+    data = json.loads(run_kb("gaps", "--tickets", export[0], "--config", config,
+                             "--json").stdout)
+    answered = next(t for t in data["topics"] if t["article"] == refund)
+    assert "4 No votes, 0 Yes votes" in answered["evidence"]
