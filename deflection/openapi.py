@@ -97,7 +97,8 @@ def document(version: str) -> dict:
                                 "properties": {"accepted": {"type": "integer"},
                                                "dropped": {"type": "integer"}}}}}},
                     **{code: {**error_response, "description": text} for code, text in [
-                        ("400", "Malformed JSON"), ("413", "Body over 16 KB"),
+                        ("400", "Malformed JSON"), ("403", "Posted from a page of another origin"),
+                        ("413", "Body over 16 KB"),
                         ("415", "Not JSON or text/plain"), ("422", "Invalid event"),
                         ("429", "Too many events from this visitor")]},
                 },
