@@ -27,6 +27,7 @@ from deflection.metrics import SummaryRow
 from deflection.store_schema import (
     StoreError,
     backend_of,
+    check_ours,
     connect_error,
     daily_summary_table,
     events_table,
@@ -212,6 +213,7 @@ def read_summary(url: str, since: dt.datetime | None = None) -> list[SummaryRow]
     engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
+            check_ours(conn, url)
             if not sa.inspect(conn).has_table("daily_summary"):
                 return []
             table = daily_summary_table

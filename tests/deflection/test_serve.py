@@ -42,6 +42,21 @@ def test_a_missing_site_folder_is_named(run_kb, make_kb, tmp_path):
     assert result.exit_code == 1 and "nope: no such folder" in result.output
 
 
+def test_a_database_a_newer_kb_migrated_is_refused_before_serving(make_kb, tmp_path):
+    import sqlite3
+
+    from deflection.serve import prepare
+    from deflection.store import EventStore, StoreError
+
+    config = make_kb()
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    EventStore(url).close()
+    with sqlite3.connect(tmp_path / "events.db") as db:
+        db.execute("insert into kb_migrations values ('004_future', '2027-01-01')")
+    with pytest.raises(StoreError, match=r"migrated by a newer kb \(004_future\)"):
+        prepare(str(config), None, url, 1)  # before "Serving…", not a 500 per request
+
+
 def test_workers_build_the_app_from_the_environment(make_kb, tmp_path, monkeypatch):
     from deflection.site_index import index_site
     from kb.settings import load_site
