@@ -6,8 +6,10 @@ Pure: rows in, numbers out. Version the definitions: a lead compares reports ove
 - session deflection rate = sessions with ≥1 search or view and no contact click within
   N minutes after one ÷ sessions with ≥1 search or view.
 - self-service score = sessions ÷ distinct ticket requesters of the period (when known).
-- article deflection = 1 − sessions with a contact click within N minutes after viewing
-  the article ÷ sessions that viewed it (shown with that denominator).
+- article deflection = 1 − sessions with a contact click within N minutes after a view
+  of the article (any of its views in the session) ÷ sessions that viewed it (shown with
+  that denominator). A session that counts against an article also counts against the
+  session deflection rate.
 - helpful ratio = yes ÷ (yes + no), one vote per visitor, article and day (the last one
   wins), ranked by its Wilson lower bound (95%).
 - search no-result rate = searches with 0 results ÷ searches; no-click rate = searches
@@ -20,11 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-VERSION = "1"
+# 2: article deflection counts a contact click after any view of the article, not only
+# after the first (figures of version 1 are higher where visitors came back to an article)
+VERSION = "2"
 IDLE_MINUTES = 30
 WINDOW_MINUTES = 30
 Z95 = 1.959963984540054
@@ -84,8 +89,12 @@ def sessions(rows: Iterable[Row], idle_minutes: int = IDLE_MINUTES) -> list[list
     return out
 
 
-def _contact_within(session: list[Row], after: dt.datetime, window: dt.timedelta) -> bool:
-    return any(r.type == "contact_click" and after <= r.ts <= after + window for r in session)
+def _contact_within(contacts: list[dt.datetime], after: dt.datetime,
+                    window: dt.timedelta) -> bool:
+    """Whether a contact click of `contacts` (the session's, in time order) falls in
+    [after, after + window]."""
+    i = bisect_left(contacts, after)
+    return i < len(contacts) and contacts[i] <= after + window
 
 
 def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
@@ -106,15 +115,17 @@ def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
     by_lang: dict[str, Counter] = defaultdict(Counter)
 
     for session in all_sessions:
+        contacts = [r.ts for r in session if r.type == "contact_click"]  # in time order
         starts = [r.ts for r in session if r.type in ("search", "view")]
         if starts:
             engaged += 1
-            if not any(_contact_within(session, t, window) for t in starts):
+            if not any(_contact_within(contacts, t, window) for t in starts):
                 deflected += 1
         langs = {r.lang for r in session if r.lang}
         for lang in langs:
             by_lang[lang]["sessions"] += 1
         seen_paths = set()
+        contacted_paths = set()  # a contact click followed one of their views
         for i, row in enumerate(session):
             if row.type == "view" and row.path:
                 views[row.path] += 1
@@ -123,9 +134,10 @@ def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
                 if row.path not in seen_paths:
                     seen_paths.add(row.path)
                     viewed_sessions[row.path] += 1
-                    first_view = row.ts
-                    if _contact_within(session, first_view, window):
-                        contacted_after_view[row.path] += 1
+                if row.path not in contacted_paths \
+                        and _contact_within(contacts, row.ts, window):
+                    contacted_paths.add(row.path)
+                    contacted_after_view[row.path] += 1
             elif row.type == "search":
                 searches += 1
                 if row.lang:
@@ -141,7 +153,7 @@ def compute(rows: list[Row], *, window_minutes: int = WINDOW_MINUTES,
                     nxt = next((j for j, r in enumerate(later) if r.type == "search"), len(later))
                     if not any(r.type == "result_click" for r in later[:nxt]):
                         no_click += 1
-                if _contact_within(session, row.ts, window):
+                if _contact_within(contacts, row.ts, window):
                     to_contact += 1
 
     votes: dict[tuple[str, str, dt.date], Row] = {}

@@ -27,6 +27,7 @@ from deflection.metrics import SummaryRow
 from deflection.store_schema import (
     StoreError,
     backend_of,
+    check_ours,
     connect_error,
     daily_summary_table,
     events_table,
@@ -38,6 +39,9 @@ from deflection.store_schema import (
 )
 
 CHUNK = 10_000
+# `--older-than` up to a century: further back is before any event kb stored, and far
+# enough back has no date at all (datetime's year 1)
+MAX_DAYS = 36_500
 # A day with more events than this moves in 16 transactions, one per range of visitors
 # (their keys are hex digests). The votes that count are per visitor, article and day,
 # so the figures of a day stay right while part of its visitors are moved.
@@ -83,6 +87,9 @@ def prune_events(url: str, older_than_days: int, now: dt.datetime | None = None,
     `progress(done, total)` hears how far the reading went."""
     if older_than_days < 1:
         raise StoreError("--older-than must be at least 1 day: today's events stay")
+    if older_than_days > MAX_DAYS:
+        raise StoreError(f"--older-than {older_than_days}: give at most {MAX_DAYS} days (100 "
+                         "years); no event is older")
     parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite" and not Path(parsed.database or "").is_file():
         raise StoreError(f"no events database at {parsed.database}: check --db")
@@ -212,6 +219,7 @@ def read_summary(url: str, since: dt.datetime | None = None) -> list[SummaryRow]
     engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
+            check_ours(conn, url)
             if not sa.inspect(conn).has_table("daily_summary"):
                 return []
             table = daily_summary_table

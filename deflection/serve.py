@@ -97,7 +97,8 @@ def export_settings(config_file: str | None, site_dir: str | None, db: str) -> N
 
 
 def run_workers(workers: int, options: dict) -> None:
-    """uvicorn's supervisor with N worker processes, each building `app_from_env`."""
+    """uvicorn's supervisor with N worker processes, each building `app_from_env`, on a
+    socket the parent binds and listens on."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -112,7 +113,12 @@ def run_workers(workers: int, options: dict) -> None:
 
     config = uvicorn.Config("deflection.serve:app_from_env", factory=True, workers=workers,
                             **options)
-    Supervisor(config, sockets=[config.bind_socket()]).run()
+    sock = config.bind_socket()
+    # Listening here, not only in each worker once it has loaded the site and the index
+    # (seconds): connections made after "Serving…" queue in the backlog for the first
+    # worker, where they were refused.
+    sock.listen(config.backlog)
+    Supervisor(config, sockets=[sock]).run()
 
 
 def app_from_env() -> falcon.asgi.App:

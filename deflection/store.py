@@ -46,6 +46,7 @@ from deflection.store_schema import (
     SQLITE_TIME,
     StoreError,
     backend_of,
+    check_ours,
     connect_error,
     daily_summary_table,
     default_url,
@@ -221,6 +222,9 @@ class EventStore:
         except sa.exc.DBAPIError as exc:
             self.engine.dispose()
             raise connect_error(url, exc) from None
+        except StoreError:  # a database kb must not use
+            self.engine.dispose()
+            raise
         self._insert = _Insert(self.engine)  # here, not in the writer: a bug fails loudly
         self._queue: queue.SimpleQueue = queue.SimpleQueue()  # unbounded, in C
         self._salts: dict[str, bytes] = {}
@@ -383,6 +387,7 @@ def read_all(url: str, since: dt.datetime | None = None,
     engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
+            check_ours(conn, url)
             if not sa.inspect(conn).has_table("events"):
                 raise StoreError(f"no events in {shown(url)} yet: start `kb serve-api --db "
                                  "URL` to collect events, or pass another --db")
@@ -423,6 +428,7 @@ def events_version(url: str) -> tuple | None:
     engine = open_engine(url, readonly=True)
     try:
         with engine.connect() as conn:
+            check_ours(conn, url)
             tables = sa.inspect(conn).get_table_names()
             if "events" not in tables:
                 return None

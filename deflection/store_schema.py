@@ -109,6 +109,38 @@ class StoreError(KBError):
     pass
 
 
+# kb's tables and the migration that creates each
+CREATED_BY = {table.name: "001_events_salts_drops"
+              for table in (events_table, salts_table, drops_table)} | {
+    table.name: "002_rate_counts_daily_summary"
+    for table in (rate_counts_table, daily_summary_table)}
+
+
+def check_ours(conn: sa.Connection, url: sa.URL | str) -> None:
+    """Refuse, before anything is read or written, a database this kb must not use: one
+    a newer kb migrated (a migration this kb does not know: its tables may have another
+    shape), or one where another application has a table of the name of one of kb's."""
+    tables = set(sa.inspect(conn).get_table_names())
+    applied: set[str] = set()
+    if migrations_table.name in tables:
+        applied = set(conn.execute(sa.select(migrations_table.c.name)).scalars())
+    known = {name for name, _ in MIGRATIONS}
+    if applied and not applied & known:
+        raise StoreError(f"cannot use the events database {shown(url)}: it holds another "
+                         f"application's {migrations_table.name} table, not kb's; use "
+                         "another --db for kb's events")
+    unknown = sorted(applied - known)
+    if unknown:
+        raise StoreError(f"cannot use the events database {shown(url)}: this database was "
+                         f"migrated by a newer kb ({', '.join(unknown)}); upgrade kb or use "
+                         "another --db")
+    for table, migration in CREATED_BY.items():
+        if table in tables and migration not in applied:
+            raise StoreError(f"cannot use the events database {shown(url)}: it holds another "
+                             f"application's {table} table (kb did not create it); use "
+                             "another --db for kb's events")
+
+
 def default_url(root: Path) -> str:
     return f"sqlite:///{root / 'events.db'}"
 
@@ -204,6 +236,10 @@ def _sqlite_engine(parsed: sa.URL, readonly: bool) -> sa.Engine:
         engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true",
                                   poolclass=sa.pool.NullPool)
     else:
+        if Path(path).is_file():
+            # checked read-only first: opening for writing switches the file to WAL, a
+            # write into a file that may be another application's
+            _check_file(parsed)
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.StaticPool,
                                   connect_args={"check_same_thread": False,
@@ -232,6 +268,17 @@ def _sqlite_engine(parsed: sa.URL, readonly: bool) -> sa.Engine:
     return engine
 
 
+def _check_file(parsed: sa.URL) -> None:
+    reader = _sqlite_engine(parsed, readonly=True)
+    try:
+        with reader.connect() as conn:
+            check_ours(conn, parsed)
+    except sa.exc.DBAPIError as exc:  # not a database, say
+        raise connect_error(parsed, exc) from None
+    finally:
+        reader.dispose()
+
+
 def _postgres_engine(parsed: sa.URL, readonly: bool) -> sa.Engine:
     try:
         import psycopg  # noqa: F401
@@ -254,14 +301,15 @@ def open_engine(url: str, readonly: bool = False) -> sa.Engine:
     return _sqlite_engine(parsed, readonly)
 
 
-def connect_error(url: str, exc: sa.exc.DBAPIError) -> StoreError:
+def connect_error(url: sa.URL | str, exc: sa.exc.DBAPIError) -> StoreError:
     reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
     return StoreError(f"cannot use the events database {shown(url)}: {reason}; check that the "
                       "server runs and the URL (user, password, host, database) is right")
 
 
 def migrate(engine: sa.Engine) -> list[str]:
-    """Apply the migrations not yet recorded; the names applied."""
+    """Apply the migrations not yet recorded; the names applied. A database kb must not
+    use (`check_ours`) is refused with nothing written."""
     if backend_of(engine) != "postgresql":  # one process, one writer: nothing to race
         return _migrate(engine)
     with engine.connect() as lock:  # one replica migrates at a time
@@ -275,6 +323,8 @@ def migrate(engine: sa.Engine) -> list[str]:
 
 
 def _migrate(engine: sa.Engine) -> list[str]:
+    with engine.connect() as conn:
+        check_ours(conn, engine.url)
     # Each step checks its record inside its own transaction: on SQLite that transaction
     # holds the write lock (BEGIN IMMEDIATE), so a second process cannot apply it too.
     applied = []

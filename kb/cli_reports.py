@@ -79,7 +79,9 @@ def deflection(db, since, as_json, html_dir, csv_dir, tickets_requesters, window
 @click.command("prune-events")
 @click.option("--db", help="Events database URL (default: the config's, or events.db next "
               "to it).")
-@click.option("--older-than", "days", type=click.IntRange(min=1), required=True, metavar="DAYS",
+# 36,500: deflection.retention.MAX_DAYS (not imported here: it pulls in SQLAlchemy)
+@click.option("--older-than", "days", type=click.IntRange(1, 36_500), required=True,
+              metavar="DAYS",
               help="Fold and delete the events of the days before today minus DAYS (UTC).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was pruned as JSON.")
 @config_option

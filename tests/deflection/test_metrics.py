@@ -70,7 +70,7 @@ def reference(rows: list[Row]) -> dict:
             views = [r for r in s if r.type == "view" and r.path == path]
             if views:
                 viewed += 1
-                if contact_within(s, views[0].ts):
+                if any(contact_within(s, v.ts) for v in views):
                     contacted += 1
         articles[path] = {
             "views": sum(1 for r in rows if r.type == "view" and r.path == path),
@@ -129,6 +129,13 @@ def test_metrics_match_the_reference(rows):
     assert close(got["searches"]["no_click_rate"], want["no_click_rate"])
     assert [(f["query"], f["count"]) for f in got["searches"]["top_failed"]] == \
         want["top_failed"][:20]
+    # a session counted against an article is one the session rate counts as not deflected
+    not_deflected = got["engaged_sessions"] - round(
+        (got["session_deflection_rate"] or 0) * got["engaged_sessions"])
+    for article in got["articles"]:
+        if article["sessions"]:
+            contacted = round((1 - article["deflection"]) * article["sessions"])
+            assert contacted <= not_deflected, article["path"]
 
 
 def test_wilson_lower_bound_ranks_many_votes_above_few():
@@ -144,3 +151,18 @@ def test_the_last_vote_of_the_day_wins():
             Row("vote", t + dt.timedelta(days=1), "a", "en/x.md", helpful=False)]
     article = compute(rows)["articles"][0]
     assert (article["votes_yes"], article["votes_no"]) == (1, 1)
+
+
+def test_a_contact_after_a_later_view_of_the_article_counts_against_it():
+    # one session: the article at 10:00 and again at 10:25, contact at 10:45 (30-minute
+    # window): 45 minutes after the first view, 20 after the second
+    t = BASE.replace(hour=10)
+    minutes = dt.timedelta(minutes=1)
+    rows = [Row("view", t, "f", "en/refund.md"),
+            Row("view", t + 25 * minutes, "f", "en/refund.md"),
+            Row("contact_click", t + 45 * minutes, "f"),
+            Row("view", t, "c", "en/refund.md")]
+    got = compute(rows, window_minutes=30)
+    article = got["articles"][0]
+    assert (article["sessions"], article["deflection"]) == (2, 0.5)
+    assert got["session_deflection_rate"] == 0.5

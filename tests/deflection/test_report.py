@@ -160,7 +160,8 @@ def test_definitions_come_from_the_metrics_module(page):
     definitions = parsed.sections["definitions"]
     assert "Wilson" in definitions
     assert "self-service score = sessions ÷ distinct ticket requesters" in definitions
-    assert "Definitions version 1" in definitions
+    assert "after a view of the article (any of its views in the session)" in definitions
+    assert "Definitions version 2" in definitions
 
 
 def test_no_events_says_so_instead_of_empty_charts(tmp_path):

@@ -129,6 +129,25 @@ def test_bad_requests_are_refused_with_what_to_do(tmp_path, make_kb, run_kb):
         prune_events(f"sqlite:///{tmp_path / 'x.db'}", 0)
 
 
+@pytest.mark.parametrize("days", ["36501", "1000000", "99999999999"])
+def test_days_beyond_a_century_are_refused_naming_the_option(tmp_path, make_kb, run_kb, days):
+    config = make_kb()
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    EventStore(url).close()
+    result = run_kb("prune-events", "--config", config, "--db", url, "--older-than", days)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--older-than'" in result.output and "1<=x<=36500" in \
+        result.output
+    with pytest.raises(StoreError, match=f"--older-than {days}: give at most 36500 days"):
+        prune_events(url, int(days))
+
+
+def test_a_century_is_accepted(tmp_path):
+    url = f"sqlite:///{tmp_path / 'events.db'}"
+    fill(url)
+    assert prune_events(url, 36_500).events == 0
+
+
 def test_the_servers_writer_is_not_locked_out_while_pruning(tmp_path):
     """SQLite: the prune reads outside the write lock and moves a day per short
     transaction, so the running server's writer (busy_timeout 10 s) never waits long."""

@@ -351,3 +351,55 @@ def test_sqlite_checkpoints_when_the_writer_is_idle(tmp_path, monkeypatch, idle_
     finally:
         store.close()
     assert grew is copied
+
+
+def _tables_and_migrations(backend: Backend) -> tuple[set[str], list[tuple]]:
+    import sqlalchemy as sa
+
+    from deflection.store_schema import open_engine
+
+    engine = open_engine(backend.url, readonly=True)
+    try:
+        tables = set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    names = backend.query("select name from kb_migrations order by name") \
+        if "kb_migrations" in tables else []
+    return tables, names
+
+
+def _every_opening_refuses(url: str, match: str) -> None:
+    """The server's store, the reports' readers and the prune all say `match`."""
+    from deflection.retention import prune_events, read_summary
+    from deflection.store import events_version, read_all
+
+    for open_it in (EventStore, read_all, read_summary, events_version,
+                    lambda u: prune_events(u, 30)):
+        with pytest.raises(StoreError, match=match):
+            open_it(url)
+
+
+def test_a_database_a_newer_kb_migrated_is_refused_with_nothing_written(backend):
+    EventStore(backend.url).close()
+    backend.query("insert into kb_migrations (name, applied_at) values "
+                  "('004_future', '2027-01-01 00:00:00')")
+    before = _tables_and_migrations(backend)
+
+    _every_opening_refuses(backend.url, r"this database was migrated by a newer kb "
+                           r"\(004_future\); upgrade kb or use another --db")
+    assert _tables_and_migrations(backend) == before
+
+
+def test_another_applications_events_table_is_refused_with_nothing_written(backend):
+    if backend.name == "sqlite":
+        backend.files[0].mkdir()
+    backend.query("create table events (id integer primary key, name text)")
+    backend.query("insert into events (id, name) values (1, 'theirs')")
+    mode = backend.query("pragma journal_mode") if backend.name == "sqlite" else None
+
+    _every_opening_refuses(backend.url, "it holds another application's events table "
+                           r"\(kb did not create it\); use another --db")
+    assert _tables_and_migrations(backend) == ({"events"}, [])
+    assert backend.query("select id, name from events") == [(1, "theirs")]
+    if backend.name == "sqlite":
+        assert backend.query("pragma journal_mode") == mode == [("delete",)], "not WAL'd"

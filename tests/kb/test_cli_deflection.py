@@ -93,3 +93,23 @@ def test_no_report_is_written_where_the_site_is_built_from_or_to(make_kb, run_kb
 def test_serve_api_refuses_a_port_out_of_range(make_kb, run_kb):
     result = run_kb("serve-api", "--config", make_kb(), "--port", "99999")
     assert result.exit_code == 2 and "99999 is not in the range 1<=x<=65535" in result.output
+
+
+def test_a_database_kb_must_not_use_is_named_with_the_way_out(make_kb, run_kb, tmp_path):
+    import sqlite3
+
+    config = make_kb()
+    newer = seed(config.parent)
+    with sqlite3.connect(config.parent / "events.db") as db:
+        db.execute("insert into kb_migrations values ('004_future', '2027-01-01')")
+    theirs = tmp_path / "theirs.db"
+    with sqlite3.connect(theirs) as db:
+        db.execute("create table events (id integer primary key, name text)")
+    for url, said in [(newer, "this database was migrated by a newer kb (004_future); "
+                              "upgrade kb or use another --db"),
+                      (f"sqlite:///{theirs}", "it holds another application's events table "
+                                              "(kb did not create it); use another --db")]:
+        for command in (["deflection", "--json"], ["prune-events", "--older-than", "30"]):
+            result = run_kb(*command, "--config", config, "--db", url)
+            assert result.exit_code == 1, result.output
+            assert said in result.output and "check that the server runs" not in result.output
