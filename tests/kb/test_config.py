@@ -7,10 +7,15 @@ import pytest
 from kb.settings import load_site
 
 
+def with_option(config, option: str) -> None:
+    """Set a kb/site option (`name: value`) in the mini fixture's config."""
+    config.write_text(config.read_text().replace(
+        "languages: [en, ru]", f"languages: [en, ru]\n      {option}"))
+
+
 def test_wrong_option_value_names_key_value_and_fix(make_kb, run_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace("languages: [en, ru]",
-                                                 "languages: [en, ru]\n      nav_window: lots"))
+    with_option(config, "nav_window: lots")
     result = run_kb("check", "--config", config)
     assert result.exit_code == 1
     assert "nav_window" in result.output
@@ -20,8 +25,7 @@ def test_wrong_option_value_names_key_value_and_fix(make_kb, run_kb):
 
 def test_unknown_option_suggests_the_right_one(make_kb, run_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace("languages: [en, ru]",
-                                                 "languages: [en, ru]\n      relatd: 3"))
+    with_option(config, "relatd: 3")
     result = run_kb("build", "--strict", "--config", config)
     assert result.exit_code == 1
     assert "relatd" in result.output and "Did you mean 'related'?" in result.output
@@ -59,8 +63,7 @@ def test_plain_mkdocs_config_works_with_every_command(tmp_path, run_kb):
 
 def test_bad_trusted_proxy_is_named(make_kb, run_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace(
-        "languages: [en, ru]", "languages: [en, ru]\n      trusted_proxies: [my-proxy]"))
+    with_option(config, "trusted_proxies: [my-proxy]")
     result = run_kb("check", "--config", config)
     assert result.exit_code == 1
     assert "'my-proxy' is not an IP address or network" in result.output
@@ -76,18 +79,15 @@ def test_bad_trusted_proxy_is_named(make_kb, run_kb):
 ])
 def test_allowed_origins_must_be_origins(make_kb, run_kb, value, error):
     config = make_kb()
-    config.write_text(config.read_text().replace(
-        "languages: [en, ru]", f"languages: [en, ru]\n      allowed_origins: [{value}]"))
+    with_option(config, f"allowed_origins: [{value}]")
     result = run_kb("check", "--config", config)
     assert result.exit_code == 1 and error in result.output
 
 
 def test_allowed_origins_are_written_as_browsers_send_them(make_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace(
-        "languages: [en, ru]", "languages: [en, ru]\n      allowed_origins: "
-        "[https://help.example.com/, 'HTTP://Docs.Example.com:80', 'http://[::1]:8000/', "
-        "https://пример.рф]"))
+    with_option(config, "allowed_origins: [https://help.example.com/, "
+                "'HTTP://Docs.Example.com:80', 'http://[::1]:8000/', https://пример.рф]")
     assert load_site(config).options.allowed_origins == [
         "https://help.example.com", "http://docs.example.com", "http://[::1]:8000",
         "https://xn--e1afmkfd.xn--p1ai"]
@@ -95,8 +95,7 @@ def test_allowed_origins_are_written_as_browsers_send_them(make_kb):
 
 def test_a_misspelt_option_is_a_check_warning_on_its_line(make_kb, run_kb):
     config = make_kb()
-    config.write_text(config.read_text().replace("languages: [en, ru]",
-                                                 "languages: [en, ru]\n      min_confidnce: 0.5"))
+    with_option(config, "min_confidnce: 0.5")
     line = config.read_text().split("\n").index("      min_confidnce: 0.5") + 1
     result = run_kb("check", "--config", config)
     assert f"site_config.yml:{line}: warning: " in result.output
@@ -109,8 +108,7 @@ def test_a_misspelt_option_is_a_check_warning_on_its_line(make_kb, run_kb):
 ])
 def test_min_confidence_is_a_number_from_0_to_1(make_kb, run_kb, value, error):
     config = make_kb()
-    config.write_text(config.read_text().replace(
-        "languages: [en, ru]", f"languages: [en, ru]\n      min_confidence: {value}"))
+    with_option(config, f"min_confidence: {value}")
     result = run_kb("check", "--config", config)
     if error is None:
         assert "min_confidence" not in result.output
