@@ -21,6 +21,7 @@ answered 202 only after its events are committed, so nothing acknowledged is los
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,9 +97,21 @@ def export_settings(config_file: str | None, site_dir: str | None, db: str) -> N
         os.environ[ENV_SITE] = str(Path(site_dir).resolve())
 
 
-def run_workers(workers: int, options: dict) -> None:
+def run_one(app, options: dict, listening: Callable[[], None]) -> None:
+    """uvicorn in this process, on a socket bound and listening before `listening` is
+    called (uvicorn.run binds only once it has started)."""
+    import uvicorn
+
+    config = uvicorn.Config(app, **options)
+    sock = config.bind_socket()
+    sock.listen(config.backlog)
+    listening()
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def run_workers(workers: int, options: dict, listening: Callable[[], None]) -> None:
     """uvicorn's supervisor with N worker processes, each building `app_from_env`, on a
-    socket the parent binds and listens on."""
+    socket the parent binds and listens on before `listening` is called."""
     import uvicorn
     from uvicorn.supervisors import Multiprocess
 
@@ -118,6 +131,7 @@ def run_workers(workers: int, options: dict) -> None:
     # (seconds): connections made after "Serving…" queue in the backlog for the first
     # worker, where they were refused.
     sock.listen(config.backlog)
+    listening()
     Supervisor(config, sockets=[sock]).run()
 
 

@@ -188,20 +188,21 @@ def serve_api(host, port, site_dir, db, workers, config_file) -> None:
       kb serve-api --site site --port 8000     (site and API on one address)
       kb serve-api --db postgresql://kb@db.internal/kb --workers 4 --host 0.0.0.0
     """
-    import uvicorn
-
-    from deflection.serve import export_settings, prepare, run_workers, uvicorn_options
+    from deflection.serve import export_settings, prepare, run_one, run_workers, uvicorn_options
 
     site, url = prepare(config_file, site_dir, db, workers)
-    click.echo(f"Serving the API on http://{host}:{port}/api/" +
-               (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir else "")
-               + (f" ({workers} worker processes)" if workers > 1 else ""))
+
+    def listening() -> None:  # said once the port takes connections, not before
+        click.echo(f"Serving the API on http://{host}:{port}/api/" +
+                   (f" and the site from {site_dir} on http://{host}:{port}/" if site_dir
+                    else "") + (f" ({workers} worker processes)" if workers > 1 else ""))
+
     options = uvicorn_options(host, port)
     if workers == 1:
         from deflection.api import create_app
 
-        uvicorn.run(create_app(site, site_dir=site_dir, db=url), **options)
+        run_one(create_app(site, site_dir=site_dir, db=url), options, listening)
         return
     # each worker imports the factory; it reads the settings checked above
     export_settings(config_file, site_dir, url)
-    run_workers(workers, options)
+    run_workers(workers, options, listening)
