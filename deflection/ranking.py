@@ -95,10 +95,10 @@ class Postings:
                         else:
                             lengths[f][offset + docnum] = length
             self._lengths = lengths
-            self._avg = {f: average_length(searcher.reader(), f, deleted[f], int(live.sum()))
+            self.live_count = int(live.sum())
+            self._avg = {f: average_length(searcher.reader(), f, deleted[f], self.live_count)
                          for f in self.fields}
             self.doc_count = n
-            self.live_count = int(live.sum())
             self.live = live
 
     def length(self, fieldname: str) -> np.ndarray:

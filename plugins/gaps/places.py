@@ -1,5 +1,6 @@
-"""Where the plugin and `kb gaps` may write: nothing that quotes tickets inside the
-published folders. Pure path logic; the plugin turns the error into MkDocs' PluginError."""
+"""Where the gaps plugin and the report commands (`kb gaps`, `kb deflection`) may write:
+nothing that quotes customers inside the published folders. Pure path logic; the plugin
+turns the error into MkDocs' PluginError."""
 
 from __future__ import annotations
 
