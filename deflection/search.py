@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import analysis, own_words, passages, ranking, snippets, synonyms
+from deflection import analysis, layouts, own_words, passages, ranking, snippets, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
@@ -56,6 +56,10 @@ PASSAGE_WEIGHT = 0.2
 EVERY_SECTION_FIELDS = ("title", "summary", "keywords", "tags", "slug")
 CORRECT_MARGIN = 0.2  # a corrected spelling replaces the results when this much surer
 CORRECTED_MIN = 0.6  # a spelling suggestion must answer the question this well
+# A question typed in the wrong keyboard layout (deflection/layouts.py): at most this share
+# of its words as typed, and at least this share as meant, are the articles' words
+RETYPE_TYPED_KNOWN = 0.25
+RETYPE_MEANT_KNOWN = 0.5
 
 
 class QueryError(KBError):
@@ -152,13 +156,16 @@ class SearchEngine:
             local.searchers[lang] = (searcher, postings)
         return local.searchers[lang]
 
-    def language_for(self, query: str, lang: str | None) -> str:
+    def _given(self, lang: str | None) -> str | None:
+        """The index of the language the caller names, when there is one."""
         if lang and lang in self._indexes:
             return lang
-        if lang:
-            base = lang.split("-")[0].lower()
-            if base in self._indexes:
-                return base
+        base = (lang or "").split("-")[0].lower()
+        return base if base in self._indexes else None
+
+    def language_for(self, query: str, lang: str | None) -> str:
+        if self._given(lang):
+            return self._given(lang)
         detected = analysis.detect_language(query, list(self._indexes), self.default)
         return detected if detected in self._indexes else next(iter(self._indexes), self.default)
 
@@ -183,8 +190,10 @@ class SearchEngine:
         results; a misspelt question's corrected results when the center answers them better."""
         text = analysis.normalize(query).strip()
         limit = max(1, min(int(limit), 50))
+        given = self._given(lang)
         lang = self.language_for(text, lang)
         answer = Answer(query=text, lang=lang)
+        typed = text
         # an email address in the question is no article's word
         text = without_addresses(text).strip()
         if not text or lang not in self._indexes:
@@ -203,7 +212,40 @@ class SearchEngine:
                     answer.results, answer.confidence = retry.results, retry.confidence
                     answer.answered, answer.corrected = True, True
                     found = corrected
+        if answer.confidence < CORRECTED_MIN and not answer.corrected:
+            found = self._retyped(typed, given, limit, answer, every) or found
         return answer, found
+
+    def _retyped(self, text: str, given: str | None, limit: int, answer: Answer,
+                 every: bool) -> tuple[set[str], list[dict]] | None:
+        """A question typed in the wrong keyboard layout ("lfi,jhl" for "дашборд") is
+        answered as it was meant, when the help center uses the meant words and not the
+        typed ones, and the meant question is answered better; `answer` says so with
+        `corrected`. Only into the language the caller names, if it names one."""
+        if len(text.split()) > MAX_TERMS or self._known(text, answer.lang) > RETYPE_TYPED_KNOWN:
+            return None
+        for lang, meant in layouts.retyped(text).items():
+            if lang not in self._indexes or given not in (None, lang) \
+                    or self._known(meant, lang) < RETYPE_MEANT_KNOWN:
+                continue
+            searcher, postings = self._searcher(lang)
+            retry = Answer(query=meant, lang=lang)
+            found = self._run(searcher, postings, meant, lang, limit, retry, every)
+            if retry.confidence > answer.confidence and (retry.answered or every):
+                answer.lang, answer.did_you_mean, answer.corrected = lang, meant, True
+                answer.results, answer.confidence = retry.results, retry.confidence
+                answer.answered = retry.answered
+                return found
+        return None
+
+    def _known(self, text: str, lang: str) -> float:
+        """The share of the words of `text` that the articles in `lang` use."""
+        said = analysis.words(text, lang) if lang in self._indexes else []
+        if not said:
+            return 0.0
+        searcher, postings = self._searcher(lang)
+        return sum(1 for word in said
+                   if postings.get(searcher, "spell", word).weights.sum()) / len(said)
 
     def _question_part(self, searcher, postings: ranking.Postings, text: str, lang: str) -> str:
         """The question without the customer's own web address, identifier or

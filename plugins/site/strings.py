@@ -40,8 +40,9 @@ STRINGS = {
             "no_helpdesk": "If these articles don't answer your question, contact support "
                            "the way you usually do.",
         },
-        "search": {"did_you_mean": "Did you mean", "none": "No article answers this yet.",
-                   "all": "All results", "matching": "Matching articles",
+        "search": {"did_you_mean": "Did you mean", "showing": "Showing results for",
+                   "none": "No article answers this yet.", "all": "All results",
+                   "matching": "Matching articles",
                    "type": "Type a question in the search box.",
                    "offline": "Showing the browser's search results."},
     },
@@ -79,7 +80,8 @@ STRINGS = {
             "no_helpdesk": "Если эти статьи не помогли, обратитесь в поддержку привычным "
                            "способом.",
         },
-        "search": {"did_you_mean": "Возможно, вы имели в виду", "none": "Ответа на этот вопрос "
+        "search": {"did_you_mean": "Возможно, вы имели в виду",
+                   "showing": "Показаны результаты для", "none": "Ответа на этот вопрос "
                    "пока нет.", "all": "Все результаты", "matching": "Найдено статей",
                    "type": "Введите вопрос в строку поиска.",
                    "offline": "Результаты поиска в браузере."},
@@ -117,7 +119,8 @@ STRINGS = {
             "no_helpdesk": "หากบทความเหล่านี้ยังไม่ตอบคำถามของคุณ โปรดติดต่อฝ่ายสนับสนุน"
                            "ผ่านช่องทางที่คุณใช้เป็นประจำ",
         },
-        "search": {"did_you_mean": "หรือคุณหมายถึง", "none": "ยังไม่มีบทความที่ตอบคำถามนี้",
+        "search": {"did_you_mean": "หรือคุณหมายถึง", "showing": "แสดงผลลัพธ์สำหรับ",
+                   "none": "ยังไม่มีบทความที่ตอบคำถามนี้",
                    "all": "ผลลัพธ์ทั้งหมด", "matching": "บทความที่ตรงกัน",
                    "type": "พิมพ์คำถามในช่องค้นหา", "offline": "ผลการค้นหาในเบราว์เซอร์"},
     },

@@ -54,6 +54,20 @@ def test_search_box_speaks_the_pages_language(page, api_server, lang, query):
     assert words["all"] in page.inner_text(".md-search-result__list")
 
 
+def test_a_question_typed_in_the_wrong_layout_is_answered_as_meant(page, api_server):
+    """"c,hjc gfhjkz" is "сброс пароля" typed with the US layout still on."""
+    links = search(page, f"{api_server}/ru/", "c,hjc gfhjkz", answered_by="api")
+    assert urlsplit(links[0]).path == "/ru/account/reset-your-password/"
+    showing = STRINGS["ru"]["search"]["showing"]
+    assert f"{showing}: сброс пароля" in page.inner_text(".md-search-result__meta")
+    # and "reset password" typed with the Russian layout on, on the results page
+    page.goto(f"{api_server}/search/?q=куыуе+зфыыцщкв")
+    page.wait_for_selector("#kb-search-page ol li a")
+    assert page.inner_text(".kb-did-you-mean") == "Showing results for: reset password"
+    first = page.get_attribute("#kb-search-page ol li a", "href")
+    assert first.endswith("en/account/reset-your-password/")
+
+
 def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(page, api_server):
     """Material sends a click on a link into a language of extra.alternate, from a page
     outside that language (the home page, the results page), to the language's home page."""

@@ -187,7 +187,10 @@
     }
     ask(query, 20).then(function (answer) {
       var html = "";
-      if (answer.did_you_mean) {
+      if (answer.corrected) {
+        html += '<p class="kb-did-you-mean">' + escape(t("showing", "Showing results for")) +
+          ": <strong>" + escape(answer.did_you_mean) + "</strong></p>";
+      } else if (answer.did_you_mean) {
         html += '<p class="kb-did-you-mean">' + escape(t("did_you_mean", "Did you mean")) +
           ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + '">' +
           escape(answer.did_you_mean) + "</a>?</p>";
@@ -225,7 +228,8 @@
         var hits = answer.results || [];
         if (info) {
           info.innerHTML = hits.length
-            ? escape(t("matching", "Matching articles")) + ": " + hits.length
+            ? escape(t("matching", "Matching articles")) + ": " + hits.length +
+              (answer.corrected ? " · " + escape(t("showing", "Showing results for")) + ": " + escape(answer.did_you_mean) : "")
             : escape(t("none", "No article answers this yet.")) +
               (answer.did_you_mean ? " " + escape(t("did_you_mean", "Did you mean")) + ": " + escape(answer.did_you_mean) + "?" : "");
         }
