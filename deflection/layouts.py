@@ -28,23 +28,20 @@ assert len(_US) == len(_RU) == len(_TH)
 _FROM_US = {"ru": str.maketrans(_US, _RU), "th": str.maketrans(_US, _TH)}
 _TO_US = {"ru": str.maketrans(_RU, _US), "th": str.maketrans(_TH, _US)}
 
-_LETTERS = {
-    "en": re.compile(r"[A-Za-z]"),
-    "ru": re.compile(r"[А-яЁё]"),
-    "th": re.compile(r"[\u0e00-\u0e7f]"),
+_SCRIPTS = {
+    "en": re.compile(r"[A-Za-z]+"),
+    "ru": re.compile(r"[А-яЁё]+"),
+    "th": re.compile(r"[\u0e00-\u0e7f]+"),
 }
-_ANY_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def retyped(text: str) -> dict[str, str]:
     """The question as it was meant, by the language it was meant in, when every letter of
     it is of one script: Latin letters meant as Russian or Thai, Cyrillic or Thai meant as
     English. Empty when the question mixes scripts or holds no letters."""
-    letters = _ANY_LETTER.findall(text)
-    if not letters:
-        return {}
-    script = next((lang for lang, pattern in _LETTERS.items()
-                   if all(pattern.match(ch) for ch in letters)), None)
+    letters = _NOT_LETTERS.sub("", text)
+    script = next((lang for lang, only in _SCRIPTS.items() if only.fullmatch(letters)), None)
     if script == "en":
         return {lang: text.translate(table) for lang, table in _FROM_US.items()}
     if script in _TO_US:

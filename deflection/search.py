@@ -222,11 +222,13 @@ class SearchEngine:
         answered as it was meant, when the help center uses the meant words and not the
         typed ones, and the meant question is answered better; `answer` says so with
         `corrected`. Only into the language the caller names, if it names one."""
-        if len(text.split()) > MAX_TERMS or self._known(text, answer.lang) > RETYPE_TYPED_KNOWN:
+        meant_in = {lang: meant for lang, meant in layouts.retyped(text).items()
+                    if lang in self._indexes and given in (None, lang)}
+        if not meant_in or len(text.split()) > MAX_TERMS \
+                or self._known(text, answer.lang) > RETYPE_TYPED_KNOWN:
             return None
-        for lang, meant in layouts.retyped(text).items():
-            if lang not in self._indexes or given not in (None, lang) \
-                    or self._known(meant, lang) < RETYPE_MEANT_KNOWN:
+        for lang, meant in meant_in.items():
+            if self._known(meant, lang) < RETYPE_MEANT_KNOWN:
                 continue
             searcher, postings = self._searcher(lang)
             retry = Answer(query=meant, lang=lang)
