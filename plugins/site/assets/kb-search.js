@@ -164,8 +164,13 @@
     browserSearch();
   };
 
-  /* The results page: /search/?q= */
+  /* The results page: /search/?q=&lang= (one page for every language: the search box
+   * links to it with the reader's language, so a Russian question is searched as Russian,
+   * and the results carry that language for screen readers) */
   var page = document.getElementById("kb-search-page");
+  var asked = page ? new URLSearchParams(location.search).get("lang") || "" : "";
+  if (/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(asked)) lang = asked;
+  var inLang = function () { return lang ? "&lang=" + encodeURIComponent(lang) : ""; };
   var showPage = function (query, available) {
     if (!page) return;
     if (!query) { page.innerHTML = "<p>" + escape(t("type", "Type a question in the search box.")) + "</p>"; return; }
@@ -185,11 +190,12 @@
       history.replaceState(history.state, "", address);
       document.querySelector('[data-md-component="search-query"]').blur();
     }
+    if (lang && lang !== document.documentElement.lang) page.setAttribute("lang", lang);
     ask(query, 20).then(function (answer) {
       var html = "";
       if (answer.did_you_mean) {
         html += '<p class="kb-did-you-mean">' + escape(t("did_you_mean", "Did you mean")) +
-          ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + '">' +
+          ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + inLang() + '">' +
           escape(answer.did_you_mean) + "</a>?</p>";
       }
       if (!answer.results || !answer.results.length) {
@@ -232,7 +238,7 @@
         list.setAttribute("data-kb-query", query);
         list.innerHTML = hits.map(itemHtml).join("") +
           '<li class="md-search-result__item" data-kb-own><a class="md-search-result__link" href="' +
-          escape(root + "search/?q=" + encodeURIComponent(query)) +
+          escape(root + "search/?q=" + encodeURIComponent(query) + inLang()) +
           '"><article class="md-search-result__article" data-md-score="-1"><p>' +
           escape(t("all", "All results")) + " →</p></article></a></li>";
         shown = { query: query, html: list.innerHTML, info: info ? info.innerHTML : "" };
