@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from plugins.site.strings import STRINGS
+
 pytestmark = pytest.mark.browser
 
 ARTICLE = "/en/account/reset-your-password/"
@@ -121,3 +123,33 @@ def test_feedback_form_shows_where_the_keyboard_is(page, api_server):
     assert thanks.get_attribute("role") == "status"
     assert page.evaluate("document.activeElement.classList.contains('kb-feedback__thanks')")
     assert thanks.inner_text().strip()
+
+
+def test_the_search_box_tells_how_many_articles_it_found(page, api_server):
+    """The focus stays in the box while results change: their number is a live status."""
+    page.goto(f"{api_server}/en/")
+    page.wait_for_selector("html[data-kb-search='api']")
+    page.click('[data-md-component="search-query"]')
+    page.keyboard.type("reset password")
+    page.wait_for_selector(".md-search-result__list a[data-kb-path]")
+    status = page.locator(".md-search-result__meta")
+    assert status.get_attribute("role") == "status"
+    found = page.locator(".md-search-result__list a[data-kb-path]").count()
+    assert status.inner_text().endswith(f": {found}")
+    page.keyboard.press("ArrowDown")  # the results are reached by keyboard
+    assert page.evaluate("document.activeElement.dataset.kbRank") == "1"
+    page.keyboard.press("Escape")
+    assert not page.is_checked('[data-md-toggle="search"]')
+
+
+def test_the_contact_page_tells_how_many_articles_it_suggests(page, api_server):
+    page.goto(f"{api_server}/th/contact/")
+    page.wait_for_selector("html[data-kb-api='up']")
+    status = page.locator("#kb-contact-status")
+    # a live region must be in the page, not hidden, before it speaks
+    assert status.get_attribute("role") == "status" and status.text_content() == ""
+    assert not status.evaluate("e => e.closest('[hidden]')")
+    page.fill("#kb-contact-question", "ลืมรหัสผ่าน")
+    page.wait_for_selector(".kb-contact__suggestions:not([hidden])")
+    suggested = page.locator(".kb-contact__list li").count()
+    assert status.text_content() == f"{STRINGS['th']['contact']['suggested']}: {suggested}"

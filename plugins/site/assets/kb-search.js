@@ -219,6 +219,8 @@
     var list = document.querySelector(".md-search-result__list");
     var info = document.querySelector(".md-search-result__meta");
     if (!input || !list) return;
+    /* focus stays in the box while results change: a screen reader hears their number */
+    if (info) info.setAttribute("role", "status");
     var timer = null;
     var latest = 0;
     var shown = null; /* what this script last listed, to put back if Material overwrites it */
@@ -309,12 +311,16 @@
     var section = document.querySelector(".kb-contact__suggestions");
     if (!box || !section) return;
     var list = section.querySelector("ol");
+    var status = document.getElementById("kb-contact-status");
+    var told = function (n) {
+      if (status) status.textContent = n ? (status.getAttribute("data-kb-format") || "{n}").replace("{n}", n) : "";
+    };
     var timer = null;
     var latest = 0;
     var suggest = function () {
       var query = box.value.trim();
       var ticket = ++latest;
-      if (query.length < 2) { section.hidden = true; list.innerHTML = ""; return; }
+      if (query.length < 2) { section.hidden = true; list.innerHTML = ""; told(0); return; }
       ask(query, 5).then(function (answer) {
         if (ticket !== latest) return;
         var hits = answer.results || [];
@@ -324,6 +330,7 @@
             (hit.snippet ? "<br><small>" + hit.snippet + "</small>" : "") + "</li>";
         }).join("");
         section.hidden = !hits.length;
+        told(hits.length);
         announce("kb:suggestions", { query: query, results: hits.length });
       }).catch(function () { /* keep what is shown */ });
     };
