@@ -93,6 +93,11 @@ def test_suggested_and_found_snippets_are_readable(scheme_page, api_server):
     page.goto(f"{api_server}/search/?q=reset+password")
     problems += low_contrast(page, ".kb-search-results small")
     problems += low_contrast(page, ".kb-search-results small mark")
+    page.goto(f"{api_server}/en/")
+    page.wait_for_selector("html[data-kb-search='api']")
+    page.click('[data-md-component="search-query"]')
+    page.keyboard.type("reset password")
+    problems += low_contrast(page, ".md-search-result__list .kb-hit")
     assert problems == []
 
 
