@@ -123,6 +123,20 @@ def test_results_page_is_shareable_and_suggests_spellings(page, api_server):
     assert first.endswith("en/billing/request-a-refund/")
 
 
+@pytest.mark.parametrize(("lang", "query", "expected"), [
+    ("ru", "сбросить пароль", "/ru/account/reset-your-password/"),
+    ("th", "ลืมรหัสผ่าน", "/th/account/reset-your-password/"),
+])
+def test_all_results_answers_in_the_readers_language(page, api_server, lang, query, expected):
+    """The results page is one for every language: "All results" tells it the reader's."""
+    search(page, f"{api_server}/{lang}/", query, "api")
+    page.click(".md-search-result__list a:not([data-kb-path])")
+    page.wait_for_selector("#kb-search-page ol li a", timeout=5_000)
+    first = page.get_attribute("#kb-search-page ol li a", "href")
+    assert urlsplit(first).path.endswith(expected)
+    assert page.get_attribute("#kb-search-page", "lang") == lang  # read in its own voice
+
+
 def test_results_page_opens_ready_to_click(page, api_server):
     """Material opens its search dialog for any ?q=; this page answers the query itself."""
     page.goto(f"{api_server}/search/?q=refund+annual+plan")

@@ -164,8 +164,13 @@
     browserSearch();
   };
 
-  /* The results page: /search/?q= */
+  /* The results page: /search/?q=&lang= (one page for every language: the search box
+   * links to it with the reader's language, so a Russian question is searched as Russian,
+   * and the results carry that language for screen readers) */
   var page = document.getElementById("kb-search-page");
+  var asked = page ? new URLSearchParams(location.search).get("lang") || "" : "";
+  if (/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(asked)) lang = asked;
+  var inLang = function () { return lang ? "&lang=" + encodeURIComponent(lang) : ""; };
   var showPage = function (query, available) {
     if (!page) return;
     if (!query) { page.innerHTML = "<p>" + escape(t("type", "Type a question in the search box.")) + "</p>"; return; }
@@ -185,6 +190,7 @@
       history.replaceState(history.state, "", address);
       document.querySelector('[data-md-component="search-query"]').blur();
     }
+    if (lang && lang !== document.documentElement.lang) page.setAttribute("lang", lang);
     ask(query, 20).then(function (answer) {
       var html = "";
       if (answer.corrected) {
@@ -192,7 +198,7 @@
           ": <strong>" + escape(answer.did_you_mean) + "</strong></p>";
       } else if (answer.did_you_mean) {
         html += '<p class="kb-did-you-mean">' + escape(t("did_you_mean", "Did you mean")) +
-          ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + '">' +
+          ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + inLang() + '">' +
           escape(answer.did_you_mean) + "</a>?</p>";
       }
       if (!answer.results || !answer.results.length) {
@@ -216,6 +222,8 @@
     var list = document.querySelector(".md-search-result__list");
     var info = document.querySelector(".md-search-result__meta");
     if (!input || !list) return;
+    /* focus stays in the box while results change: a screen reader hears their number */
+    if (info) info.setAttribute("role", "status");
     var timer = null;
     var latest = 0;
     var shown = null; /* what this script last listed, to put back if Material overwrites it */
@@ -236,7 +244,7 @@
         list.setAttribute("data-kb-query", query);
         list.innerHTML = hits.map(itemHtml).join("") +
           '<li class="md-search-result__item" data-kb-own><a class="md-search-result__link" href="' +
-          escape(root + "search/?q=" + encodeURIComponent(query)) +
+          escape(root + "search/?q=" + encodeURIComponent(query) + inLang()) +
           '"><article class="md-search-result__article" data-md-score="-1"><p>' +
           escape(t("all", "All results")) + " →</p></article></a></li>";
         shown = { query: query, html: list.innerHTML, info: info ? info.innerHTML : "" };
@@ -307,12 +315,16 @@
     var section = document.querySelector(".kb-contact__suggestions");
     if (!box || !section) return;
     var list = section.querySelector("ol");
+    var status = document.getElementById("kb-contact-status");
+    var told = function (n) {
+      if (status) status.textContent = n ? (status.getAttribute("data-kb-format") || "{n}").replace("{n}", n) : "";
+    };
     var timer = null;
     var latest = 0;
     var suggest = function () {
       var query = box.value.trim();
       var ticket = ++latest;
-      if (query.length < 2) { section.hidden = true; list.innerHTML = ""; return; }
+      if (query.length < 2) { section.hidden = true; list.innerHTML = ""; told(0); return; }
       ask(query, 5).then(function (answer) {
         if (ticket !== latest) return;
         var hits = answer.results || [];
@@ -322,6 +334,7 @@
             (hit.snippet ? "<br><small>" + hit.snippet + "</small>" : "") + "</li>";
         }).join("");
         section.hidden = !hits.length;
+        told(hits.length);
         announce("kb:suggestions", { query: query, results: hits.length });
       }).catch(function () { /* keep what is shown */ });
     };
