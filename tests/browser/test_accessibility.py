@@ -101,6 +101,13 @@ def test_suggested_and_found_snippets_are_readable(scheme_page, api_server):
     assert problems == []
 
 
+def test_translation_links_are_told_from_their_sentence_by_more_than_colour(page, api_server):
+    page.goto(api_server + ARTICLE)
+    decoration = page.eval_on_selector(".kb-translations a",
+                                       "a => getComputedStyle(a).textDecorationLine")
+    assert decoration == "underline"
+
+
 def focus_ring(page) -> str:
     """The focused element's outline as `style width colour`, or "none"."""
     return page.evaluate("""() => {
