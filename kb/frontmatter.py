@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from kb.problems import Problem, Severity
+from kb.yamlload import CSafeLoader as _LOADER
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
