@@ -442,6 +442,7 @@ def _translations(site: Site, articles: list[Article]) -> list[Problem]:
         if article.translation_key and not article.is_index:
             groups[article.translation_key][article.lang].append(article)
     required = set(site.options.required_translations)
+    by_path = {a.path: a for a in articles}
     problems = []
     for key, by_lang in sorted(groups.items()):
         for group in by_lang.values():
@@ -458,10 +459,21 @@ def _translations(site: Site, articles: list[Article]) -> list[Problem]:
             if lang in by_lang:
                 continue
             severity = Severity.WARNING if lang in required else Severity.NOTE
+            twin_path = f"{lang}/{first.path.split('/', 1)[-1]}"
+            twin = by_path.get(twin_path)
+            if twin is not None and twin.translation_key:  # the pair is there, keyed apart
+                problems.append(Problem(
+                    first.path, first.fm.line_of("translation_key"), Severity.WARNING,
+                    "translation-key-mismatch",
+                    f"{twin_path} has the same name but 'translation_key: "
+                    f"{twin.translation_key}', so the two are not linked as translations",
+                    f"give both the same translation_key (this one's is '{key}'), or rename "
+                    "the one that is not a translation"))
+                continue
             problems.append(Problem(
                 first.path, first.fm.line_of("translation_key"), severity,
                 "missing-translation",
                 f"no {native_name(lang)} ({lang}) translation of '{key}'",
-                f"write {lang}/{first.path.split('/', 1)[-1]} with 'translation_key: {key}' "
+                f"write {twin_path} with 'translation_key: {key}' "
                 f"(kb new \"…\" --lang {lang} --translation-of {first.path})"))
     return problems
