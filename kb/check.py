@@ -348,9 +348,21 @@ def _synonyms(site: Site) -> list[Problem]:
     from deflection import synonyms
     from deflection.site_index import synonyms_dir
 
-    return [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
-                    "synonyms", error.problem, error.fix)
-            for error in synonyms.check(synonyms_dir(site), site.languages)]
+    folder = synonyms_dir(site)
+    problems = [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
+                        "synonyms", error.problem, error.fix)
+                for error in synonyms.check(folder, site.languages)]
+    read = [f"{lang}.yml" for lang in site.languages]
+    for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        if file.name in read or file.suffix not in (".yml", ".yaml"):
+            continue
+        name = f"{file.stem.lower()}.yml"
+        problems.append(Problem(
+            _relative(file, site.docs_dir), 1, Severity.WARNING, "synonyms-ignored",
+            f"search never reads {file.name}: kb reads only {', '.join(read)} here",
+            f"rename it to {name}" if name in read else
+            f"name it after a language of the help center ({', '.join(read)}), or delete it"))
+    return problems
 
 
 def _config_warnings(site: Site) -> list[Problem]:
