@@ -22,6 +22,7 @@ import yaml
 
 from deflection import analysis
 from kb.errors import KBError
+from kb.yamlload import SafeLoader
 
 
 class SynonymsError(KBError):
@@ -133,7 +134,7 @@ def read(file: Path) -> list[list]:
     try:
         text = file.read_text(encoding="utf-8-sig")
         node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 (a SafeLoader)
     except UnicodeDecodeError:
         raise SynonymsError(file, 0, "not UTF-8", "re-save the file as UTF-8") from None
     except yaml.YAMLError as exc:

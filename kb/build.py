@@ -15,6 +15,10 @@ class BuildFailed(KBError):
     """MkDocs stopped the build (a warning in strict mode, or a broken page)."""
 
 
+class ServeFailed(KBError):
+    """The preview cannot listen where it was asked to."""
+
+
 class _Formatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return f"{record.levelname:<8}- {record.getMessage()}"
@@ -106,7 +110,30 @@ def serve_site(config_file: str | Path | None = None, *, dev_addr: str | None = 
     """Live preview: rebuilds and reloads the browser on every saved change."""
     from mkdocs.commands.serve import serve
 
-    site = load_site(config_file)  # fail early, with kb's message, on a bad config
     overrides = {"dev_addr": dev_addr} if dev_addr else {}
+    # fail early, with kb's message, on a bad config or a port another preview holds
+    site = load_site(config_file, **overrides)
+    _port_is_free(site.config.dev_addr.host, site.config.dev_addr.port)
     serve(config_file=str(site.config_file), livereload=True, open_in_browser=open_browser,
           **overrides)
+
+
+def _port_is_free(host: str, port: int) -> None:
+    """Refuse before building (a large help center takes a while) when the address is
+    taken, as by another `kb serve` or by `make serve` on the same default port 8000."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as MkDocs' server does
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise ServeFailed(f"cannot serve on {host}:{port}: {exc.strerror}; give "
+                                  "another address with --dev-addr IP:PORT") from None
+            raise ServeFailed(
+                f"{host}:{port} is already in use, probably by another kb serve or make "
+                f"serve; stop it, or preview on another port: kb serve --dev-addr "
+                f"{host}:{port + 1}") from None

@@ -348,9 +348,21 @@ def _synonyms(site: Site) -> list[Problem]:
     from deflection import synonyms
     from deflection.site_index import synonyms_dir
 
-    return [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
-                    "synonyms", error.problem, error.fix)
-            for error in synonyms.check(synonyms_dir(site), site.languages)]
+    folder = synonyms_dir(site)
+    problems = [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
+                        "synonyms", error.problem, error.fix)
+                for error in synonyms.check(folder, site.languages)]
+    read = [f"{lang}.yml" for lang in site.languages]
+    for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
+        if file.name in read or file.suffix not in (".yml", ".yaml"):
+            continue
+        name = f"{file.stem.lower()}.yml"
+        problems.append(Problem(
+            _relative(file, site.docs_dir), 1, Severity.WARNING, "synonyms-ignored",
+            f"search never reads {file.name}: kb reads only {', '.join(read)} here",
+            f"rename it to {name}" if name in read else
+            f"name it after a language of the help center ({', '.join(read)}), or delete it"))
+    return problems
 
 
 def _config_warnings(site: Site) -> list[Problem]:
@@ -442,6 +454,7 @@ def _translations(site: Site, articles: list[Article]) -> list[Problem]:
         if article.translation_key and not article.is_index:
             groups[article.translation_key][article.lang].append(article)
     required = set(site.options.required_translations)
+    by_path = {a.path: a for a in articles}
     problems = []
     for key, by_lang in sorted(groups.items()):
         for group in by_lang.values():
@@ -458,10 +471,21 @@ def _translations(site: Site, articles: list[Article]) -> list[Problem]:
             if lang in by_lang:
                 continue
             severity = Severity.WARNING if lang in required else Severity.NOTE
+            twin_path = f"{lang}/{first.path.split('/', 1)[-1]}"
+            twin = by_path.get(twin_path)
+            if twin is not None and twin.translation_key:  # the pair is there, keyed apart
+                problems.append(Problem(
+                    first.path, first.fm.line_of("translation_key"), Severity.WARNING,
+                    "translation-key-mismatch",
+                    f"{twin_path} has the same name but 'translation_key: "
+                    f"{twin.translation_key}', so the two are not linked as translations",
+                    f"give both the same translation_key (this one's is '{key}'), or rename "
+                    "the one that is not a translation"))
+                continue
             problems.append(Problem(
                 first.path, first.fm.line_of("translation_key"), severity,
                 "missing-translation",
                 f"no {native_name(lang)} ({lang}) translation of '{key}'",
-                f"write {lang}/{first.path.split('/', 1)[-1]} with 'translation_key: {key}' "
+                f"write {twin_path} with 'translation_key: {key}' "
                 f"(kb new \"…\" --lang {lang} --translation-of {first.path})"))
     return problems

@@ -46,6 +46,7 @@ def index(config_file) -> None:
 @translate_errors
 def search(query, lang, limit, as_json, config_file) -> None:
     """Search the help center as a customer would. Without QUERY, reads one per line on stdin.
+    The search index is brought up to date first, so a new or edited article is found.
 
     \b
     Examples:
@@ -57,7 +58,9 @@ def search(query, lang, limit, as_json, config_file) -> None:
     from deflection.site_index import engine_for
     from kb.settings import load_site
 
-    engine = engine_for(load_site(config_file))
+    site = load_site(config_file)
+    fresh_index(site)  # a writer checks the article they just saved, not the last build's
+    engine = engine_for(site)
 
     def run(text: str) -> None:
         try:

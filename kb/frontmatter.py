@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import yaml
 
 from kb.problems import Problem, Severity
+from kb.yamlload import CSafeLoader as _LOADER
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader when libyaml is there
 _OPEN = re.compile(r"^---[ \t]*$")
 _CLOSE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
@@ -37,6 +37,8 @@ THEME_KEYS = frozenset(
 )
 # A writer may leave these out of an article, though the site is worse for it.
 RECOMMENDED_KEYS = ("summary", "tags", "owner", "reviewed", "review_every")
+# What `kb new` writes for the summary; a summary still starting so is not written yet.
+PLACEHOLDER = "TODO: one sentence that says what this article answers."
 
 
 @dataclass
@@ -136,6 +138,16 @@ def validate(file: str, fm: FrontMatter, *, is_index: bool) -> list[Problem]:
             if key not in meta:
                 err(key, f"front matter has no '{key}'", _ADD_HINT[key], Severity.WARNING)
     _check_text(meta, "summary", err)
+    if isinstance(meta.get("summary"), str) and meta["summary"].lstrip().startswith("TODO"):
+        err("summary", f"the summary is still a placeholder ({meta['summary']!r})",
+            "write one sentence that says what the article answers: search results and "
+            "section pages show it", Severity.WARNING)
+    # nothing, or only empty headings (`kb new` writes "## ")
+    if not is_index and not any(line.strip("# \t") for line in fm.body.split("\n")):
+        problems.append(_problem(
+            file, fm.body_line, Severity.WARNING, "empty-article",
+            "the article has no text yet, so it would be published empty",
+            "write the answer under a '## ' heading, or delete the file and its nav entry"))
     _check_text(meta, "owner", err)
     _check_text(meta, "translation_key", err)
     key_value = meta.get("translation_key")

@@ -34,3 +34,16 @@ def last_commit_dates(folder: Path) -> dict[Path, dt.datetime]:
         elif line and when is not None:
             dates.setdefault(root / line, when)
     return dates
+
+
+def head(folder: Path) -> tuple[str, Path] | None:
+    """The commit checked out in `folder`'s work tree, and the reflog git appends to on every
+    commit, checkout or reset (a preview watches it); None outside git or before a commit."""
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD", "--git-path", "logs/HEAD"], cwd=folder,
+            capture_output=True, text=True, check=True,
+        ).stdout.split("\n")
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out[0], folder / out[1]

@@ -16,6 +16,7 @@ import yaml
 
 from kb.articles import read_article
 from kb.errors import ArticleError
+from kb.frontmatter import PLACEHOLDER
 from kb.languages import language_of
 from kb.settings import Site
 
@@ -101,7 +102,7 @@ def new_article(
         raise ArticleError(f"{path} already exists; choose another title or --slug")
     meta = {
         "title": title.strip(),
-        "summary": "TODO: one sentence that says what this article answers.",
+        "summary": PLACEHOLDER,
         "tags": [],
         "owner": owner or default_owner(),
         "reviewed": today or dt.date.today(),

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from kb.errors import ConfigError
+from kb.yamlload import SafeLoader
 
 PRESETS = "presets.yaml"
 # `{{ name }}`, `{{- name -}}`, `{{ name | filter }}`: the name is what is looked up;
@@ -45,7 +46,7 @@ def used(text: str) -> set[str]:
         if "{{" in text else set()
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(SafeLoader):
     """YAML as Diplodoc reads it (YAML 1.2): `yes`, `no`, `on`, `off` are words, not
     booleans, so `country: NO` stays "NO"."""
 

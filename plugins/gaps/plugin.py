@@ -12,6 +12,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from kb.errors import KBError
 from kb.gaps.report import shown
+from kb.gitdates import head
 from plugins._options import with_hints
 from plugins.gaps import findings, places
 from plugins.gaps.config import GapsConfig
@@ -70,6 +71,9 @@ class GapsPlugin(BasePlugin[GapsConfig]):
         for path in (self.config.tickets, self.config.mapping):
             if self.config.enabled and path:
                 server.watch(path)  # a new export rebuilds the preview
+        git = head(Path(config.docs_dir))
+        if self.config.enabled and self.config.tickets and git and git[1].is_file():
+            server.watch(str(git[1]), recursive=False)  # a commit changes "update" verdicts
         return server
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -126,9 +130,10 @@ class GapsPlugin(BasePlugin[GapsConfig]):
             indexed, rebuilt = index.refresh(site)
             refreshed = time.perf_counter()
             events = events_url(site)  # votes and failed searches change the verdicts
+            # verdicts compare tickets with the articles' last commits: a commit is news
             key = (indexed, _stat(self.config.tickets), _stat(self.config.mapping),
                    self.config.format, self.config.on_error,
-                   events_version(events) if events else None)
+                   events_version(events) if events else None, head(site.docs_dir))
             if key == self._key and self.report is not None:
                 return self.report
             report = gaps_for_site(site, self.config.tickets, fmt=self.config.format,

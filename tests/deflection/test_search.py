@@ -184,6 +184,15 @@ def test_synonyms_from_the_writers_file(engine):
     assert engine.search("money back").results[0].path == "en/billing/request-a-refund.md"
 
 
+def test_a_synonyms_file_with_an_impossible_date_names_its_line(tmp_path):
+    from deflection.synonyms import SynonymsError, read
+
+    file = tmp_path / "en.yml"
+    file.write_text("- [invoice, receipt]\n- [2026-31-10, launch day]\n")
+    with pytest.raises(SynonymsError, match=r"en\.yml:2: not valid YAML \('2026-31-10' is not"):
+        read(file)
+
+
 def test_built_in_colloquial_words_find_the_articles_word():
     from deflection.analysis import terms
     from deflection.synonyms import built_in

@@ -118,6 +118,35 @@ def test_missing_translation_is_a_note_unless_required(make_kb, run_kb):
     assert "no Русский (ru) translation of 'download-invoices'" in result.output
 
 
+def test_a_translation_keyed_apart_is_named_not_asked_for_again(make_kb, run_kb):
+    """ru/billing/refunds.md exists: the fix names its key, not 'write ru/billing/refunds.md'."""
+    text = (FIXTURES / "mini/articles/ru/billing/refunds.md").read_text()
+    config = make_kb(files={"articles/ru/billing/refunds.md": text.replace(
+        "translation_key: request-a-refund", "translation_key: refunds")})
+    report = json.loads(run_kb("check", "-f", config, "--json", "--as-of", "2026-11-22").output)
+    found = {(p["file"], p["line"], p["severity"], p["code"]): p for p in report["problems"]
+             if "refund" in p["file"]}
+    assert set(found) == {
+        ("en/billing/refunds.md", 9, "warning", "translation-key-mismatch"),
+        ("ru/billing/refunds.md", 9, "warning", "translation-key-mismatch")}
+    en = found[("en/billing/refunds.md", 9, "warning", "translation-key-mismatch")]
+    assert "ru/billing/refunds.md has the same name but 'translation_key: refunds'" \
+        in en["message"]
+    assert "give both the same translation_key" in en["fix"]
+
+
+def test_a_synonyms_file_search_never_reads_is_named(make_kb, run_kb):
+    """`en.yaml` (the extension presets.yaml has) or a language the site lacks: no search
+    reads it, so kb check says so rather than leave the writer's groups unused."""
+    config = make_kb(files={"articles/_synonyms/en.yaml": "- [refund, money back]\n",
+                            "articles/_synonyms/de.yml": "- [Rechnung, Beleg]\n"})
+    result = run_kb("check", "-f", config, "--strict", "--as-of", "2026-11-22")
+    assert result.exit_code == 1, result.output
+    assert ("articles/_synonyms/en.yaml:1: warning: search never reads en.yaml: kb reads "
+            "only en.yml, ru.yml here\n    fix: rename it to en.yml") in result.output
+    assert "articles/_synonyms/de.yml:1: warning: search never reads de.yml" in result.output
+
+
 def test_a_suggested_link_is_written_from_the_linking_article(make_kb):
     from kb.check import check
     from kb.settings import load_site

@@ -46,10 +46,20 @@ def test_did_you_mean_is_offered_or_says_it_was_used(sample_index, run_kb):
     assert "Showing results for" not in offered.output
 
 
-def test_search_before_indexing_says_what_to_run(make_kb, run_kb):
-    result = run_kb("search", "refund", "--config", make_kb())
-    assert result.exit_code == 1
-    assert "run `kb index`" in result.output
+def test_search_finds_the_article_a_writer_just_saved(make_kb, run_kb):
+    """No `kb index` in between: a writer checks that search finds what they wrote."""
+    config = make_kb()
+    first = json.loads(run_kb("search", "refund", "--json", "--config", config).stdout)
+    assert first["results"][0]["path"] == "en/billing/refunds.md"  # no index yet: built
+    article = config.parent / "articles/en/billing/invoices.md"
+    article.write_text(article.read_text() + "\nDownload your quarterly statements here.\n")
+    found = json.loads(run_kb("search", "quarterly statements", "--json", "--config",
+                              config).stdout)
+    assert [r["path"] for r in found["results"]][:1] == ["en/billing/invoices.md"]
+    article.unlink()
+    gone = json.loads(run_kb("search", "quarterly statements", "--json", "--config",
+                             config).stdout)
+    assert "en/billing/invoices.md" not in [r["path"] for r in gone["results"]]
 
 
 def test_sample_search_quality(sample_index, run_kb):

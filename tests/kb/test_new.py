@@ -28,6 +28,25 @@ def test_new_article_is_valid_and_in_the_navigation(make_kb, run_kb):
     assert [p["code"] for p in report["problems"] if p["severity"] == "error"] == []
 
 
+def test_an_article_left_as_kb_new_wrote_it_is_not_published_silently(make_kb, run_kb):
+    """kb new's placeholder summary and empty heading are warnings: `--strict` stops them."""
+    config = make_kb()
+    run_kb("new", "Update your card", "--section", "billing", "--config", config)
+    path = "articles/en/billing/update-your-card.md"
+    result = run_kb("check", "-f", config, "--strict", "--as-of", "2026-11-22")
+    assert result.exit_code == 1, result.output
+    assert f"{path}:3: warning: the summary is still a placeholder ('TODO:" in result.output
+    assert f"{path}:11: warning: the article has no text yet" in result.output
+    file = config.parent / path
+    file.write_text(file.read_text().replace("TODO: one sentence that says what this "
+                                             "article answers.", "Replace an expired card.")
+                    .replace("## \n", "## Change the card\n\nOpen **Billing**.\n"))
+    result = run_kb("check", "-f", config, "--json", "--as-of", "2026-11-22")
+    codes = {p["code"] for p in json.loads(result.output)["problems"]
+             if p["file"] == "en/billing/update-your-card.md" and p["severity"] != "note"}
+    assert codes == set()
+
+
 def test_translation_shares_key_and_file_name(make_kb, run_kb):
     config = make_kb()
     result = run_kb("new", "Скачать счета", "--lang", "ru", "--section", "billing",

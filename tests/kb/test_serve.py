@@ -57,3 +57,19 @@ def test_serve_previews_and_rebuilds_on_save(make_kb):
         article = config.parent / "articles/en/billing/refunds.md"
         article.write_text(article.read_text().replace("Request a refund", "Get a refund"))
         fetch(f"{url}/en/billing/refunds/", until="Get a refund")
+
+
+def test_a_port_in_use_is_refused_before_building_with_the_fix(make_kb, run_kb):
+    """A second preview (or `make serve`, also on port 8000) holds the port: kb says so at
+    once, instead of building the whole site and ending in an OSError traceback."""
+    config = make_kb()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        result = run_kb("serve", "--config", config, "--dev-addr", f"127.0.0.1:{port}")
+    assert result.exit_code == 1, result.output
+    assert f"Error: 127.0.0.1:{port} is already in use" in result.output
+    assert f"kb serve --dev-addr 127.0.0.1:{port + 1}" in result.output
+    assert time.monotonic() - started < 10

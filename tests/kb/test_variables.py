@@ -61,6 +61,8 @@ def test_values_read_as_diplodoc_reads_them(tmp_path):
     ("default:\n  MY: [unclosed\n", r"presets\.yaml:3: not valid YAML.*fix the line"),
     ("default: MySQL\n", r"presets\.yaml:1: `default` must map variable names to values"),
     ("- a list\n", r"presets\.yaml:1: `default` must map variable names to values"),
+    ("default:\n  launch: 2026-31-10\n",
+     r"presets\.yaml:2: not valid YAML \('2026-31-10' is not a valid date"),
 ])
 def test_a_broken_presets_file_is_named_with_its_line(tmp_path, text, message):
     (tmp_path / "presets.yaml").write_text(text)

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,29 @@ def test_serve_shows_the_update_banner_with_evidence_and_ticket_ids(make_kb):
         assert "kb-gaps-banner" in page and "RF-1" in page
     assert (config.parent / "reports" / "gaps.html").is_file()
     assert not (config.parent / "site").exists()  # the preview builds into a temporary folder
+
+
+def test_serve_drops_the_banner_once_the_writer_commits_the_update(make_kb):
+    """The verdict reads the article's last commit: committing the fix (no file in docs_dir
+    changes) rebuilds the preview, and the banner goes without restarting kb serve."""
+    config = with_gaps(make_kb)
+    commit_articles(config)
+    with serving(config) as url:
+        fetch(f"{url}/en/billing/refunds/", timeout=90, until="kb-gaps-banner")
+        article = config.parent / "articles/en/billing/refunds.md"
+        article.write_text(article.read_text().replace("pro rata", "pro rata (edited)"))
+        fetch(f"{url}/en/billing/refunds/", timeout=60, until="(edited)")
+        date = "2026-11-30T12:00:00+00:00"  # after every planted ticket
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "HOME": str(config.parent),
+               "GIT_AUTHOR_NAME": "kb", "GIT_AUTHOR_EMAIL": "kb@example.com",
+               "GIT_COMMITTER_NAME": "kb", "GIT_COMMITTER_EMAIL": "kb@example.com",
+               "PATH": os.environ["PATH"]}
+        subprocess.run(["git", "-C", str(config.parent), "commit", "-qam", "refunds: update"],
+                       check=True, env=env, capture_output=True)
+        deadline = time.monotonic() + 60
+        while "kb-gaps-banner" in fetch(f"{url}/en/billing/refunds/"):
+            assert time.monotonic() < deadline, "the banner outlived the commit"
+            time.sleep(0.5)
 
 
 def test_the_sample_help_center_with_its_sample_export_publishes_no_ticket_text(sample_site):
