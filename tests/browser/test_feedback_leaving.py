@@ -148,3 +148,12 @@ def test_a_sent_no_is_not_counted_again_on_leaving(reader, votes):
     assert votes("en/billing/change-your-plan.md") == [
         ("vote", ARTICLE, 0, "outdated", "The 30-day window is now 14 days.")]
 
+
+def test_an_unsent_no_keeps_its_reason_but_not_its_comment(reader, votes):
+    open_article(reader)
+    reader.click(NO)
+    reader.check("input[name='reason'][value='outdated']")
+    reader.fill("#kb-feedback-comment", "Written, then thought better of.")
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [
+        ("vote", ARTICLE, 0, "outdated", None)]
