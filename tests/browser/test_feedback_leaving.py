@@ -84,7 +84,14 @@ def back_from_the_cache(page, step) -> None:
 
 
 def open_article(page) -> None:
+    """The article with its feedback widget, which shows once the API answered /health."""
     page.goto(ARTICLE_URL)
+    page.wait_for_selector("html[data-kb-api]")
+    if page.get_attribute("html", "data-kb-api") == "down":
+        # kb-search.js waits 1.5 s for /health; a busy test machine can miss that once
+        page.reload()
+        page.wait_for_selector("html[data-kb-api]")
+    assert page.get_attribute("html", "data-kb-api") == "up", "the API never answered /health"
     page.wait_for_selector(NO)
 
 
