@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import socket
@@ -10,6 +11,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,11 @@ import pytest
 from tests.conftest import copy_sample
 
 CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+# The API drops "HeadlessChrome" as a bot: tests that count events are a person's Chrome.
+DESKTOP_CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                  "Chrome/124.0.0.0 Safari/537.36")
 
 
 def free_port() -> int:
@@ -46,21 +53,29 @@ def built_sample(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def api_server(built_sample):
-    """`kb serve-api --site`: the site and its search API on one address."""
+@contextlib.contextmanager
+def serving(built_sample: Path, db: Path | None = None) -> Iterator[str]:
+    """`kb serve-api --site` on a free port, with its own SQLite file when `db` is given."""
     port = free_port()
     kb = Path(sys.executable).parent / "kb"
-    server = subprocess.Popen(
-        [str(kb), "serve-api", "--config", str(built_sample / "site_config.yml"),
-         "--site", str(built_sample / "site"), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [str(kb), "serve-api", "--config", str(built_sample / "site_config.yml"),
+               "--site", str(built_sample / "site"), "--port", str(port)]
+    if db is not None:
+        command += ["--db", f"sqlite:///{db}"]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for(f"http://127.0.0.1:{port}/api/health")
         yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def api_server(built_sample):
+    """`kb serve-api --site`: the site and its search API on one address."""
+    with serving(built_sample) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -91,12 +106,26 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"])
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def desktop_browser(browser):
+    """Chromium that says it is a person's desktop Chrome in every request, and keeps
+    pages in the back/forward cache as Chrome does.
+
+    The user agent is the browser's own, not a context's `user_agent`: that one is a
+    DevTools override of the page, and a beacon sent while the page is being left
+    (`pagehide` on a link or `page.goto`) outlives it and goes out as "HeadlessChrome",
+    which the API drops as a bot. Playwright turns the back/forward cache off; Chrome
+    has it on."""
+    chromium = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*ARGS, f"--user-agent={DESKTOP_CHROME}"],
+        ignore_default_args=["--disable-back-forward-cache"])
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -12,17 +12,13 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-# The API drops "HeadlessChrome" as a bot: these tests are a person's desktop Chrome.
-DESKTOP_CHROME = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-                  "Chrome/124.0.0.0 Safari/537.36")
 QUERY_BOX = '[data-md-component="search-query"]'
 ARTICLE = "en/billing/request-a-refund.md"
 
 
 @pytest.fixture
-def visitor(browser):
-    context = browser.new_context(user_agent=DESKTOP_CHROME,
-                                  viewport={"width": 1280, "height": 900})
+def visitor(desktop_browser):
+    context = desktop_browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     yield page
     context.close()

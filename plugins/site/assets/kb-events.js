@@ -168,7 +168,8 @@
   };
 
   /* "Was this helpful?": one vote per article and page view. "No" counts when the reader
-   * sends the form, or leaves the page without sending it (without the unsent comment). */
+   * sends the form, or leaves the page without sending it: then with the reason picked,
+   * if any, never the unsent comment (what they wrote stays theirs until they send it). */
   var widget = document.querySelector("[data-kb-feedback]");
   var leaving = [];
   var feedback = function () {
@@ -203,13 +204,15 @@
       why.hidden = false;
     });
     comment.addEventListener("input", counted);
+    var reason = function () {
+      var picked = form.querySelector('input[name="reason"]:checked');
+      return picked ? picked.value : undefined;
+    };
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var reason = form.querySelector('input[name="reason"]:checked');
-      vote(false, { reason: reason ? reason.value : undefined,
-                    comment: clip(comment.value, 2000) || undefined });
+      vote(false, { reason: reason(), comment: clip(comment.value, 2000) || undefined });
     });
-    leaving.push(function () { if (saidNo) vote(false, {}); });
+    leaving.push(function () { if (saidNo) vote(false, { reason: reason() }); });
     counted();
     widget.hidden = false;
   };

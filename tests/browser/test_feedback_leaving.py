@@ -1,0 +1,166 @@
+"""A "No" the reader did not send: it counts once when they leave the article, however
+they leave, and never twice. Read from the events table of a server of its own."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import serving
+
+pytestmark = pytest.mark.browser
+
+ARTICLE = "en/billing/request-a-refund.md"
+ARTICLE_URL = "/en/billing/request-a-refund/"
+NO = ".kb-feedback:not([hidden]) [data-kb-vote='no']"
+# pageshow says whether a page came back from the back/forward cache
+RESTORED = "window.addEventListener('pageshow', (e) => { window.kbRestored = e.persisted; });"
+
+
+@pytest.fixture(scope="module")
+def leaving_server(built_sample, tmp_path_factory):
+    db = tmp_path_factory.mktemp("leaving") / "events.db"
+    with serving(built_sample, db) as url:
+        yield url, db
+
+
+@pytest.fixture
+def reader(desktop_browser, leaving_server):
+    context = desktop_browser.new_context(base_url=leaving_server[0],
+                                          viewport={"width": 1280, "height": 900})
+    context.add_init_script(RESTORED)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def votes(leaving_server):
+    """`votes(sentinel)`: the votes this test stored, see `votes_once_there`."""
+    db = leaving_server[1]
+    since = last_rowid(db)  # this test's events are the ones after it
+    return lambda sentinel: votes_once_there(db, since, sentinel)
+
+
+def last_rowid(db: Path) -> int:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT coalesce(max(rowid), 0) FROM events").fetchone()[0]
+
+
+def events(db: Path, since: int) -> list[tuple]:
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT type, path, helpful, reason, comment FROM events "
+                            "WHERE rowid > ? ORDER BY rowid", (since,)).fetchall()
+
+
+def votes_once_there(db: Path, since: int, sentinel: str, timeout: float = 10.0) -> list[tuple]:
+    """The votes stored once a vote and the view of `sentinel` have landed.
+
+    The view is recorded by the page the reader went to, after the one they left had
+    sent its beacons: once it is stored, a second vote sent on leaving would be there
+    too (a late one could slip past, so this can miss a double vote, never invent one)."""
+    view = ("view", sentinel, None, None, None)
+    deadline = time.monotonic() + timeout
+    while True:
+        rows = events(db, since)
+        if view in rows and any(row[0] == "vote" for row in rows):
+            return [row for row in rows if row[0] == "vote"]
+        if time.monotonic() > deadline:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+                drops = conn.execute("SELECT reason, count FROM drops").fetchall()
+            raise AssertionError(f"no vote and view of {sentinel} after {timeout} s: "
+                                 f"{rows}; dropped: {drops}")
+        time.sleep(0.1)
+
+
+def back_from_the_cache(page, step) -> None:
+    """Go back or forward (`step`) and check the page came from the back/forward cache."""
+    page.evaluate("window.kbRestored = undefined")
+    step(wait_until="commit")
+    page.wait_for_function("window.kbRestored !== undefined")
+    assert page.evaluate("window.kbRestored") is True, "the page was loaded again, not restored"
+
+
+def open_article(page) -> None:
+    """The article with its feedback widget, which shows once the API answered /health."""
+    page.goto(ARTICLE_URL)
+    page.wait_for_selector("html[data-kb-api]")
+    if page.get_attribute("html", "data-kb-api") == "down":
+        # kb-search.js waits 1.5 s for /health; a busy test machine can miss that once
+        page.reload()
+        page.wait_for_selector("html[data-kb-api]")
+    assert page.get_attribute("html", "data-kb-api") == "up", "the API never answered /health"
+    page.wait_for_selector(NO)
+
+
+UNSENT_NO = ("vote", ARTICLE, 0, None, None)
+
+
+@pytest.mark.parametrize("leave, sentinel", [
+    (lambda page: page.click(".kb-related a[href='../download-invoices/']"),
+     "en/billing/download-invoices.md"),
+    (lambda page: page.click(".md-sidebar--primary a.md-nav__link[href='../failed-payments/']"),
+     "en/billing/failed-payments.md"),
+    (lambda page: page.goto("/en/billing/update-payment-method/"),
+     "en/billing/update-payment-method.md"),
+    (lambda page: (page.close(), page.context.new_page().goto("/en/billing/vat-and-tax-ids/")),
+     "en/billing/vat-and-tax-ids.md"),
+], ids=["link-in-the-article", "navigation", "goto", "closing-the-tab"])
+def test_an_unsent_no_counts_once_when_the_reader_leaves(reader, leave, sentinel, votes):
+    open_article(reader)
+    reader.click(NO)
+    leave(reader)
+    assert votes(sentinel) == [UNSENT_NO]
+
+
+def test_an_unsent_no_counts_once_going_back(reader, votes):
+    reader.goto("/en/billing/plans-and-pricing/")
+    open_article(reader)
+    reader.click(NO)
+    back_from_the_cache(reader, reader.go_back)
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [UNSENT_NO]
+
+
+def test_an_unsent_no_counts_once_going_forward(reader, votes):
+    open_article(reader)
+    reader.goto("/en/billing/plans-and-pricing/")
+    back_from_the_cache(reader, reader.go_back)
+    reader.click(NO)
+    back_from_the_cache(reader, reader.go_forward)
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [UNSENT_NO]
+
+
+def test_leaving_again_after_coming_back_adds_no_second_vote(reader, votes):
+    open_article(reader)
+    reader.click(NO)
+    reader.goto("/en/billing/plans-and-pricing/")
+    assert votes("en/billing/plans-and-pricing.md") == [UNSENT_NO]
+    back_from_the_cache(reader, reader.go_back)
+    assert reader.is_hidden(".kb-feedback form")  # that page view has voted
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [UNSENT_NO]
+
+
+def test_a_sent_no_is_not_counted_again_on_leaving(reader, votes):
+    open_article(reader)
+    reader.click(NO)
+    reader.check("input[name='reason'][value='outdated']")
+    reader.fill("#kb-feedback-comment", "The 30-day window is now 14 days.")
+    reader.click(".kb-feedback__send")
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [
+        ("vote", ARTICLE, 0, "outdated", "The 30-day window is now 14 days.")]
+
+
+def test_an_unsent_no_keeps_its_reason_but_not_its_comment(reader, votes):
+    open_article(reader)
+    reader.click(NO)
+    reader.check("input[name='reason'][value='outdated']")
+    reader.fill("#kb-feedback-comment", "Written, then thought better of.")
+    reader.goto("/en/billing/change-your-plan/")
+    assert votes("en/billing/change-your-plan.md") == [
+        ("vote", ARTICLE, 0, "outdated", None)]
