@@ -249,16 +249,21 @@ def same_origin(origin: str, hosts: list[str]) -> bool:
 
 
 class Lifespan:
+    """The event store follows the app's lifespan: its writer starts at startup and
+    stops, with its connections closed, at shutdown. A server may start the app again
+    (falcon's TestClient runs a lifespan around every request), and a request that
+    arrives after the shutdown opens the store again rather than fail."""
+
     def __init__(self, store: EventStore) -> None:
         self.store = store
 
     async def process_startup(self, scope, event) -> None:
-        pass
+        self.store.open()
 
     async def process_shutdown(self, scope, event) -> None:
         # Every acknowledged event was committed before its answer, and the server lets
-        # in-flight requests finish first; this only waits for what is still queued.
-        await asyncio.to_thread(self.store.flush)
+        # in-flight requests finish first; close commits what is still queued, then stops.
+        await asyncio.to_thread(self.store.close)
 
 
 def _origin(url: str) -> str | None:

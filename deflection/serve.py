@@ -14,8 +14,10 @@ and replicas, where several workers are the normal mode.
 
 Graceful shutdown (SIGTERM or Ctrl+C) is uvicorn's: it stops accepting, lets requests in
 flight finish (up to GRACEFUL_S seconds), closes idle keep-alive connections, then
-runs the app's shutdown, which waits for the event store's queue. A request is
-answered 202 only after its events are committed, so nothing acknowledged is lost.
+runs the app's lifespan shutdown, which closes the event store: what is still queued
+is committed, then the writer thread stops and the connections close (each worker
+closes its own). A request is answered 202 only after its events are committed, so
+nothing acknowledged is lost.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ checkpointing at once; fixed in 3.51.3) cannot happen: only the writer writes or
 checkpoints; readers open the file read-only. On
 PostgreSQL each replica has its writer; inserts are idempotent on the event id
 (ON CONFLICT DO NOTHING), so a retry through another replica is a no-op too.
+
+Lifecycle: `open` (the API's lifespan startup) or the first write starts the writer;
+`close` (the shutdown) commits what is queued, stops it and closes the connections. A
+write after `close` starts a new writer once the old one is done: still one at a time.
 """
 
 from __future__ import annotations
@@ -220,49 +224,96 @@ class EventStore:
         try:
             migrate(self.engine)
         except sa.exc.DBAPIError as exc:
-            self.engine.dispose()
             raise connect_error(url, exc) from None
-        except StoreError:  # a database kb must not use
+        finally:
+            # the writer connects when it starts: a store made but never used holds no
+            # connection, and a process forked after making it shares none
             self.engine.dispose()
-            raise
         self._insert = _Insert(self.engine)  # here, not in the writer: a bug fails loudly
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()  # unbounded, in C
         self._salts: dict[str, bytes] = {}
-        self._writer = threading.Thread(target=self._write_loop, name="kb-event-writer",
-                                        daemon=True)
-        self._writer.start()
+        # the running writer's queue (None: closed) and the last writer; changed under the
+        # lock, so no job is queued behind a _STOP
+        self._lock = threading.Lock()
+        self._queue: queue.SimpleQueue | None = None
+        self._writer: threading.Thread | None = None
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def open(self) -> None:
+        """Start the writer unless it runs; every write does too, also after `close`."""
+        with self._lock:
+            self._open()
+
+    def _open(self) -> queue.SimpleQueue:
+        if self._queue is None:
+            self._queue = queue.SimpleQueue()  # unbounded, in C
+            self._writer = threading.Thread(
+                target=self._write_loop, args=(self._queue, self._writer),
+                name="kb-event-writer", daemon=True)
+            self._writer.start()
+        return self._queue
+
+    def close(self, timeout: float = 30) -> None:
+        """Finish what is queued (every acknowledged event is committed), stop the writer
+        and close the connections. The store can be used again: the next write reopens it."""
+        with self._lock:
+            jobs, writer, self._queue = self._queue, self._writer, None
+            if jobs is not None:
+                jobs.put(_STOP)
+        if writer is not None:
+            writer.join(timeout)
+            if writer.is_alive():  # its connection must not be closed under it
+                log.warning("the event writer did not stop within %s s; its connection "
+                            "stays open until it does", timeout)
+                return
+        with self._lock:
+            if self._queue is None:  # not reopened meanwhile: its writer owns a connection
+                self.engine.dispose()
+
+    def _put(self, item: tuple) -> None:
+        with self._lock:
+            self._open().put(item)
 
     # -- writing -------------------------------------------------------------
 
     def submit(self, job: Callable[[sa.Connection], object]) -> Future:
         future: Future = Future()
-        self._queue.put((job, future))
+        self._put((job, future))
         return future
 
-    def _write_loop(self) -> None:
+    def _write_loop(self, jobs: queue.SimpleQueue, previous: threading.Thread | None) -> None:
+        if previous is not None:
+            previous.join()  # one writer at a time, also when reopened while closing
         insert_events = self._insert
         written = False  # since the last checkpoint
-        with self.engine.connect() as conn:
+        conn: sa.Connection | None = None  # made for the first batch, then kept
+        try:
             while True:
                 try:
-                    item = self._queue.get(timeout=IDLE_CHECKPOINT_S if written else None)
+                    item = jobs.get(timeout=IDLE_CHECKPOINT_S if written else None)
                 except queue.Empty:  # a quiet moment: move the WAL into the database now
                     _checkpoint(conn)
                     written = False
                     continue
                 if item is _STOP:
                     return
-                written = self.backend == "sqlite"
                 batch = [item]
                 while len(batch) < MAX_BATCH:
                     try:
-                        nxt = self._queue.get_nowait()
+                        nxt = jobs.get_nowait()
                     except queue.Empty:
                         break
                     if nxt is _STOP:
-                        self._queue.put(_STOP)
+                        jobs.put(_STOP)
                         break
                     batch.append(nxt)
+                if conn is None:
+                    try:
+                        conn = self.engine.connect()
+                    except sa.exc.DBAPIError as exc:  # the server is down: the next batch
+                        _settle_all([(fut, exc, True) for _, fut in batch])  # tries again
+                        continue
+                written = self.backend == "sqlite"
                 try:
                     if self.backend == "sqlite" and _only_rows(batch):
                         self._commit_rows(conn, batch, insert_events)
@@ -271,6 +322,9 @@ class EventStore:
                 except Exception as exc:  # a bug, not the database: fail this batch only
                     log.exception("the event writer failed a batch; it goes on")
                     _settle_all([(fut, exc, True) for _, fut in batch])
+        finally:
+            if conn is not None:
+                conn.close()
 
     @staticmethod
     def _commit_rows(conn: sa.Connection, batch: list, insert_events: _Insert) -> None:
@@ -325,7 +379,7 @@ class EventStore:
     def add(self, events: list[Event], visitor: str, now: dt.datetime) -> Future:
         """Store events (a retried id is a no-op); resolves after the commit."""
         future: Future = Future()
-        self._queue.put((_rows(events, visitor, now, self.backend == "sqlite"), future))
+        self._put((_rows(events, visitor, now, self.backend == "sqlite"), future))
         return future
 
     def add_async(self, events: list[Event], visitor: str,
@@ -333,8 +387,8 @@ class EventStore:
         """`add` for the event loop: the writer wakes the loop once per batch."""
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put((_rows(events, visitor, now, self.backend == "sqlite"),
-                         _LoopFuture(loop, future)))
+        self._put((_rows(events, visitor, now, self.backend == "sqlite"),
+                   _LoopFuture(loop, future)))
         return future
 
     def count_drop(self, reason: str, n: int, now: dt.datetime) -> Future:
@@ -371,14 +425,8 @@ class EventStore:
         return self._salts[key]
 
     def flush(self, timeout: float = 30) -> None:
-        """Wait until everything queued so far is committed."""
+        """Wait until everything queued so far is committed (a closed store opens)."""
         self.submit(lambda conn: None).result(timeout=timeout)
-
-    def close(self) -> None:
-        """Finish what is queued (every acknowledged event is committed), then stop."""
-        self._queue.put(_STOP)
-        self._writer.join(timeout=30)
-        self.engine.dispose()
 
 
 def read_all(url: str, since: dt.datetime | None = None,
