@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.site.alternate import without_language_links
 from plugins.site.strings import STRINGS
 from tests.conftest import read_page as page
 
@@ -61,6 +62,31 @@ def test_language_switcher_points_at_the_translation_or_the_language_home(built)
     assert 'href="../../../ru/account/reset-your-password/" hreflang="ru"' in translated
     untranslated = switcher(page(built, "en/account/lost-2fa-device"))
     assert 'href="../../../ru/" hreflang="ru"' in untranslated
+
+
+def test_no_page_hands_its_language_links_to_materials_alternate_script(built):
+    """With a `link rel=alternate` per language, Material asked every page for
+    /en/sitemap.xml, /ru/… (404) and took links into those folders to their home page."""
+    pages = [*built.glob("**/index.html"), built / "404.html"]
+    assert len(pages) > 50
+    for html in pages:
+        head = html.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert "hreflang" not in head, html
+    assert "md-select__list" in page(built, "en/account/reset-your-password")  # the menu stays
+
+
+def test_without_language_links_keeps_the_rest_of_the_page():
+    head = ('<head>\n  <link rel="canonical" href="https://help.example.com/en/">\n'
+            '  <link rel="alternate" href="/en/" hreflang="en">\n'
+            '  <link rel="alternate" href="../../ru/" hreflang="ru">\n'
+            '  <link rel="alternate" type="application/rss+xml" title="New" href="feed.xml">\n'
+            '</head>\n')
+    body = '<body><a href="/ru/" hreflang="ru"><link rel="alternate" href="/x/" hreflang="x">'
+    assert without_language_links(head + body) == (
+        '<head>\n  <link rel="canonical" href="https://help.example.com/en/">\n'
+        '  <link rel="alternate" type="application/rss+xml" title="New" href="feed.xml">\n'
+        '</head>\n' + body)
+    assert without_language_links(body) == body  # a fragment without a head: as it is
 
 
 def test_section_page_lists_every_article_with_its_summary(built):
