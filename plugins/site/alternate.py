@@ -11,6 +11,9 @@ and a link from an English article to a Russian one, whether a writer's in the t
 kb's own, opened the Russian home page. kb's language menu already points each entry
 at the article's own translation, so the script has nothing to add: with no such link
 in the head it fetches nothing and leaves clicks alone.
+
+The links also told search engines that every page's translation was each language's
+home page; templates/sitemap.xml lists each page's real translations instead.
 """
 
 from __future__ import annotations

@@ -145,6 +145,11 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
 
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        if self.config.enabled and template_name == "sitemap.xml":
+            context["kb_hreflang"] = self.index.hreflang  # templates/sitemap.xml
+        return context
+
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         return without_language_links(output) if self.config.enabled else None
 

@@ -89,6 +89,25 @@ def test_without_language_links_keeps_the_rest_of_the_page():
     assert without_language_links(body) == body  # a fragment without a head: as it is
 
 
+
+def test_the_sitemap_lists_each_pages_translations(built):
+    """Search engines learn each page's translations from the sitemap (hreflang)."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = ET.parse(built / "sitemap.xml").getroot().findall("s:url", ns)
+    versions = {u.find("s:loc", ns).text: {link.get("hreflang"): link.get("href")
+                                           for link in u.findall("x:link", ns)} for u in urls}
+    site = "http://127.0.0.1:8000/"
+    assert versions[site + "en/billing/request-a-refund/"] == {
+        lang: f"{site}{lang}/billing/request-a-refund/" for lang in ("en", "ru", "th")}
+    assert versions[site + "ru/"] == {lang: f"{site}{lang}/" for lang in ("en", "ru", "th")}
+    assert versions[site + "en/account/change-your-email-address/"] == {}  # English only
+    assert versions[site] == {}  # the root page is no language's
+    for loc, links in versions.items():  # each version names the same ones, itself among them
+        assert not links or loc in links.values()
+        assert all(versions[href] == links for href in links.values()), loc
+
 def test_section_page_lists_every_article_with_its_summary(built):
     html = page(built, "en/billing")
     listing = html.split('class="kb-section-articles"', 1)[1].split("</nav>", 1)[0]
