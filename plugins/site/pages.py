@@ -101,13 +101,13 @@ class PageIndex:
         self.homes = {lang: self.by_path.get(f"{lang}/index.md") for lang in languages}
         # not in the nav, but each one's twin in the other languages is known
         self.by_path.update({p.file.src_uri: p for p in self.contact_pages.values()})
-        self.translations: dict[str, dict[str, Page]] = {}
+        self.translated: dict[str, dict[str, Page]] = {}  # translation_key: {lang: page}
         items = []
         for page in pages:
             lang = self.lang_of(page)
             key = page.meta.get("translation_key") if page.meta else None
             if isinstance(key, str) and key and not page.is_index:
-                self.translations.setdefault(key, {}).setdefault(lang, page)
+                self.translated.setdefault(key, {}).setdefault(lang, page)
             tags = page.meta.get("tags") if page.meta else None
             if isinstance(tags, list) and not page.is_index:
                 items.append(related_mod.Item(
@@ -145,16 +145,33 @@ class PageIndex:
         when = changed.date() if changed else reviewed_date(page.meta or {})
         return format_date(when, lang) if when else None
 
-    def _alternates(self, page: Page, lang: str) -> list[Alternate]:
+    def translations(self, page: Page) -> dict[str, Page]:
+        """The page in each language it is written in, itself included (or nothing)."""
         if len(self.languages) < 2:
-            return []
+            return {}
+        lang = self.lang_of(page)
         key = page.meta.get("translation_key") if page.meta else None
-        found = self.translations.get(key, {}) if isinstance(key, str) else {}
+        found = self.translated.get(key, {}) if isinstance(key, str) else {}
         if page.is_index:  # a section page's twin is the same section in the other language
             rest = page.file.src_uri.split("/", 1)[-1] if lang != self.languages[0] or \
                 page.file.src_uri.startswith(f"{lang}/") else page.file.src_uri
             found = {other: self.by_path[f"{other}/{rest}"] for other in self.languages
                      if f"{other}/{rest}" in self.by_path}
+        return found
+
+    def hreflang(self, page: Page) -> list[tuple[str, str]]:
+        """(language, address) of each version of a translated page, for the sitemap:
+        search engines learn translations there, not from the head (see alternate.py)."""
+        found = self.translations(page)
+        if len(found) < 2 or page not in found.values():  # the root page: no language's
+            return []
+        return [(lang, found[lang].canonical_url or found[lang].abs_url or "")
+                for lang in self.languages if lang in found]
+
+    def _alternates(self, page: Page, lang: str) -> list[Alternate]:
+        if len(self.languages) < 2:
+            return []
+        found = self.translations(page)
         out = []
         for other in self.languages:
             target = found.get(other)

@@ -18,6 +18,7 @@ from kb.markdown_setup import apply_defaults
 from kb.problems import Severity
 from kb.variables import PRESETS, Variables, substitute
 from plugins._options import with_hints
+from plugins.site.alternate import without_language_links
 from plugins.site.browser_search import split_thai_words
 from plugins.site.config import SiteConfig
 from plugins.site.generated import contact_page, contact_uris, search_page
@@ -143,6 +144,20 @@ class SitePlugin(BasePlugin[SiteConfig]):
         context["kb"] = info
         context["nav"] = self.pruner.for_page(page, strings_for(info.lang)["all_articles"])
         return context
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        if self.config.enabled and template_name == "sitemap.xml":
+            context["kb_hreflang"] = self.index.hreflang  # templates/sitemap.xml
+        return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        return without_language_links(output) if self.config.enabled else None
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str | None:
+        if self.config.enabled and template_name.endswith(".html"):  # 404.html
+            return without_language_links(output_content)
+        return None
 
     @event_priority(-50)  # after Material's search plugin has written its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:

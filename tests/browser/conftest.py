@@ -78,18 +78,16 @@ def api_server(built_sample):
         yield url
 
 
-@pytest.fixture(scope="session")
-def static_server(built_sample):
-    """The same site on a plain static server: no search API (static hosting)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler,
-                                directory=str(built_sample / "site"))
+@contextlib.contextmanager
+def serving_static(site: Path) -> Iterator[str]:
+    """`site` on a plain static server in a thread; yields its address."""
 
-    class Quiet(handler.func):
+    class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
-                                             functools.partial(Quiet, **handler.keywords))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -97,6 +95,13 @@ def static_server(built_sample):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def static_server(built_sample):
+    """The same site on a plain static server: no search API (static hosting)."""
+    with serving_static(built_sample / "site") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")  # Playwright's loop must end before asyncio-based tests run

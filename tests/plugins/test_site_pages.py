@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.site.alternate import without_language_links
 from plugins.site.strings import STRINGS
 from tests.conftest import read_page as page
 
@@ -62,6 +63,50 @@ def test_language_switcher_points_at_the_translation_or_the_language_home(built)
     untranslated = switcher(page(built, "en/account/lost-2fa-device"))
     assert 'href="../../../ru/" hreflang="ru"' in untranslated
 
+
+def test_no_page_hands_its_language_links_to_materials_alternate_script(built):
+    """With a `link rel=alternate` per language, Material asked every page for
+    /en/sitemap.xml, /ru/… (404) and took links into those folders to their home page."""
+    pages = [*built.glob("**/index.html"), built / "404.html"]
+    assert len(pages) > 50
+    for html in pages:
+        head = html.read_text(encoding="utf-8").split("</head>", 1)[0]
+        assert "hreflang" not in head, html
+    assert "md-select__list" in page(built, "en/account/reset-your-password")  # the menu stays
+
+
+def test_without_language_links_keeps_the_rest_of_the_page():
+    head = ('<head>\n  <link rel="canonical" href="https://help.example.com/en/">\n'
+            '  <link rel="alternate" href="/en/" hreflang="en">\n'
+            '  <link rel="alternate" href="../../ru/" hreflang="ru">\n'
+            '  <link rel="alternate" type="application/rss+xml" title="New" href="feed.xml">\n'
+            '</head>\n')
+    body = '<body><a href="/ru/" hreflang="ru"><link rel="alternate" href="/x/" hreflang="x">'
+    assert without_language_links(head + body) == (
+        '<head>\n  <link rel="canonical" href="https://help.example.com/en/">\n'
+        '  <link rel="alternate" type="application/rss+xml" title="New" href="feed.xml">\n'
+        '</head>\n' + body)
+    assert without_language_links(body) == body  # a fragment without a head: as it is
+
+
+
+def test_the_sitemap_lists_each_pages_translations(built):
+    """Search engines learn each page's translations from the sitemap (hreflang)."""
+    import xml.etree.ElementTree as ET
+
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = ET.parse(built / "sitemap.xml").getroot().findall("s:url", ns)
+    versions = {u.find("s:loc", ns).text: {link.get("hreflang"): link.get("href")
+                                           for link in u.findall("x:link", ns)} for u in urls}
+    site = "http://127.0.0.1:8000/"
+    assert versions[site + "en/billing/request-a-refund/"] == {
+        lang: f"{site}{lang}/billing/request-a-refund/" for lang in ("en", "ru", "th")}
+    assert versions[site + "ru/"] == {lang: f"{site}{lang}/" for lang in ("en", "ru", "th")}
+    assert versions[site + "en/account/change-your-email-address/"] == {}  # English only
+    assert versions[site] == {}  # the root page is no language's
+    for loc, links in versions.items():  # each version names the same ones, itself among them
+        assert not links or loc in links.values()
+        assert all(versions[href] == links for href in links.values()), loc
 
 def test_section_page_lists_every_article_with_its_summary(built):
     html = page(built, "en/billing")
