@@ -59,9 +59,10 @@ def test_language_switcher_points_at_the_translation_or_the_language_home(built)
         return html.split('class="md-select__list"', 1)[1].split("</ul>", 1)[0]
 
     translated = switcher(page(built, "en/account/reset-your-password"))
-    assert 'href="../../../ru/account/reset-your-password/" hreflang="ru"' in translated
+    assert 'href="../../../ru/account/reset-your-password/" hreflang="ru" lang="ru"' \
+        in translated  # the name "Русский" is read as Russian
     untranslated = switcher(page(built, "en/account/lost-2fa-device"))
-    assert 'href="../../../ru/" hreflang="ru"' in untranslated
+    assert 'href="../../../ru/" hreflang="ru" lang="ru"' in untranslated
 
 
 def test_no_page_hands_its_language_links_to_materials_alternate_script(built):
@@ -87,7 +88,6 @@ def test_without_language_links_keeps_the_rest_of_the_page():
         '  <link rel="alternate" type="application/rss+xml" title="New" href="feed.xml">\n'
         '</head>\n' + body)
     assert without_language_links(body) == body  # a fragment without a head: as it is
-
 
 
 def test_the_sitemap_lists_each_pages_translations(built):
