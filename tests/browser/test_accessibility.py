@@ -165,3 +165,19 @@ def test_the_contact_page_tells_how_many_articles_it_suggests(page, api_server):
     page.wait_for_selector(".kb-contact__suggestions:not([hidden])")
     suggested = page.locator(".kb-contact__list li").count()
     assert status.text_content() == f"{STRINGS['th']['contact']['suggested']}: {suggested}"
+
+
+def test_the_feedback_buttons_are_a_fingers_height_on_a_phone(browser, api_server):
+    context = browser.new_context(viewport={"width": 375, "height": 667}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(api_server + ARTICLE)
+        page.wait_for_selector('[data-kb-vote="no"]', state="visible")
+        page.tap('[data-kb-vote="no"]')
+        heights = page.eval_on_selector_all(
+            ".kb-feedback__vote, .kb-feedback__send",
+            "els => els.map(e => e.getBoundingClientRect().height)")
+        assert len(heights) == 3 and min(heights) >= 44, heights
+    finally:
+        context.close()
