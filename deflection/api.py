@@ -60,9 +60,10 @@ class SearchResource:
             raise falcon.HTTPBadRequest(title="Invalid lang",
                                         description="lang is a language code such as en or ru.")
         limit = req.get_param_as_int("limit", min_value=1, max_value=50, default=10)
+        as_typed = req.get_param_as_bool("as_typed", default=False)
         self._refresh()
         try:
-            answer = await asyncio.to_thread(self.engine.search, query, lang, limit)
+            answer = await asyncio.to_thread(self.engine.search, query, lang, limit, as_typed)
         except QueryError as exc:
             raise falcon.HTTPBadRequest(title="Query too long", description=str(exc)) from None
         resp.media = answer.as_dict()

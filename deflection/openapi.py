@@ -77,6 +77,10 @@ def document(version: str) -> dict:
                      "schema": {"type": "string", "maxLength": 16}},
                     {"name": "limit", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}},
+                    {"name": "as_typed", "in": "query", "required": False,
+                     "description": "true: no correction of spelling or keyboard layout "
+                                    "replaces the results (did_you_mean is still suggested)",
+                     "schema": {"type": "boolean", "default": False}},
                 ],
                 "responses": {
                     "200": {"description": "Results", "content": {"application/json": {

@@ -169,11 +169,15 @@ class SearchEngine:
         detected = analysis.detect_language(query, list(self._indexes), self.default)
         return detected if detected in self._indexes else next(iter(self._indexes), self.default)
 
-    def search(self, query: str, lang: str | None = None, limit: int = 10) -> Answer:
+    def search(self, query: str, lang: str | None = None, limit: int = 10,
+               as_typed: bool = False) -> Answer:
+        """The articles answering `query`, best first, with snippets. A misspelt question,
+        or one typed with the wrong keyboard layout, is answered as corrected unless
+        `as_typed` (the reader's "search instead for" what they typed)."""
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError(f"the query is {len(query)} characters long; the limit is "
                              f"{MAX_QUERY_CHARS}: ask a shorter question")
-        answer, (terms, stored) = self._answer(query, lang, limit)
+        answer, (terms, stored) = self._answer(query, lang, limit, as_typed=as_typed)
         for i, hit in enumerate(answer.results):  # only for the results shown
             hit.snippet = self._snippet(stored[i], terms, answer.lang, i)
         return answer
@@ -184,10 +188,11 @@ class SearchEngine:
         longer text is cut at MAX_QUERY_CHARS."""
         return self._answer(query[:MAX_QUERY_CHARS], lang, limit, every=True)[0]
 
-    def _answer(self, query: str, lang: str | None, limit: int,
-                every: bool = False) -> tuple[Answer, tuple[set[str], list[dict]]]:
+    def _answer(self, query: str, lang: str | None, limit: int, every: bool = False,
+                as_typed: bool = False) -> tuple[Answer, tuple[set[str], list[dict]]]:
         """The answer (snippets left empty), with the terms and stored fields of its
-        results; a misspelt question's corrected results when the center answers them better."""
+        results; a misspelt question's corrected results when the center answers them
+        better, unless `as_typed` (then the spelling is only suggested)."""
         text = analysis.normalize(query).strip()
         limit = max(1, min(int(limit), 50))
         given = self._given(lang)
@@ -208,20 +213,22 @@ class SearchEngine:
             # suggest only spellings the help center answers better
             if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
                 answer.did_you_mean = suggestion
-                if not answer.answered or retry.confidence >= answer.confidence + CORRECT_MARGIN:
+                if not as_typed and (not answer.answered or retry.confidence
+                                     >= answer.confidence + CORRECT_MARGIN):
                     answer.results, answer.confidence = retry.results, retry.confidence
                     answer.answered, answer.corrected = True, True
                     found = corrected
         if answer.confidence < CORRECTED_MIN and not answer.corrected:
-            found = self._retyped(typed, given, limit, answer, every) or found
+            found = self._retyped(typed, given, limit, answer, every, as_typed) or found
         return answer, found
 
     def _retyped(self, text: str, given: str | None, limit: int, answer: Answer,
-                 every: bool) -> tuple[set[str], list[dict]] | None:
+                 every: bool, as_typed: bool = False) -> tuple[set[str], list[dict]] | None:
         """A question typed in the wrong keyboard layout ("lfi,jhl" for "дашборд") is
         answered as it was meant, when the help center uses the meant words and not the
         typed ones, and the meant question is answered better; `answer` says so with
-        `corrected`. Only into the language the caller names, if it names one."""
+        `corrected` (`as_typed`: it is only suggested, in `did_you_mean`). Only into the
+        language the caller names, if it names one."""
         meant_in = {lang: meant for lang, meant in layouts.retyped(text).items()
                     if lang in self._indexes and given in (None, lang)}
         if not meant_in or len(text.split()) > MAX_TERMS \
@@ -234,6 +241,9 @@ class SearchEngine:
             retry = Answer(query=meant, lang=lang)
             found = self._run(searcher, postings, meant, lang, limit, retry, every)
             if retry.confidence > answer.confidence and (retry.answered or every):
+                if as_typed:
+                    answer.did_you_mean = meant
+                    return None
                 answer.lang, answer.did_you_mean, answer.corrected = lang, meant, True
                 answer.results, answer.confidence = retry.results, retry.confidence
                 answer.answered = retry.answered

@@ -40,11 +40,13 @@ def index(config_file) -> None:
 @click.argument("query", required=False)
 @click.option("--lang", help="Language of the question (default: detected from its script).")
 @click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True)
+@click.option("--as-typed", is_flag=True, help="Search the words as typed: a misspelling or a "
+              "wrong keyboard layout is only suggested, not corrected.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per line in batch "
               "mode).")
 @config_option
 @translate_errors
-def search(query, lang, limit, as_json, config_file) -> None:
+def search(query, lang, limit, as_typed, as_json, config_file) -> None:
     """Search the help center as a customer would. Without QUERY, reads one per line on stdin.
     The search index is brought up to date first, so a new or edited article is found.
 
@@ -64,7 +66,7 @@ def search(query, lang, limit, as_json, config_file) -> None:
 
     def run(text: str) -> None:
         try:
-            answer = engine.search(text, lang=lang, limit=limit)
+            answer = engine.search(text, lang=lang, limit=limit, as_typed=as_typed)
         except QueryError as exc:
             if query is not None:
                 raise
@@ -73,6 +75,7 @@ def search(query, lang, limit, as_json, config_file) -> None:
         if as_json:
             data = {"query": answer.query, "lang": answer.lang, "answered": answer.answered,
                     "confidence": answer.confidence, "did_you_mean": answer.did_you_mean,
+                    "corrected": answer.corrected,
                     "results": [{"path": h.path, "title": h.title, "url": h.url,
                                  "score": h.score, "confidence": h.confidence}
                                 for h in answer.results]}

@@ -41,6 +41,7 @@ STRINGS = {
                            "the way you usually do.",
         },
         "search": {"did_you_mean": "Did you mean", "showing": "Showing results for",
+                   "instead": "Search instead for",
                    "none": "No article answers this yet.", "all": "All results",
                    "matching": "Matching articles",
                    "type": "Type a question in the search box.",
@@ -81,7 +82,8 @@ STRINGS = {
                            "способом.",
         },
         "search": {"did_you_mean": "Возможно, вы имели в виду",
-                   "showing": "Показаны результаты для", "none": "Ответа на этот вопрос "
+                   "showing": "Показаны результаты для",
+                   "instead": "Искать вместо этого", "none": "Ответа на этот вопрос "
                    "пока нет.", "all": "Все результаты", "matching": "Найдено статей",
                    "type": "Введите вопрос в строку поиска.",
                    "offline": "Результаты поиска в браузере."},
@@ -120,6 +122,7 @@ STRINGS = {
                            "ผ่านช่องทางที่คุณใช้เป็นประจำ",
         },
         "search": {"did_you_mean": "หรือคุณหมายถึง", "showing": "แสดงผลลัพธ์สำหรับ",
+                   "instead": "ค้นหาตามที่พิมพ์แทน",
                    "none": "ยังไม่มีบทความที่ตอบคำถามนี้",
                    "all": "ผลลัพธ์ทั้งหมด", "matching": "บทความที่ตรงกัน",
                    "type": "พิมพ์คำถามในช่องค้นหา", "offline": "ผลการค้นหาในเบราว์เซอร์"},

@@ -63,9 +63,14 @@ def test_a_question_typed_in_the_wrong_layout_is_answered_as_meant(page, api_ser
     # and "reset password" typed with the Russian layout on, on the results page
     page.goto(f"{api_server}/search/?q=куыуе+зфыыцщкв")
     page.wait_for_selector("#kb-search-page ol li a")
-    assert page.inner_text(".kb-did-you-mean") == "Showing results for: reset password"
+    assert page.inner_text(".kb-did-you-mean") == ("Showing results for: reset password. "
+                                                   "Search instead for: куыуе зфыыцщкв")
     first = page.get_attribute("#kb-search-page ol li a", "href")
     assert first.endswith("en/account/reset-your-password/")
+    page.click(".kb-did-you-mean a")  # the reader meant what they typed
+    page.wait_for_selector(".kb-no-answer")
+    assert "as_typed=true" in page.url
+    assert "reset password" in page.inner_text(".kb-did-you-mean")  # still suggested
 
 
 def test_a_result_opens_its_article_from_a_page_outside_the_language_folders(page, api_server):

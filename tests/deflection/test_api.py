@@ -46,6 +46,18 @@ def test_language_is_given_or_detected(client):
     assert all(r["path"].startswith("th/") for r in given["results"])
 
 
+def test_as_typed_keeps_the_readers_words(client):
+    """The results page's "Search instead for": what was typed, the correction suggested."""
+    params = {"q": "c,hjc gfhjkz", "lang": "ru"}
+    corrected = client.simulate_get("/api/search", params=params).json
+    assert corrected["corrected"] is True and corrected["results"]
+    typed = client.simulate_get("/api/search", params={**params, "as_typed": "true"}).json
+    assert typed["corrected"] is False and typed["results"] == []
+    assert typed["did_you_mean"] == "сброс пароля"
+    wrong = client.simulate_get("/api/search", params={**params, "as_typed": "maybe"})
+    assert wrong.status_code == 400 and "as_typed" in wrong.json["error"]["detail"]
+
+
 def test_errors_have_one_shape(client):
     for params, status in [({}, 400), ({"q": ""}, 400), ({"q": "x", "limit": "lots"}, 400),
                            ({"q": "x", "limit": "0"}, 400),

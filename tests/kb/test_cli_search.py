@@ -46,6 +46,20 @@ def test_did_you_mean_is_offered_or_says_it_was_used(sample_index, run_kb):
     assert "Showing results for" not in offered.output
 
 
+def test_as_typed_searches_the_words_typed_and_only_suggests(sample_index, run_kb):
+    config = sample_index.config_file
+    as_typed = json.loads(run_kb("search", "refnud anual plan", "--as-typed", "--json",
+                                 "--config", config).stdout)
+    assert as_typed["corrected"] is False and as_typed["did_you_mean"] == "refund annual plan"
+    assert as_typed["results"][0]["path"] != "en/billing/request-a-refund.md"
+    corrected = json.loads(run_kb("search", "refnud anual plan", "--json", "--config",
+                                  config).stdout)
+    assert corrected["corrected"] is True
+    assert corrected["results"][0]["path"] == "en/billing/request-a-refund.md"
+    layout = run_kb("search", "c,hjc gfhjkz", "--lang", "ru", "--as-typed", "--config", config)
+    assert layout.output.startswith("Did you mean: сброс пароля?\n")
+
+
 def test_search_finds_the_article_a_writer_just_saved(make_kb, run_kb):
     """No `kb index` in between: a writer checks that search finds what they wrote."""
     config = make_kb()

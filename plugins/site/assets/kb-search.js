@@ -123,9 +123,9 @@
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   };
-  var ask = function (query, limit) {
+  var ask = function (query, limit, asTyped) {
     var url = api + "/search?q=" + encodeURIComponent(query) + "&limit=" + (limit || 8) +
-      (lang ? "&lang=" + encodeURIComponent(lang) : "");
+      (lang ? "&lang=" + encodeURIComponent(lang) : "") + (asTyped ? "&as_typed=true" : "");
     return fetch(url, { credentials: "omit" }).then(function (r) {
       if (!r.ok && r.status >= 500) throw new Error("search API " + r.status);
       return r.json();
@@ -168,7 +168,9 @@
    * links to it with the reader's language, so a Russian question is searched as Russian,
    * and the results carry that language for screen readers) */
   var page = document.getElementById("kb-search-page");
-  var asked = page ? new URLSearchParams(location.search).get("lang") || "" : "";
+  var params = new URLSearchParams(location.search);
+  var asked = page ? params.get("lang") || "" : "";
+  var asTyped = !!page && params.get("as_typed") === "true"; /* "Search instead for" */
   if (/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(asked)) lang = asked;
   var inLang = function () { return lang ? "&lang=" + encodeURIComponent(lang) : ""; };
   var showPage = function (query, available) {
@@ -191,11 +193,13 @@
       document.querySelector('[data-md-component="search-query"]').blur();
     }
     if (lang && lang !== document.documentElement.lang) page.setAttribute("lang", lang);
-    ask(query, 20).then(function (answer) {
+    ask(query, 20, asTyped).then(function (answer) {
       var html = "";
       if (answer.corrected) {
         html += '<p class="kb-did-you-mean">' + escape(t("showing", "Showing results for")) +
-          ": <strong>" + escape(answer.did_you_mean) + "</strong></p>";
+          ": <strong>" + escape(answer.did_you_mean) + "</strong>. " +
+          escape(t("instead", "Search instead for")) + ': <a href="?q=' +
+          encodeURIComponent(query) + inLang() + '&as_typed=true">' + escape(query) + "</a></p>";
       } else if (answer.did_you_mean) {
         html += '<p class="kb-did-you-mean">' + escape(t("did_you_mean", "Did you mean")) +
           ': <a href="?q=' + encodeURIComponent(answer.did_you_mean) + inLang() + '">' +
