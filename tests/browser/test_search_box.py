@@ -136,7 +136,7 @@ def test_all_results_answers_in_the_readers_language(page, api_server, lang, que
     """The results page is one for every language: "All results" tells it the reader's."""
     search(page, f"{api_server}/{lang}/", query, "api")
     page.click(".md-search-result__list a:not([data-kb-path])")
-    page.wait_for_selector("#kb-search-page ol li a", timeout=5_000)
+    page.wait_for_selector("#kb-search-page ol li a")  # Playwright's 30 s: a loaded machine
     first = page.get_attribute("#kb-search-page ol li a", "href")
     assert urlsplit(first).path.endswith(expected)
     assert page.get_attribute("#kb-search-page", "lang") == lang  # read in its own voice
