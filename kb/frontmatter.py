@@ -37,8 +37,10 @@ THEME_KEYS = frozenset(
 )
 # A writer may leave these out of an article, though the site is worse for it.
 RECOMMENDED_KEYS = ("summary", "tags", "owner", "reviewed", "review_every")
-# What `kb new` writes for the summary; a summary still starting so is not written yet.
+# What `kb new` writes for the summary. A summary starting with its "TODO:" is not written
+# yet; one starting with the word alone ("TODO lists in Tasklane…") may well be.
 PLACEHOLDER = "TODO: one sentence that says what this article answers."
+_UNWRITTEN = PLACEHOLDER.split(" ", 1)[0]
 
 
 @dataclass
@@ -138,7 +140,8 @@ def validate(file: str, fm: FrontMatter, *, is_index: bool) -> list[Problem]:
             if key not in meta:
                 err(key, f"front matter has no '{key}'", _ADD_HINT[key], Severity.WARNING)
     _check_text(meta, "summary", err)
-    if isinstance(meta.get("summary"), str) and meta["summary"].lstrip().startswith("TODO"):
+    summary = meta.get("summary")
+    if isinstance(summary, str) and summary.lstrip().startswith(_UNWRITTEN):
         err("summary", f"the summary is still a placeholder ({meta['summary']!r})",
             "write one sentence that says what the article answers: search results and "
             "section pages show it", Severity.WARNING)

@@ -88,3 +88,16 @@ def test_owner_defaults_to_the_git_user(make_kb, run_kb, monkeypatch, tmp_path):
     assert run_kb("new", "VAT numbers", "--section", "billing").exit_code == 0
     text = (config.parent / "articles/en/billing/vat-numbers.md").read_text()
     assert "owner: nok\n" in text
+
+
+def test_a_summary_about_todo_lists_is_not_a_placeholder():
+    """Only kb new's 'TODO:' marks a summary unwritten; Tasklane's own 'TODO lists' do not."""
+    from kb.frontmatter import parse, validate
+
+    def placeholder(summary: str) -> bool:
+        fm = parse(f"---\ntitle: Lists\nsummary: \"{summary}\"\n---\n\n## Lists\n\nText.\n")
+        return any("placeholder" in p.message for p in validate("en/a.md", fm, is_index=False))
+
+    assert placeholder("TODO: one sentence that says what this article answers.")
+    assert placeholder("TODO: say what lists are")
+    assert not placeholder("TODO lists keep a project's small tasks in one place.")
