@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import analysis, layouts, own_words, passages, ranking, snippets, synonyms
+from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
@@ -32,13 +32,11 @@ MAX_TERMS = 16
 # CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long questions"). The ticket
 # linker reads "telling" words the same way.
 CONTEXT_WEIGHT = 0.5
-MAX_FUZZY_PER_TERM = 3
 TIME_LIMIT_S = 0.5
 MIN_CONFIDENCE = 0.3
 TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
 MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian morphology)
 FUZZY_CREDIT = 0.6
-FUZZY_FIELDS = ("title", "body", "keywords")  # where a misspelt word's alternatives come from
 SYNONYM_CREDIT = 0.9
 SNIPPETS = 5  # results with passages from the body
 SNIPPET_SOURCE_CHARS = 6000
@@ -206,7 +204,7 @@ class SearchEngine:
         searcher, postings = self._searcher(lang)
         text = self._question_part(searcher, postings, text, lang)
         found = self._run(searcher, postings, text, lang, limit, answer, every)
-        suggestion = self._did_you_mean(searcher, postings, text, lang)
+        suggestion = spelling.did_you_mean(searcher, postings, text, lang, MAX_TERMS)
         if suggestion:
             retry = Answer(query=suggestion, lang=lang)
             corrected = self._run(searcher, postings, suggestion, lang, limit, retry, every)
@@ -251,13 +249,10 @@ class SearchEngine:
         return None
 
     def _known(self, text: str, lang: str) -> float:
-        """The share of the words of `text` that the articles in `lang` use."""
-        said = analysis.words(text, lang) if lang in self._indexes else []
-        if not said:
+        if lang not in self._indexes:
             return 0.0
         searcher, postings = self._searcher(lang)
-        return sum(1 for word in said
-                   if postings.get(searcher, "spell", word).weights.sum()) / len(said)
+        return spelling.known_share(searcher, postings, text, lang)
 
     def _question_part(self, searcher, postings: ranking.Postings, text: str, lang: str) -> str:
         """The question without the customer's own web address, identifier or
@@ -413,7 +408,7 @@ class SearchEngine:
             idf.append(math.log(1 + n / (df + 0.5)) * weights[i])
             stands_for.setdefault(term, []).append((i, 1.0))
             if df == 0 and len(term) >= 5:
-                for alt in self._fuzzy(searcher, postings, term):
+                for alt in spelling.fuzzy(searcher, postings, term):
                     stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
         for positions, phrase in self._synonyms.get(lang, synonyms.Synonyms()).expand(terms):
             for term in phrase:  # credit the query terms the synonym stands in for
@@ -476,44 +471,3 @@ class SearchEngine:
         said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
                         if chosen.intersection(analysis.terms(w, lang)))
         return terms, [1.0 if t in asked else context for t in terms], said, True
-
-    @staticmethod
-    def _fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
-        """The indexed terms a misspelt one most likely stands for: nearest first, then
-        the commonest. A term only deleted articles held (the lexicon keeps it until its
-        segment merges) stands for nothing."""
-        maxdist = 1 if len(term) < 8 else 2
-        found: dict[str, tuple[int, int]] = {}
-        for fieldname in FUZZY_FIELDS:
-            for alt, distance in postings.lexicon(searcher, fieldname).within(term, maxdist):
-                held = postings.doc_frequency(searcher, fieldname, alt)
-                if held:
-                    best, df = found.get(alt, (distance, 0))
-                    found[alt] = (min(best, distance), df + held)
-        return sorted(found, key=lambda t: (found[t][0], -found[t][1]))[:MAX_FUZZY_PER_TERM]
-
-    @staticmethod
-    def _did_you_mean(searcher, postings: ranking.Postings, text: str,
-                      lang: str) -> str | None:
-        changed = False
-        out = []
-        said = analysis.words(text, lang)
-        if len(said) > MAX_TERMS and len(set(analysis.terms(text, lang))) > MAX_TERMS:
-            return None  # a long question's spelling is not retyped
-
-        def uses(word: str) -> float:  # in the live articles, deleted ones left out
-            return float(postings.get(searcher, "spell", word).weights.sum())
-
-        for word in said:
-            if len(word) >= 5 and not uses(word):
-                maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
-                near = [(alt, distance) for alt, distance
-                        in postings.lexicon(searcher, "spell").within(word, maxdist)
-                        if uses(alt)]
-                if not near:
-                    return None  # a word the help center never uses: not a typo to fix
-                out.append(min(near, key=lambda item: (item[1], -uses(item[0]), item[0]))[0])
-                changed = True
-            else:
-                out.append(word)
-        return " ".join(out) if changed else None
