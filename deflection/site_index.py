@@ -31,8 +31,8 @@ def synonyms_dir(site: Site) -> Path:
 def index_site(site: Site, progress: Callable[[int, int], None] | None = None) -> BuildReport:
     from deflection import synonyms
 
-    for error in synonyms.check(synonyms_dir(site), site.languages):
-        raise error  # the search would fail on its first question
+    # the search would fail on its first question
+    synonyms.raise_first(synonyms.check(synonyms_dir(site), site.languages))
     sources = list(sources_from_site(site))
     return build_index(index_root(site), sources, site.languages, progress=progress)
 

@@ -29,12 +29,15 @@ class SynonymsError(KBError):
     """A synonyms file kb cannot read: `kb check` lists it, `kb index` and `kb build` stop
     on it (before, the search broke only when it was first asked)."""
 
-    def __init__(self, path: Path, line: int, problem: str, fix: str) -> None:
-        super().__init__(f"{f'{path}:{line}' if line else path}: {problem}; {fix}")
+    def __init__(self, path: Path, line: int, problem: str, fix: str, more: int = 0) -> None:
+        # `more`: the other problems `kb check` lists, when `kb index` names only this one
+        also = f" ({more} more problem{'s' * (more > 1)}: kb check lists every one)" if more else ""
+        super().__init__(f"{f'{path}:{line}' if line else path}: {problem}; {fix}{also}")
         self.path, self.line, self.problem, self.fix = path, line, problem, fix
+        self.more = more
 
     def __reduce__(self):  # raised in `kb build`'s index process, shown by its caller
-        return type(self), (self.path, self.line, self.problem, self.fix)
+        return type(self), (self.path, self.line, self.problem, self.fix, self.more)
 
 
 @dataclass(frozen=True)
@@ -130,7 +133,23 @@ def load(folder: Path | None, lang: str) -> Synonyms:
 
 
 def read(file: Path) -> list[list]:
-    """The groups of one synonyms file; SynonymsError names the line of a bad one."""
+    """The groups of one synonyms file; SynonymsError names the line of the first bad one."""
+    data, node = _load(file)
+    raise_first(_bad_groups(file, data, node))
+    return data or []
+
+
+def raise_first(errors: list[SynonymsError]) -> None:
+    """Stop on the first of `errors`, saying how many more `kb check` lists."""
+    if errors:
+        first = errors[0]
+        raise SynonymsError(first.path, first.line, first.problem, first.fix,
+                            more=len(errors) - 1)
+
+
+def _load(file: Path) -> tuple[object, yaml.Node | None]:
+    """The file's data and YAML node (for its lines); SynonymsError when it does not parse,
+    where nothing after the error can be read."""
     try:
         text = file.read_text(encoding="utf-8-sig")
         node = yaml.compose(text)
@@ -142,27 +161,32 @@ def read(file: Path) -> list[list]:
         raise SynonymsError(file, mark.line + 1 if mark else 0,
                             f"not valid YAML ({getattr(exc, 'problem', exc)})",
                             "write one group per line: - [sign in, log in]") from None
+    return data, node
+
+
+def _bad_groups(file: Path, data: object, node: yaml.Node | None) -> list[SynonymsError]:
+    """Every group of a file that parsed which is not a list of two or more words."""
     if node is None:  # empty, or comments only
         return []
     if not isinstance(data, list):
-        raise SynonymsError(file, 1, "must be a list of groups",
-                            "write one group per line: - [sign in, log in]")
-    for number, (group, item) in enumerate(zip(data, node.value, strict=True), 1):
-        if not isinstance(group, list) or len(group) < 2:
-            raise SynonymsError(file, item.start_mark.line + 1,
-                                f"group {number} ({group!r}) must list two or more words",
-                                "e.g. - [invoice, receipt, bill]")
-    return data
+        return [SynonymsError(file, 1, "must be a list of groups",
+                              "write one group per line: - [sign in, log in]")]
+    return [SynonymsError(file, item.start_mark.line + 1,
+                          f"group {number} ({group!r}) must list two or more words",
+                          "e.g. - [invoice, receipt, bill]")
+            for number, (group, item) in enumerate(zip(data, node.value, strict=True), 1)
+            if not isinstance(group, list) or len(group) < 2]
 
 
 def check(folder: Path, languages: list[str]) -> list[SynonymsError]:
-    """What is wrong with the synonyms files of `languages` in `folder`."""
+    """Everything wrong with the synonyms files of `languages` in `folder`: every bad
+    group, or the one place a file stops parsing."""
     errors = []
     for lang in languages:
         file = folder / f"{lang}.yml"
         if file.is_file():
             try:
-                read(file)
+                errors += _bad_groups(file, *_load(file))
             except SynonymsError as exc:
                 errors.append(exc)
     return errors

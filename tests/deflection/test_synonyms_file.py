@@ -48,3 +48,55 @@ def test_a_good_file_an_empty_one_and_none_pass(make_kb, text):
 
     config = make_kb(files={} if text is None else {"articles/_synonyms/en.yml": text})
     assert not [p for p in check(load_site(config)).problems if p.code == "synonyms"]
+
+
+# a good group, then the three kinds of bad one: one word, not a list, a mapping inside
+SEVERAL = "# words\n- [refund, money back]\n- [timesheet]\n- foo\n- [a: b]\n"
+
+
+def test_kb_check_names_every_bad_group_in_one_run(run_kb, make_kb):
+    """A writer fixes them all at once instead of meeting them one run at a time."""
+    import json
+
+    config = make_kb(files={"articles/_synonyms/en.yml": SEVERAL})
+    result = run_kb("check", "-f", config)
+    assert result.exit_code == 1
+    for line, group in [(3, "group 2 (['timesheet'])"), (4, "group 3 ('foo')"),
+                        (5, "group 4 ([{'a': 'b'}])")]:
+        assert (f"articles/_synonyms/en.yml:{line}: error: {group} must list two or more "
+                "words\n    fix: e.g. - [invoice, receipt, bill]") in result.output
+    problems = json.loads(run_kb("check", "-f", config, "--json").output)["problems"]
+    assert [(p["file"], p["line"], p["fix"]) for p in problems if p["code"] == "synonyms"] == \
+        [("_synonyms/en.yml", line, "e.g. - [invoice, receipt, bill]") for line in (3, 4, 5)]
+
+
+def test_yaml_that_does_not_parse_is_one_error_at_its_line(make_kb):
+    """Nothing after a YAML error can be read, so a bad group before it is not guessed at."""
+    from kb.check import check
+
+    config = make_kb(files={"articles/_synonyms/en.yml": "- [alone]\n- [a, b\n"})
+    found = [p for p in check(load_site(config)).problems if p.code == "synonyms"]
+    assert [(p.line, p.message.split(" (")[0]) for p in found] == [(3, "not valid YAML")]
+
+
+def test_index_names_the_first_bad_group_and_how_many_more(run_kb, make_kb):
+    config = make_kb(files={"articles/_synonyms/en.yml": SEVERAL,
+                            "articles/_synonyms/ru.yml": "- [счёт]\n"})
+    result = run_kb("index", "--config", config)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "_synonyms/en.yml:3: group 2 (['timesheet']) must list two or more words; " \
+        "e.g. - [invoice, receipt, bill] (3 more problems: kb check lists every one)" \
+        in result.output
+
+
+def test_the_count_survives_kb_builds_index_process():
+    """`kb build` indexes in a second process; its error comes back pickled."""
+    import pickle
+    from pathlib import Path
+
+    from deflection.synonyms import SynonymsError
+
+    error = SynonymsError(Path("en.yml"), 3, "group 2 (['a']) must list two or more words",
+                          "e.g. - [invoice, receipt, bill]", more=2)
+    assert str(pickle.loads(pickle.dumps(error))) == str(error)
+    assert str(error).endswith("(2 more problems: kb check lists every one)")
