@@ -171,11 +171,31 @@ def _bad_groups(file: Path, data: object, node: yaml.Node | None) -> list[Synony
     if not isinstance(data, list):
         return [SynonymsError(file, 1, "must be a list of groups",
                               "write one group per line: - [sign in, log in]")]
-    return [SynonymsError(file, item.start_mark.line + 1,
-                          f"group {number} ({group!r}) must list two or more words",
-                          "e.g. - [invoice, receipt, bill]")
-            for number, (group, item) in enumerate(zip(data, node.value, strict=True), 1)
-            if not isinstance(group, list) or len(group) < 2]
+    errors = []
+    for number, (group, item) in enumerate(zip(data, node.value, strict=True), 1):
+        problem = _group_problem(group)
+        if problem:
+            errors.append(SynonymsError(file, item.start_mark.line + 1,
+                                        f"group {number} ({group!r}) {problem[0]}", problem[1]))
+    return errors
+
+
+def _group_problem(group: object) -> tuple[str, str] | None:
+    """What is wrong with one group, and the fix; None when it is a list of words."""
+    if not isinstance(group, list):
+        return "is not a list", f"put it in brackets with its synonyms: - [{group}, …]"
+    if len(group) < 2:
+        return "must list two or more words", "e.g. - [invoice, receipt, bill]"
+    for member in group:
+        if isinstance(member, bool):  # YAML reads yes, no, on, off as true / false
+            return (f"holds {member!r}, not a word (YAML reads yes, no, on and off so)",
+                    'quote it: - ["yes", agree]')
+        if member is None:
+            return "holds an empty entry (~ or null)", "remove it"
+        if not isinstance(member, (str, int, float)):
+            return (f"holds {member!r}, not a word",
+                    'write words only; quote a word with ": " in it: - ["note: x", y]')
+    return None
 
 
 def check(folder: Path, languages: list[str]) -> list[SynonymsError]:
