@@ -61,16 +61,25 @@ def votes_once_there(db: Path, since: int, sentinel: str, timeout: float = 10.0)
     The view is recorded by the page the reader went to, after the one they left had
     sent its beacons: once it is stored, a second vote sent on leaving would be there
     too (a late one could slip past, so this can miss a double vote, never invent one)."""
+    rows = once_there(db, since, sentinel, lambda rows: any(row[0] == "vote" for row in rows),
+                      "a vote", timeout)
+    return [row for row in rows if row[0] == "vote"]
+
+
+def once_there(db: Path, since: int, sentinel: str, enough, what: str,
+               timeout: float = 10.0) -> list[tuple]:
+    """The events stored once the view of `sentinel` has landed and `enough(rows)` holds
+    (polled for up to `timeout` seconds; `what` names `enough` when it never does)."""
     view = ("view", sentinel, None, None, None)
     deadline = time.monotonic() + timeout
     while True:
         rows = events(db, since)
-        if view in rows and any(row[0] == "vote" for row in rows):
-            return [row for row in rows if row[0] == "vote"]
+        if view in rows and enough(rows):
+            return rows
         if time.monotonic() > deadline:
             with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
                 drops = conn.execute("SELECT reason, count FROM drops").fetchall()
-            raise AssertionError(f"no vote and view of {sentinel} after {timeout} s: "
+            raise AssertionError(f"no {what} and view of {sentinel} after {timeout} s: "
                                  f"{rows}; dropped: {drops}")
         time.sleep(0.1)
 
@@ -164,3 +173,109 @@ def test_an_unsent_no_keeps_its_reason_but_not_its_comment(reader, votes):
     reader.goto("/en/billing/change-your-plan/")
     assert votes("en/billing/change-your-plan.md") == [
         ("vote", ARTICLE, 0, "outdated", None)]
+
+
+# Coming back from the back/forward cache: the page keeps its state and runs no script
+# again, but the reader sees the article again, which counts as a view (as analytics
+# tools count `pageshow` with `persisted`); nothing else is recorded again.
+
+PLANS = "en/billing/plans-and-pricing.md"
+SENTINEL = "en/billing/change-your-plan.md"
+SENTINEL_URL = "/en/billing/change-your-plan/"
+
+
+@pytest.fixture
+def stored(leaving_server):
+    """`stored(views)`: this test's events once `views` ({path: n}) views of each path
+    and the view of SENTINEL (which the test opens last) have landed."""
+    db = leaving_server[1]
+    since = last_rowid(db)
+
+    def landed(views: dict[str, int]) -> list[tuple]:
+        def enough(rows):
+            return all(len(views_of(rows, path)) >= n for path, n in views.items())
+        return once_there(db, since, SENTINEL, enough, f"views {views}")
+    return landed
+
+
+def views_of(rows: list[tuple], path: str) -> list[tuple]:
+    return [row for row in rows if row[:2] == ("view", path)]
+
+
+def test_a_page_load_is_one_view(reader, stored):
+    open_article(reader)
+    reader.goto("/en/billing/plans-and-pricing/")
+    reader.goto(SENTINEL_URL)
+    rows = stored({ARTICLE: 1, PLANS: 1})
+    assert len(views_of(rows, ARTICLE)) == 1
+    assert len(views_of(rows, PLANS)) == 1
+
+
+@pytest.mark.parametrize("step", ["back", "forward"])
+def test_an_article_restored_from_the_cache_is_a_view_again(reader, stored, step):
+    open_article(reader)
+    reader.goto("/en/billing/plans-and-pricing/")
+    back_from_the_cache(reader, reader.go_back)  # the article, restored
+    if step == "forward":
+        back_from_the_cache(reader, reader.go_forward)  # plans and pricing, restored
+    reader.goto(SENTINEL_URL)
+    expected = {ARTICLE: 2, PLANS: 2 if step == "forward" else 1}
+    rows = stored(expected)
+    assert {path: len(views_of(rows, path)) for path in expected} == expected
+    assert [row for row in rows if row[0] not in ("view", "vote")] == []
+    assert [row for row in rows if row[0] == "vote"] == []
+
+
+@pytest.mark.parametrize("vote, stored_vote", [
+    (lambda page: page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']"),
+     ("vote", ARTICLE, 1, None, None)),
+    (lambda page: page.click(NO), UNSENT_NO),
+    (lambda page: (page.click(NO), page.check("input[name='reason'][value='outdated']"),
+                   page.click(".kb-feedback__send")),
+     ("vote", ARTICLE, 0, "outdated", None)),
+], ids=["yes", "unsent-no", "sent-no"])
+def test_a_restored_article_counts_its_view_but_not_its_vote_again(reader, stored, vote,
+                                                                   stored_vote):
+    open_article(reader)
+    vote(reader)
+    reader.goto("/en/billing/plans-and-pricing/")
+    back_from_the_cache(reader, reader.go_back)
+    assert reader.is_hidden(".kb-feedback form")  # the widget kept its vote
+    reader.goto(SENTINEL_URL)
+    rows = stored({ARTICLE: 2})
+    assert len(views_of(rows, ARTICLE)) == 2
+    assert [row for row in rows if row[0] == "vote"] == [stored_vote]
+
+
+# Synthetic: a page restored while hidden cannot be produced on purpose, so this sends
+# the page the events a browser would (a restoring `pageshow`, then `visibilitychange`)
+# and watches the beacons the page sends.
+RESTORED_HIDDEN = """async () => {
+  const sent = [];
+  const beacon = navigator.sendBeacon.bind(navigator);
+  navigator.sendBeacon = (url, body) => {
+    sent.push(...JSON.parse(body).events.map((e) => e.type));
+    return beacon(url, body);
+  };
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+  let state = "hidden";
+  Object.defineProperty(document, "visibilityState", {configurable: true, get: () => state});
+  window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+  await tick();
+  const whileHidden = sent.slice();
+  state = "visible";
+  document.dispatchEvent(new Event("visibilitychange"));
+  await tick();
+  document.dispatchEvent(new Event("visibilitychange"));
+  await tick();
+  return [whileHidden, sent];
+}"""
+
+
+def test_an_article_restored_hidden_counts_once_shown(reader, stored):
+    open_article(reader)
+    while_hidden, sent = reader.evaluate(RESTORED_HIDDEN)
+    assert while_hidden == []
+    assert sent == ["view"]
+    reader.goto(SENTINEL_URL)
+    assert len(views_of(stored({ARTICLE: 2}), ARTICLE)) == 2

@@ -166,3 +166,20 @@ def test_a_contact_after_a_later_view_of_the_article_counts_against_it():
     article = got["articles"][0]
     assert (article["sessions"], article["deflection"]) == (2, 0.5)
     assert got["session_deflection_rate"] == 0.5
+
+
+def test_coming_back_to_an_article_adds_a_view_not_a_session():
+    # the reader goes back to the article 5 minutes later (kb-events.js counts a page
+    # restored from the back/forward cache as a view): a view more, the same sessions
+    t = BASE.replace(hour=11)
+    minutes = dt.timedelta(minutes=1)
+    once = [Row("view", t, "g", "en/refund.md"),
+            Row("view", t, "h", "en/refund.md"),
+            Row("contact_click", t + 10 * minutes, "h")]
+    back = compute([*once, Row("view", t + 5 * minutes, "g", "en/refund.md")])
+    first = compute(once)
+    assert back["articles"][0]["views"] == first["articles"][0]["views"] + 1 == 3
+    for key in ("sessions", "deflection"):
+        assert back["articles"][0][key] == first["articles"][0][key]
+    for key in ("sessions", "engaged_sessions", "session_deflection_rate"):
+        assert back[key] == first[key]

@@ -159,15 +159,25 @@
     flush(true);
   }, true);
 
-  /* An article's view, once it is actually shown (not while prerendered in the background). */
+  /* An article's view, once it is actually shown (not while prerendered in the background).
+   * Going back or forward to a page the browser kept in its back/forward cache runs no
+   * script again (the page keeps its state): that return is a view too, as analytics
+   * tools count it (`pageshow` with `persisted`), and, restored hidden, counts once shown.
+   * Only the view: the feedback widget keeps its state, so a vote is never made twice. */
   var viewed = false;
   var view = function () {
     if (viewed || !article || document.visibilityState === "hidden") return;
     viewed = true;
     record("view", { path: clip(article, 300) });
   };
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    viewed = false;
+    view();
+  });
 
-  /* "Was this helpful?": one vote per article and page view. "No" counts when the reader
+  /* "Was this helpful?": one vote per article and page load
+   * (a page restored from the back/forward cache keeps it). "No" counts when the reader
    * sends the form, or leaves the page without sending it: then with the reason picked,
    * if any, never the unsent comment (what they wrote stays theirs until they send it). */
   var widget = document.querySelector("[data-kb-feedback]");
