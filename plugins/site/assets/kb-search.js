@@ -226,25 +226,29 @@
     var list = document.querySelector(".md-search-result__list");
     var info = document.querySelector(".md-search-result__meta");
     if (!input || !list) return;
-    /* focus stays in the box while results change: a screen reader hears their number */
-    if (info) info.setAttribute("role", "status");
+    /* Focus stays in the box while results change: a screen reader hears their number from
+     * a status of kb's own (Material rewrites its meta line too, which would be read twice) */
+    var status = document.createElement("p");
+    status.className = "kb-visually-hidden";
+    status.id = "kb-search-status";
+    status.setAttribute("role", "status");
+    list.parentNode.insertBefore(status, list);
+    var tell = function (text) { if (info) info.innerHTML = text; status.textContent = info ? info.textContent : ""; };
     var timer = null;
     var latest = 0;
     var shown = null; /* what this script last listed, to put back if Material overwrites it */
     var render = function (then) {
       var query = input.value.trim();
       var ticket = ++latest;
-      if (!query) { shown = null; list.innerHTML = ""; if (info) info.textContent = t("type", "Type to start searching"); return; }
+      if (!query) { shown = null; list.innerHTML = ""; tell(escape(t("type", "Type to start searching"))); return; }
       ask(query, 8).then(function (answer) {
         if (ticket !== latest || apiStopped) return;
         var hits = answer.results || [];
-        if (info) {
-          info.innerHTML = hits.length
-            ? escape(t("matching", "Matching articles")) + ": " + hits.length +
-              (answer.corrected ? " · " + escape(t("showing", "Showing results for")) + ": " + escape(answer.did_you_mean) : "")
-            : escape(t("none", "No article answers this yet.")) +
-              (answer.did_you_mean ? " " + escape(t("did_you_mean", "Did you mean")) + ": " + escape(answer.did_you_mean) + "?" : "");
-        }
+        tell(hits.length
+          ? escape(t("matching", "Matching articles")) + ": " + hits.length +
+            (answer.corrected ? " · " + escape(t("showing", "Showing results for")) + ": " + escape(answer.did_you_mean) : "")
+          : escape(t("none", "No article answers this yet.")) +
+            (answer.did_you_mean ? " " + escape(t("did_you_mean", "Did you mean")) + ": " + escape(answer.did_you_mean) + "?" : ""));
         list.setAttribute("data-kb-query", query);
         list.innerHTML = hits.map(itemHtml).join("") +
           '<li class="md-search-result__item" data-kb-own><a class="md-search-result__link" href="' +
