@@ -138,11 +138,8 @@
       .then(function (r) { clearTimeout(timer); return r.ok; })
       .catch(function () { clearTimeout(timer); return false; });
   };
-  /* target="_self" (where links open anyway): Material takes over clicks on links without a
-   * target into a language of extra.alternate from a page outside it (the results page, the
-   * home page) and sends them to that language's home page instead */
   var linkAttrs = function (hit, i) {
-    return 'href="' + escape(root + hit.url) + '" target="_self" data-kb-path="' +
+    return 'href="' + escape(root + hit.url) + '" data-kb-path="' +
       escape(hit.path) + '" data-kb-rank="' + (i + 1) + '"';
   };
   /* data-kb-own: Material's search must not replace these items (see takeOver);
