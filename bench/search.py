@@ -16,7 +16,7 @@ reads and parses the Markdown sources (shown separately as "source parse").
 Example:
     .venv/bin/python bench/search.py                     # 1,000 and 10,000 articles
     .venv/bin/python bench/search.py --sizes 1000 --json
-    .venv/bin/python bench/search.py --sizes 10000 --http-requests 500
+    .venv/bin/python bench/search.py --sizes 10000 --http-requests 500 --words-only
 """
 
 from __future__ import annotations
@@ -231,7 +231,7 @@ def measure(n: int, workdir: Path, args: argparse.Namespace) -> dict:
     from kb.settings import load_site
 
     root = workdir / f"site-{n}"
-    config = generate(root, n)
+    config = generate(root, n, semantic=not args.words_only)
     queries = questions(n, args.queries)
     load_before = os.getloadavg()[0]
     log = lambda text: print(f"{n:>6}: {text}", file=sys.stderr, flush=True)  # noqa: E731
@@ -258,7 +258,7 @@ def measure(n: int, workdir: Path, args: argparse.Namespace) -> dict:
     tantivy = tantivy_baseline(docs, root / "tantivy", queries)
     log(f"tantivy build {tantivy['build_s']} s, p95 {tantivy['p95_ms']} ms")
     return {"articles": n, "queries": len(queries), "source_parse_s": round(parse_s, 2),
-            "analysis_version": analysis.VERSION,
+            "analysis_version": analysis.VERSION, "semantic": not args.words_only,
             "load_avg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
             "kb": {"build_s": round(full["seconds"], 2), "build_peak_rss_mb":
                    round(full["peak_rss_mb"], 1), "incremental_s": round(incremental["seconds"], 2),
@@ -333,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--http-seconds", type=float, default=60.0,
                         help="stop the HTTP run after this many seconds (60)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--words-only", action="store_true",
+                        help="`semantic: false`: no article vectors, no re-rank by meaning "
+                             "(a first build embeds every article: ~0.5 s each on 2 cores)")
     args = parser.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="kb-bench-search-") as tmp:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from whoosh import fields, index
 
-from deflection import analysis, passages, ranking
+from deflection import analysis, passages, ranking, semantic
 from deflection.text import extract, lede, plain_title, strip_templates
 from kb.errors import KBError
 from kb.variables import substitute
@@ -225,12 +225,15 @@ def _hardlink_copy(source: Path, target: Path) -> None:
 
 
 def build_index(root: Path, sources: list[Source], languages: list[str],
-                progress: Callable[[int, int], None] | None = None) -> BuildReport:
+                progress: Callable[..., None] | None = None,
+                vectors: bool = True) -> BuildReport:
     """Write a new build from `sources` (reusing the current one) and make it current. When
     nothing changed, the current build stays current, and nothing is written (not even
     the lock: a read-only index can be checked): readers keep their caches, and a report
-    command can bring the index up to date before every run for nothing."""
-    unchanged = _unchanged(root, sources, languages)
+    command can bring the index up to date before every run for nothing. With `vectors`
+    (and the model installed), each language's articles get their vectors
+    (deflection.semantic)."""
+    unchanged = _unchanged(root, sources, languages, vectors)
     if unchanged is not None:
         return unchanged
     with writer_lock(root):
@@ -255,13 +258,17 @@ def build_index(root: Path, sources: list[Source], languages: list[str],
                 if progress:
                     progress(next(counter), len(sources))
 
-            digests, left_out = {}, {}
+            digests, left_out, changed = {}, {}, {}
             for lang in sorted(set(by_lang) | {p.name for p in target.iterdir() if p.is_dir()}):
                 left_out[lang] = {}
-                digests[lang] = _update_language(target / lang, lang, by_lang.get(lang, []),
-                                                 known.get(lang, {}), report, tick,
-                                                 left_out[lang])
+                digests[lang], changed[lang] = _update_language(
+                    target / lang, lang, by_lang.get(lang, []), known.get(lang, {}), report,
+                    tick, left_out[lang])
                 report.languages[lang] = len(digests[lang])
+            for lang, articles in digests.items():
+                _vectors(target / lang, articles, changed[lang], vectors,
+                         (lambda done, total, lang=lang: progress(
+                             done, total, f"Embedding {lang} articles")) if progress else None)
             manifest = {"build": build_id, "analysis": analysis.VERSION,
                         "languages": languages, "articles": report.languages,
                         "created": dt.datetime.now(dt.UTC).isoformat(), "digests": digests,
@@ -275,7 +282,8 @@ def build_index(root: Path, sources: list[Source], languages: list[str],
         return report
 
 
-def _unchanged(root: Path, sources: list[Source], languages: list[str]) -> BuildReport | None:
+def _unchanged(root: Path, sources: list[Source], languages: list[str],
+               vectors: bool = True) -> BuildReport | None:
     """The current build's report when it already holds `sources` as they are (its
     articles and the pages it left out, same digests, analysis and languages), else None.
     Reads only the manifest of the build `current` points to, which a writer swaps in
@@ -293,6 +301,9 @@ def _unchanged(root: Path, sources: list[Source], languages: list[str]) -> Build
         wanted.setdefault(source.lang, {})[source.path] = source.digest
     if {lang: d for lang, d in seen.items() if d} != wanted:
         return None
+    if any((previous / lang / "vectors.json").is_file() != (vectors and semantic.available())
+           for lang, d in known.items() if d):
+        return None  # vectors wanted and missing (the model came later), or the reverse
     return BuildReport(build_id=previous.name, path=previous,
                        unchanged=sum(len(d) for d in known.values()),
                        left_out=sum(len(d) for d in manifest.get("left_out", {}).values()),
@@ -301,15 +312,17 @@ def _unchanged(root: Path, sources: list[Source], languages: list[str]) -> Build
 
 def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[str, str],
                      report: BuildReport, tick: Callable[[], None],
-                     left_out: dict[str, str]) -> dict[str, str]:
+                     left_out: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """Bring one language's index in line with `sources`; returns path → digest of what it
-    holds, and puts the digests of the sources it leaves out (`_document`) in `left_out`."""
+    holds and path → vector text (deflection.semantic) of what it wrote anew, and puts the
+    digests of the sources it leaves out (`_document`) in `left_out`."""
     if folder.is_dir() and index.exists_in(folder):
         ix = index.open_dir(folder)
     else:
         folder.mkdir(exist_ok=True)
         ix = index.create_in(folder, schema(lang))
     current: dict[str, str] = {}
+    changed: dict[str, str] = {}  # path → the text of its vector
     writer = ix.writer()
     try:
         for path in old.keys() - {s.path for s in sources}:
@@ -329,18 +342,34 @@ def _update_language(folder: Path, lang: str, sources: list[Source], old: dict[s
                     writer.delete_by_term("path", source.path)
                     report.removed += 1
                 continue
+            document = _fields(doc, source.digest)
+            changed[source.path] = semantic.doc_text(document)
             if source.path in old:
-                writer.update_document(**_fields(doc, source.digest))
+                writer.update_document(**document)
                 report.updated += 1
             else:
-                writer.add_document(**_fields(doc, source.digest))
+                writer.add_document(**document)
                 report.added += 1
             current[source.path] = source.digest
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    return current
+    return current, changed
+
+
+def _vectors(folder: Path, articles: Mapping[str, str], changed: dict[str, str], wanted: bool,
+             progress: Callable[[int, int], None] | None) -> None:
+    """The language's article vectors, or none when not `wanted`."""
+    if not wanted:
+        semantic.remove_vectors(folder)
+        return
+
+    def texts(paths: list[str]) -> dict[str, str]:  # articles a build before the model held
+        with index.open_dir(folder).searcher() as searcher:
+            return {p: semantic.doc_text(searcher.document(path=p) or {}) for p in paths}
+
+    semantic.write_vectors(folder, list(articles), changed, texts, progress)
 
 
 def _manifest(build: Path) -> dict:

@@ -19,7 +19,17 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
+from deflection import (
+    analysis,
+    layouts,
+    own_words,
+    passages,
+    ranking,
+    semantic,
+    snippets,
+    spelling,
+    synonyms,
+)
 from deflection.index import SearchIndexError, current_build
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
@@ -104,8 +114,9 @@ class _Plan:
 
 class SearchEngine:
     def __init__(self, root: Path, languages: list[str], synonyms_dir: Path | None = None,
-                 min_confidence: float = MIN_CONFIDENCE) -> None:
+                 min_confidence: float = MIN_CONFIDENCE, semantic: bool = True) -> None:
         self.root = root
+        self.semantic = semantic
         self.languages = languages
         self.default = languages[0]
         self.synonyms_dir = synonyms_dir
@@ -129,8 +140,11 @@ class SearchEngine:
         # a worker thread: refresh() may run on the HTTP service's event loop
         postings = {lang: ranking.Postings((*TEXT_FIELDS, "morph")) for lang in indexes}
         languages = {lang: synonyms.load(self.synonyms_dir, lang) for lang in indexes}
+        vectors = {lang: semantic.Vectors.open(build / lang) if self.semantic else None
+                   for lang in indexes}
         with self._lock:
             self._indexes, self._postings, self._synonyms = indexes, postings, languages
+            self._vectors = vectors
             self.build = build
             self._generation = getattr(self, "_generation", 0) + 1
         return True
@@ -183,7 +197,10 @@ class SearchEngine:
     def rank(self, query: str, lang: str | None = None, limit: int = 1) -> Answer:
         """The ranking alone, the first results even below the confidence that answers, and
         no snippets: for callers that rank many questions, as `kb gaps` links tickets. A
-        longer text is cut at MAX_QUERY_CHARS."""
+        longer text is cut at MAX_QUERY_CHARS. By words alone: those callers rank in
+        forked processes (deflection.batch), where the model of meaning cannot run (its
+        OpenMP threads do not survive a fork), and one question at a time it would cost
+        more than the whole link."""
         return self._answer(query[:MAX_QUERY_CHARS], lang, limit, every=True)[0]
 
     def _answer(self, query: str, lang: str | None, limit: int, every: bool = False,
@@ -288,6 +305,9 @@ class SearchEngine:
         if PASSAGE_WEIGHT:
             order = self._by_passages(searcher, postings, plan.said, candidates, order, rank,
                                       loaded)
+        if not every and self._vectors.get(lang) is not None:
+            order = self._by_meaning(self._vectors[lang], searcher, postings, text, candidates,
+                                     order, rank, loaded)
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence
@@ -351,6 +371,26 @@ class SearchEngine:
                             + PASSAGE_WEIGHT * found / found.max())
         return np.concatenate((head[np.argsort(-rank[head], kind="stable")],
                                order[PASSAGE_RERANK:]))
+
+    @staticmethod
+    def _by_meaning(vectors: semantic.Vectors, searcher, postings: ranking.Postings, text: str,
+                    candidates: np.ndarray, order: np.ndarray, rank: np.ndarray,
+                    loaded: dict[int, dict]) -> np.ndarray:
+        """The first semantic.RERANK of `order` re-ranked (and `rank` updated) by how close
+        they are in meaning to the question, where the words leave the first unsure."""
+        head = order[:semantic.RERANK]
+        paths = []
+        for j in head:
+            docnum = int(candidates[j])
+            if docnum not in loaded:
+                loaded[docnum] = postings.stored(searcher, docnum)
+            paths.append(loaded[docnum]["path"])
+        blended = vectors.rerank(text, paths, rank[head])
+        if blended is None:
+            return order
+        rank[head] = blended
+        return np.concatenate((head[np.argsort(-blended, kind="stable")],
+                               order[semantic.RERANK:]))
 
     @staticmethod
     def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):

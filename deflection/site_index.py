@@ -34,11 +34,13 @@ def index_site(site: Site, progress: Callable[[int, int], None] | None = None) -
     # the search would fail on its first question
     synonyms.raise_first(synonyms.check(synonyms_dir(site), site.languages))
     sources = list(sources_from_site(site))
-    return build_index(index_root(site), sources, site.languages, progress=progress)
+    return build_index(index_root(site), sources, site.languages, progress=progress,
+                       vectors=site.options.semantic)
 
 
 def engine_for(site: Site) -> SearchEngine:
     from deflection.search import SearchEngine
 
     return SearchEngine(index_root(site), site.languages, synonyms_dir(site),
-                        min_confidence=site.options.min_confidence)
+                        min_confidence=site.options.min_confidence,
+                        semantic=site.options.semantic)

@@ -32,12 +32,18 @@ def config_option(func):
 
 
 def progress_bar(label: str):
-    """A progress callback (done, total) drawing a bar on stderr, and its closer."""
-    state: dict = {}
+    """A progress callback (done, total[, label]) drawing a bar on stderr, and its closer;
+    a new label (a later stage of the work) starts a bar of its own."""
+    state: dict = {"label": label}
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int, stage: str | None = None) -> None:
+        if stage and stage != state["label"]:
+            close()
+            state.clear()
+            state["label"] = stage
         if "bar" not in state:
-            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"] = click.progressbar(length=total, label=state["label"],
+                                             file=sys.stderr)
             state["bar"].__enter__()
         state["bar"].update(done - state.get("done", 0))
         state["done"] = done

@@ -160,6 +160,7 @@ def generate(
     seed: int = 7,
     kb_plugin: bool = True,
     material_nav: bool = True,
+    semantic: bool = True,
 ) -> Path:
     """Write `articles` articles in `sections` sections under root/articles and a config.
 
@@ -206,7 +207,8 @@ def generate(
             nav_lines.append(f"      - en/{section}/{slug}.md")
     plugins = ["plugins:", "  - search"]
     if kb_plugin:
-        plugins.append("  - kb/site:\n      languages: [en]")
+        plugins.append("  - kb/site:\n      languages: [en]"
+                       + ("" if semantic else "\n      semantic: false"))
     config = root / "site_config.yml"
     config.write_text(
         "site_name: Synthetic Help\ndocs_dir: articles\nsite_dir: site\n"

@@ -71,7 +71,7 @@ def refresh(site: Site) -> tuple[str, bool]:
         if indexed and indexed == wanted:
             return _fingerprint(indexed), False
         try:
-            build_index(root, sources, site.languages)
+            build_index(root, sources, site.languages, vectors=site.options.semantic)
             return _fingerprint(_indexed(current_build(root))), True
         except SearchIndexError:
             if not _writer_busy(root):

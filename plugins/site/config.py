@@ -225,6 +225,12 @@ class SiteConfig(base.Config):
     """Share of a question's weight an article must contain to count as an
     answer (0–1). Below it, search says the help center has no answer."""
 
+    semantic = c.Type(bool, default=True)
+    """Rank search results by meaning as well as words: among the first results,
+    where the words leave the first unsure, the closest in meaning moves up
+    (multilingual-e5-small, bundled with kb). False: words alone, and no article
+    vectors are computed (a first build of a very large help center is faster)."""
+
     search_api = c.Type(str, default="/api")
     """Address of `kb serve-api` for the site's search box, e.g. `/api` behind
     the same host or `https://help.example.com/api`; empty: browser search only."""

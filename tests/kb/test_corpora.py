@@ -53,7 +53,10 @@ def corpus_config(tmp_path, name: str) -> object:
     config.write_text(
         f"site_name: {name}\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
         f"theme:\n  name: material\n  language: {lang}\n"
-        f"plugins:\n  - search\n  - kb/site:\n      languages: [{lang}]\n" + EXTENSIONS)
+        f"plugins:\n  - search\n  - kb/site:\n      languages: [{lang}]\n"
+        # the build is tested here, not the search: no article vectors to compute (about
+        # 0.5 s an article; bench/RESULTS.md measures search on these corpora)
+        "      semantic: false\n" + EXTENSIONS)
     return config
 
 

@@ -12,8 +12,9 @@ def largest_article_page(site) -> int:
 
 def test_page_size_does_not_grow_with_the_help_center(tmp_path):
     # both past the sidebar's window of 25 articles a section, one three times the other
-    small = generate(tmp_path / "small", articles=300, sections=10)
-    large = generate(tmp_path / "large", articles=900, sections=10)
+    # the sidebar is measured, not the search: no article vectors to compute
+    small = generate(tmp_path / "small", articles=300, sections=10, semantic=False)
+    large = generate(tmp_path / "large", articles=900, sections=10, semantic=False)
     build_site(small)
     build_site(large)
     ratio = largest_article_page(tmp_path / "large/site") / largest_article_page(
@@ -33,7 +34,7 @@ def test_plain_material_grows_with_the_help_center(tmp_path):
 
 
 def test_long_section_shows_a_window_and_a_link_to_all_articles(tmp_path):
-    config = generate(tmp_path, articles=80, sections=1)
+    config = generate(tmp_path, articles=80, sections=1, semantic=False)
     build_site(config)
     html = (tmp_path / "site/en/section-00/article-00-0040/index.html").read_text()
     nav = html.split("md-nav--primary", 1)[1].split("md-sidebar--secondary", 1)[0]

