@@ -74,6 +74,10 @@ def prepare(config_file: str | None, site_dir: str | None, db: str | None,
     """Check everything once, in the parent, before any worker starts: the config, the
     database (reachable, migrated: workers never race on migrations) and --workers.
     Returns the loaded site and the database URL."""
+    # one core a question for the model of meaning (deflection.semantic): the server's
+    # threads already answer several at once, and a question spread over every core
+    # held up the others and /health (bench/RESULTS.md, "Meaning as well as words")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     from deflection.api import database_url
     from deflection.store import EventStore
     from kb.settings import load_site
