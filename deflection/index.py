@@ -301,9 +301,10 @@ def _unchanged(root: Path, sources: list[Source], languages: list[str],
         wanted.setdefault(source.lang, {})[source.path] = source.digest
     if {lang: d for lang, d in seen.items() if d} != wanted:
         return None
-    if any((previous / lang / "vectors.json").is_file() != (vectors and semantic.available())
+    if any(semantic.present(previous / lang) != (vectors and semantic.available())
            for lang, d in known.items() if d):
-        return None  # vectors wanted and missing (the model came later), or the reverse
+        return None  # vectors wanted and missing or damaged (the model came later), or
+        # the reverse
     return BuildReport(build_id=previous.name, path=previous,
                        unchanged=sum(len(d) for d in known.values()),
                        left_out=sum(len(d) for d in manifest.get("left_out", {}).values()),

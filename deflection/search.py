@@ -19,18 +19,9 @@ from pathlib import Path
 import numpy as np
 from whoosh import index
 
-from deflection import (
-    analysis,
-    layouts,
-    own_words,
-    passages,
-    ranking,
-    semantic,
-    snippets,
-    spelling,
-    synonyms,
-)
+from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
 from deflection.index import SearchIndexError, current_build
+from deflection.semantic import RERANK, Vectors
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
 
@@ -140,7 +131,7 @@ class SearchEngine:
         # a worker thread: refresh() may run on the HTTP service's event loop
         postings = {lang: ranking.Postings((*TEXT_FIELDS, "morph")) for lang in indexes}
         languages = {lang: synonyms.load(self.synonyms_dir, lang) for lang in indexes}
-        vectors = {lang: semantic.Vectors.open(build / lang) if self.semantic else None
+        vectors = {lang: Vectors.open(build / lang) if self.semantic else None
                    for lang in indexes}
         with self._lock:
             self._indexes, self._postings, self._synonyms = indexes, postings, languages
@@ -373,12 +364,12 @@ class SearchEngine:
                                order[PASSAGE_RERANK:]))
 
     @staticmethod
-    def _by_meaning(vectors: semantic.Vectors, searcher, postings: ranking.Postings, text: str,
+    def _by_meaning(vectors: Vectors, searcher, postings: ranking.Postings, text: str,
                     candidates: np.ndarray, order: np.ndarray, rank: np.ndarray,
                     loaded: dict[int, dict]) -> np.ndarray:
-        """The first semantic.RERANK of `order` re-ranked (and `rank` updated) by how close
+        """The first RERANK of `order` re-ranked (and `rank` updated) by how close
         they are in meaning to the question, where the words leave the first unsure."""
-        head = order[:semantic.RERANK]
+        head = order[:RERANK]
         paths = []
         for j in head:
             docnum = int(candidates[j])
@@ -390,7 +381,7 @@ class SearchEngine:
             return order
         rank[head] = blended
         return np.concatenate((head[np.argsort(-blended, kind="stable")],
-                               order[semantic.RERANK:]))
+                               order[RERANK:]))
 
     @staticmethod
     def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):

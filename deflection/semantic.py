@@ -38,9 +38,6 @@ QUERY_CACHE = 2048
 _model = None
 _model_lock = threading.Lock()
 _missing = False
-# one text at a time: each already runs on every core (OpenMP), and server threads
-# asking at once would only oversubscribe them
-_embedding = threading.Lock()
 
 
 def available() -> bool:
@@ -152,8 +149,7 @@ def write_vectors(folder: Path, paths: Sequence[str], changed: dict[str, str],
     fresh = {}
     for start in range(0, len(todo), 16):
         batch = todo[start:start + 16]
-        with _embedding:
-            found = model.passage([t for _, t in batch])
+        found = model.passage([t for _, t in batch])
         for (sha, _), vector in zip(batch, found, strict=True):
             fresh[sha] = vector.astype(np.float16)
         if progress:
@@ -180,11 +176,16 @@ def remove_vectors(folder: Path) -> None:
         (folder / name).unlink(missing_ok=True)
 
 
-def _read(folder: Path) -> tuple[np.ndarray, list[str]] | None:
+def present(folder: Path) -> bool:
+    """Whether `folder` holds whole vectors of this model (reads only the headers)."""
+    return _read(folder, mmap=True) is not None
+
+
+def _read(folder: Path, mmap: bool = False) -> tuple[np.ndarray, list[str]] | None:
     try:
         meta = json.loads((folder / "vectors.json").read_text(encoding="utf-8"))
-        matrix = np.load(folder / "vectors.npy")
-    except (OSError, ValueError):
+        matrix = np.load(folder / "vectors.npy", mmap_mode="r" if mmap else None)
+    except (OSError, ValueError, EOFError):  # missing, or cut short: embedded again
         return None
     if meta.get("model") != MODEL or len(meta.get("paths", [])) != len(matrix):
         return None
@@ -212,8 +213,9 @@ class Vectors:
             if text in self._queries:
                 self._queries.move_to_end(text)
                 return self._queries[text]
-        with _embedding:
-            vector = _load().query(text)
+        # the engine is reentrant (each call its own buffers; the weights read only):
+        # the HTTP service's threads encode at once, one core each (deflection.serve)
+        vector = _load().query(text)
         with self._lock:
             self._queries[text] = vector
             if len(self._queries) > QUERY_CACHE:

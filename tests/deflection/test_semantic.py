@@ -154,3 +154,35 @@ def test_without_the_model_kb_ranks_by_words(data_site, cache, monkeypatch):
     assert first(config) == "en/billing/erase.md"
     report = index_site(load_site(config))  # the vectors go with the model
     assert not (report.path / "en/vectors.npy").exists()
+
+
+def test_questions_encoded_at_once_rank_as_one_at_a_time(data_site, cache):
+    """The HTTP service's threads encode questions at once (no lock around the model)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    config = data_site()
+    index_site(load_site(config))
+    questions = [QUESTION, "delete everything in my account", "keep a copy of my data",
+                 "remove my account data", "export my account"] * 4
+
+    def ranked(question: str) -> list[tuple[str, float]]:
+        engine = SearchEngine(config.parent / "index", ["en", "ru"])  # no query cache shared
+        return [(h.path, h.score) for h in engine.search(question, lang="en").results]
+
+    alone = [ranked(q) for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(ranked, questions))
+    assert together == alone
+    assert alone[0][0][0] == "en/billing/download.md"
+
+
+def test_damaged_vectors_rank_by_words_until_the_next_index_embeds_them_again(
+        data_site, cache):
+    config = data_site()
+    index_site(load_site(config))
+    vectors = config.parent / "index/current/en/vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:200])  # cut short, as by a full disk
+    assert first(config) == "en/billing/erase.md"  # words alone, no error
+    report = index_site(load_site(config))
+    assert report.unchanged == report.languages["en"] + report.languages["ru"]
+    assert first(config) == "en/billing/download.md"
