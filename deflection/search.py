@@ -348,12 +348,8 @@ class SearchEngine:
         """The first PASSAGE_RERANK of `order` re-ranked (and `rank` updated) by their rank
         blended with their sections' character n-gram score; the rest left as they are."""
         head = order[:PASSAGE_RERANK]
-        pages = []
-        for j in head:
-            docnum = int(candidates[j])
-            if docnum not in loaded:
-                loaded[docnum] = postings.stored(searcher, docnum)
-            pages.append(loaded[docnum].get("passages") or [])
+        pages = [page.get("passages") or []
+                 for page in _stored(searcher, postings, candidates[head], loaded)]
         found = passages.scores(text, pages)
         top = rank[head].max()
         if found.max() <= 0 or top <= 0:
@@ -370,12 +366,7 @@ class SearchEngine:
         """The first RERANK of `order` re-ranked (and `rank` updated) by how close
         they are in meaning to the question, where the words leave the first unsure."""
         head = order[:RERANK]
-        paths = []
-        for j in head:
-            docnum = int(candidates[j])
-            if docnum not in loaded:
-                loaded[docnum] = postings.stored(searcher, docnum)
-            paths.append(loaded[docnum]["path"])
+        paths = [page["path"] for page in _stored(searcher, postings, candidates[head], loaded)]
         blended = vectors.rerank(text, paths, rank[head])
         if blended is None:
             return order
@@ -502,3 +493,12 @@ class SearchEngine:
         said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
                         if chosen.intersection(analysis.terms(w, lang)))
         return terms, [1.0 if t in asked else context for t in terms], said, True
+
+
+def _stored(searcher, postings: ranking.Postings, docnums: np.ndarray,
+            loaded: dict[int, dict]) -> list[dict]:
+    """The stored fields of `docnums`, each read once a question (kept in `loaded`)."""
+    for docnum in map(int, docnums):
+        if docnum not in loaded:
+            loaded[docnum] = postings.stored(searcher, docnum)
+    return [loaded[int(d)] for d in docnums]
