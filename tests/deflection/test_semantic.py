@@ -48,7 +48,7 @@ def cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def data_site(make_kb):
-    def make(semantic_option: bool | None = None):
+    def make(semantic_option: bool | None = True):
         config = make_kb(files={"articles/en/billing/download.md": DOWNLOAD,
                                 "articles/en/billing/erase.md": ERASE})
         text = config.read_text().replace(
