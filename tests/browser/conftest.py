@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.conftest import copy_sample
 
@@ -41,6 +42,29 @@ def wait_for(url: str, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.2)
     raise AssertionError(f"{url} never answered")
+
+
+FEEDBACK = ".kb-feedback:not([hidden]) [data-kb-vote='no']"
+PAGE_STATE = """() => ({
+  api: document.documentElement.getAttribute("data-kb-api"),
+  eventsScriptRan: !!window.__kbEvents,
+  widgetHidden: (document.querySelector("[data-kb-feedback]") || {}).hidden,
+  readyState: document.readyState,
+  loaded: performance.getEntriesByType("resource").filter((e) => /kb-|health/.test(e.name))
+    .map((e) => `${e.name.replace(location.origin, "")} at ${Math.round(e.startTime)} ms,`
+               + ` ${Math.round(e.duration)} ms, status ${e.responseStatus}`),
+})"""
+
+
+def show_feedback(page, timeout: float = 30_000) -> None:
+    """Wait until the article's "Was this helpful?" widget shows; when it never does,
+    fail with what the page knew (whether the API answered, whether kb-events.js ran,
+    when its scripts and /health loaded)."""
+    try:
+        page.wait_for_selector(FEEDBACK, timeout=timeout)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the feedback widget never showed: {page.evaluate(PAGE_STATE)}"
+                             ) from None
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from plugins.site.strings import STRINGS
+from tests.browser.conftest import show_feedback
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +75,7 @@ def low_contrast(page, selector: str) -> list[str]:
 def test_feedback_widget_text_is_readable(scheme_page, api_server):
     page = scheme_page
     page.goto(api_server + ARTICLE)
+    show_feedback(page)
     page.click('[data-kb-vote="no"]')
     page.mouse.move(0, 0)  # not hovering the button: its chosen look is measured
     problems = []
@@ -119,6 +121,7 @@ def focus_ring(page) -> str:
 
 def test_feedback_form_shows_where_the_keyboard_is(page, api_server):
     page.goto(api_server + ARTICLE)
+    show_feedback(page)
     page.focus('[data-kb-vote="no"]')
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
@@ -175,7 +178,7 @@ def test_the_feedback_buttons_are_a_fingers_height_on_a_phone(browser, api_serve
     page = context.new_page()
     try:
         page.goto(api_server + ARTICLE)
-        page.wait_for_selector('[data-kb-vote="no"]', state="visible")
+        show_feedback(page)
         page.tap('[data-kb-vote="no"]')
         heights = page.eval_on_selector_all(
             ".kb-feedback__vote, .kb-feedback__send",

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import FEEDBACK, show_feedback
+
 pytestmark = pytest.mark.browser
 
 QUERY_BOX = '[data-md-component="search-query"]'
@@ -55,7 +57,8 @@ def test_search_read_vote_and_contact_make_one_session(visitor, api_server, buil
     page.click(".md-search-result__list a[data-kb-rank='1']")
     page.wait_for_url(f"{api_server}/en/billing/request-a-refund/")
 
-    page.click(".kb-feedback:not([hidden]) [data-kb-vote='no']")
+    show_feedback(page)
+    page.click(FEEDBACK)
     page.check("input[name='reason'][value='outdated']")
     page.fill("#kb-feedback-comment", "The 30-day window is now 14 days.")
     assert "33 of 2000" in page.inner_text(".kb-feedback__count")
@@ -95,6 +98,31 @@ def test_contact_support_opens_the_helpdesk_after_recording_the_click(visitor, a
     page.click("[data-kb-contact]")
     page.wait_for_url("https://tasklane.example/support/new")
     stored(built_sample / "site_config.yml", lambda m: m["events"].get("contact_click") == 1)
+
+
+def test_an_api_slower_than_the_search_box_waits_for_still_takes_the_vote(
+        visitor, api_server, built_sample):
+    """The search box gives /health 1.5 s and falls back to the browser's search; the
+    feedback widget asks again and shows once the (real, delayed) API answers."""
+    page = visitor
+    delayed = []
+
+    def slow_first_health(route):
+        if not delayed:
+            delayed.append(route.request.url)
+            time.sleep(2.5)  # past the search box's 1.5 s
+        route.continue_()
+
+    page.route("**/api/health", slow_first_health)
+    page.goto(f"{api_server}/en/billing/change-your-plan/")
+    page.wait_for_selector("html[data-kb-api='down']")
+    assert page.get_attribute("html", "data-kb-search") != "api"
+    show_feedback(page)
+    page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']")
+    stored(built_sample / "site_config.yml",
+           lambda m: any(a["path"] == "en/billing/change-your-plan.md" and a["votes_yes"]
+                         for a in m["articles"]))
+    assert delayed
 
 
 def test_without_the_api_the_widget_stays_hidden_and_nothing_is_sent(page, static_server):

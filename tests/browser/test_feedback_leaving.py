@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import serving
+from tests.browser.conftest import FEEDBACK as NO
+from tests.browser.conftest import serving, show_feedback
 
 pytestmark = pytest.mark.browser
 
 ARTICLE = "en/billing/request-a-refund.md"
 ARTICLE_URL = "/en/billing/request-a-refund/"
-NO = ".kb-feedback:not([hidden]) [data-kb-vote='no']"
 # pageshow says whether a page came back from the back/forward cache
 RESTORED = "window.addEventListener('pageshow', (e) => { window.kbRestored = e.persisted; });"
 
@@ -93,15 +93,9 @@ def back_from_the_cache(page, step) -> None:
 
 
 def open_article(page) -> None:
-    """The article with its feedback widget, which shows once the API answered /health."""
+    """The article, once its feedback widget shows (when the API answered /health)."""
     page.goto(ARTICLE_URL)
-    page.wait_for_selector("html[data-kb-api]")
-    if page.get_attribute("html", "data-kb-api") == "down":
-        # kb-search.js waits 1.5 s for /health; a busy test machine can miss that once
-        page.reload()
-        page.wait_for_selector("html[data-kb-api]")
-    assert page.get_attribute("html", "data-kb-api") == "up", "the API never answered /health"
-    page.wait_for_selector(NO)
+    show_feedback(page)
 
 
 UNSENT_NO = ("vote", ARTICLE, 0, None, None)

@@ -7,7 +7,8 @@
  * `extra.analytics.provider: custom` (and, with `extra.consent`, once the reader
  * agrees). No cookies and nothing in localStorage: the server derives a daily visitor
  * key. Without an API address, or when the API does not answer, nothing is sent and
- * the feedback form stays hidden. kb-search.js tells this script, through DOM events,
+ * the feedback form stays hidden (an API slower than kb-search.js waits for is asked
+ * again, patiently). kb-search.js tells this script, through DOM events,
  * whether the API answers and which results it rendered (see the top of that file). */
 (function () {
   "use strict";
@@ -241,19 +242,26 @@
     flush(false);
   };
 
+  /* Ask the API ourselves, without kb-search.js's 1.5 s limit: that one picks the
+   * search quickly, but an API that answers slowly (a busy server, a cold start) still
+   * takes votes and events. Nothing is sent until it answers; an error is "down". */
+  var asked = false;
+  var ask = function () {
+    if (asked || available !== null) return;
+    asked = true;
+    fetch(api + "/health", { credentials: "omit" })
+      .then(function (r) { ready(r.ok); })
+      .catch(function () { ready(false); });
+  };
+  var heard = function (up) { if (up) ready(true); else ask(); };
+
   var start = function () {
     view();
     document.addEventListener("visibilitychange", view);
     var known = document.documentElement.getAttribute("data-kb-api");
-    if (known) { ready(known === "up"); return; }
-    document.addEventListener("kb:api", function (event) { ready(event.detail && event.detail.available); });
-    /* kb-search.js answers within ~2 s; without it, ask the API ourselves */
-    setTimeout(function () {
-      if (available !== null) return;
-      fetch(api + "/health", { credentials: "omit" })
-        .then(function (r) { ready(r.ok); })
-        .catch(function () { ready(false); });
-    }, 4000);
+    if (known) { heard(known === "up"); return; }
+    document.addEventListener("kb:api", function (event) { heard(event.detail && event.detail.available); });
+    setTimeout(ask, 4000); /* kb-search.js answers within ~2 s; without it, ask ourselves */
   };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
