@@ -225,12 +225,11 @@ class SiteConfig(base.Config):
     """Share of a question's weight an article must contain to count as an
     answer (0–1). Below it, search says the help center has no answer."""
 
-    semantic = c.Type(bool, default=False)
+    semantic = c.Type(bool, default=True)
     """Rank search results by meaning as well as words: among the first results,
     where the words leave the first unsure, the closest in meaning moves up
     (multilingual-e5-small, bundled with kb). False: words alone, and no article
-    vectors are computed. Off by default until a flaky browser test under load is
-    understood (bench/RESULTS.md, "Meaning as well as words")."""
+    vectors are computed (a first build of a large help center is faster)."""
 
     search_api = c.Type(str, default="/api")
     """Address of `kb serve-api` for the site's search box, e.g. `/api` behind
