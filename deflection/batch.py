@@ -7,6 +7,12 @@ its own (a Whoosh searcher's open files cannot be shared), and rank their share;
 answers are what one process gives, in the same order. Fewer than POOL_MIN questions,
 one core, a system other than Linux, or a caller with threads of its own (forking copies
 their locks as they stand: the site plugin runs inside `mkdocs serve`) rank here.
+
+The workers rank by words alone: the model of meaning cannot run in a forked process (its
+OpenMP threads do not survive the fork). Where the words leave a question's first
+results close, the caller re-ranks them by meaning once the workers are done
+(`SearchEngine.by_meaning_all`: a batch of questions encodes on every core, a question to a
+core, where one question at a time beside the workers fought them for the cores).
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from deflection.search import SearchEngine
+    from deflection.search import Answer, SearchEngine
 
 # A question takes 2-8 ms; two workers rank 11,901 in 21-26 s where one process takes
 # 39 s, and a worker starts in a fork (bench/RESULTS.md, "Linking on every core").
@@ -62,37 +68,60 @@ def first_articles(
     questions: Sequence[tuple[str, str]],
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    by_meaning: Callable[[], bool] | None = None,
 ) -> list[str | None]:
     """The first article `engine.rank` gives each (language, question), None where it
     finds none, in the order of `questions`. `progress` hears how many more are done.
     `workers` defaults to the cores; with one, fewer than POOL_MIN questions (unless
-    `workers` is given), or where forking is not safe, no process is started."""
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return _here(engine, questions, progress)
+    `workers` is given), or where forking is not safe, no process is started.
+    `by_meaning` is asked, in `questions`' order, whether each question the words leave
+    unsure may be re-ranked by meaning (None: all may)."""
+    answers = _Answers(engine, progress, by_meaning)
     count = min(cores() if workers is None else workers, MAX_WORKERS, len(questions))
-    if count < 2 or (workers is None and len(questions) < POOL_MIN):
-        return _here(engine, questions, progress)
-    done: list[str | None] = []
-    try:
-        _pooled(engine, questions, progress, count, done)
-    except BrokenProcessPool:  # a worker died (killed for memory): the rest ranks here
-        done.extend(_here(engine, questions[len(done):], progress))
-    return done
+    if not sys.platform.startswith("linux") or threading.active_count() > 1 or count < 2 \
+            or (workers is None and len(questions) < POOL_MIN):
+        _here(engine, questions, answers)
+    else:
+        try:
+            _pooled(engine, questions, count, answers)
+        except BrokenProcessPool:  # a worker died (killed for memory): the rest ranks here
+            _here(engine, questions[len(answers.all):], answers)
+    return answers.first_articles()
+
+
+class _Answers:
+    """The words' answers as they come; those the words leave unsure, and `may()` allows
+    (None: all), wait to be re-ranked by meaning together at the end (`progress` hears of
+    them then)."""
+
+    def __init__(self, engine: SearchEngine, progress: Callable[[int], None] | None,
+                 may: Callable[[], bool] | None) -> None:
+        self.engine = engine
+        self.progress = progress or (lambda done: None)
+        self.may = may
+        self.all: list[Answer] = []
+        self.unsure: list[Answer] = []
+
+    def add(self, answer: Answer) -> None:
+        self.all.append(answer)
+        if answer.unsure is not None and (self.may is None or self.may()):
+            self.unsure.append(answer)
+        else:
+            self.progress(1)
+
+    def first_articles(self) -> list[str | None]:
+        self.engine.by_meaning_all(self.unsure, self.progress)
+        return [answer.results[0].path if answer.results else None for answer in self.all]
 
 
 def _here(engine: SearchEngine, questions: Sequence[tuple[str, str]],
-          progress: Callable[[int], None] | None) -> list[str | None]:
-    out = []
+          answers: _Answers) -> None:
     for lang, question in questions:
-        out.append(_first(engine, lang, question))
-        if progress:
-            progress(1)
-    return out
+        answers.add(_ranked(engine, lang, question))
 
 
-def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
-            progress: Callable[[int], None] | None, workers: int,
-            out: list[str | None]) -> None:
+def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]], workers: int,
+            answers: _Answers) -> None:
     global _engine, _caller
     _engine, _caller = engine, os.getpid()
     chunk = max(8, min(256, len(questions) // (workers * 16)))
@@ -105,19 +134,12 @@ def _pooled(engine: SearchEngine, questions: Sequence[tuple[str, str]],
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=_forked) as pool:
-            for article in pool.map(_rank, questions, chunksize=chunk):
-                out.append(article)
-                if progress:
-                    progress(1)
+            for answer in pool.map(_rank, questions, chunksize=chunk):
+                answers.add(answer)
     finally:
         if frozen:
             gc.unfreeze()
         _engine = None
-
-
-def _first(engine: SearchEngine, lang: str, question: str) -> str | None:
-    answer = engine.rank(question, lang)
-    return answer.results[0].path if answer.results else None
 
 
 def _forked() -> None:
@@ -134,6 +156,11 @@ def _forked() -> None:
     _engine.forked()
 
 
-def _rank(question: tuple[str, str]) -> str | None:
+def _ranked(engine: SearchEngine, lang: str, question: str) -> Answer:
+    """A question ranked by words alone (here or in a worker)."""
+    return engine.rank(question, lang, by_meaning=False)
+
+
+def _rank(question: tuple[str, str]) -> Answer:
     assert _engine is not None, "the worker forked with no engine"
-    return _first(_engine, *question)
+    return _ranked(_engine, *question)

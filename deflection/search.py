@@ -13,7 +13,8 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,17 @@ class Hit:
     snippet: str = ""
 
 
+@dataclass(frozen=True)
+class Unsure:
+    """Where the words leave a ranked question's first results close: the text they
+    ranked, and the first RERANK hits, for `SearchEngine.by_meaning` (deflection.semantic)
+    to decide between, in the process that may run the model."""
+
+    text: str
+    hits: tuple[Hit, ...]
+    limit: int  # how many results the answer lists
+
+
 @dataclass
 class Answer:
     query: str
@@ -85,9 +97,12 @@ class Answer:
     did_you_mean: str | None = None
     corrected: bool = False  # results are for `did_you_mean`, not for the query as typed
     timed_out: bool = False
+    unsure: Unsure | None = field(default=None, repr=False)  # `rank(by_meaning=False)`'s
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        answer = asdict(self)
+        del answer["unsure"]
+        return answer
 
 
 @dataclass
@@ -185,14 +200,50 @@ class SearchEngine:
             hit.snippet = self._snippet(stored[i], terms, answer.lang, i)
         return answer
 
-    def rank(self, query: str, lang: str | None = None, limit: int = 1) -> Answer:
+    def rank(self, query: str, lang: str | None = None, limit: int = 1,
+             by_meaning: bool = True) -> Answer:
         """The ranking alone, the first results even below the confidence that answers, and
         no snippets: for callers that rank many questions, as `kb gaps` links tickets. A
-        longer text is cut at MAX_QUERY_CHARS. By words alone: those callers rank in
-        forked processes (deflection.batch), where the model of meaning cannot run (its
-        OpenMP threads do not survive a fork), and one question at a time it would cost
-        more than the whole link."""
-        return self._answer(query[:MAX_QUERY_CHARS], lang, limit, every=True)[0]
+        longer text is cut at MAX_QUERY_CHARS. Without `by_meaning`, the words alone, and
+        where they leave the first results close, the answer's `unsure` holds them for
+        `by_meaning`: a forked process (deflection.batch) cannot run the model (its
+        OpenMP threads do not survive a fork), so its caller decides."""
+        answer = self._answer(query[:MAX_QUERY_CHARS], lang, limit, every=True)[0]
+        return self.by_meaning(answer) if by_meaning else answer
+
+    def by_meaning_all(self, answers: Sequence[Answer], done: Callable[[int], None]) -> None:
+        """`by_meaning` for each of `answers`, their questions encoded 16 at a time (on
+        every core: a batch is faster than one question after another); `done` hears
+        how many more are."""
+        for start in range(0, len(answers), 16):
+            batch = answers[start:start + 16]
+            for lang in {answer.lang for answer in batch}:
+                vectors = self._vectors.get(lang)
+                if vectors is not None:
+                    vectors.remember([answer.unsure.text for answer in batch
+                                      if answer.lang == lang and answer.unsure is not None])
+            for answer in batch:
+                self.by_meaning(answer)
+            done(len(batch))
+
+    def by_meaning(self, answer: Answer) -> Answer:
+        """`answer` (of `rank(by_meaning=False)`) with its unsure first results re-ranked
+        as the search re-ranks them: by how close each is in meaning to the question."""
+        unsure, answer.unsure = answer.unsure, None
+        vectors = self._vectors.get(answer.lang)
+        if unsure is None or vectors is None:
+            return answer
+        blended = vectors.rerank(unsure.text, [hit.path for hit in unsure.hits],
+                                 np.array([hit.score for hit in unsure.hits]))
+        if blended is None:
+            return answer
+        order = np.argsort(-blended, kind="stable")
+        hits = [replace(unsure.hits[i], score=round(float(blended[i]), 4)) for i in order]
+        answer.results = hits[:unsure.limit]
+        answer.confidence = max(hit.confidence for hit in hits[:3])
+        if not answer.corrected:
+            answer.answered = answer.confidence >= self.min_confidence
+        return answer
 
     def _answer(self, query: str, lang: str | None, limit: int, every: bool = False,
                 as_typed: bool = False) -> tuple[Answer, tuple[set[str], list[dict]]]:
@@ -222,6 +273,7 @@ class SearchEngine:
                 if not as_typed and (not answer.answered or retry.confidence
                                      >= answer.confidence + CORRECT_MARGIN):
                     answer.results, answer.confidence = retry.results, retry.confidence
+                    answer.unsure = retry.unsure
                     answer.answered, answer.corrected = True, True
                     found = corrected
         if answer.confidence < CORRECTED_MIN and not answer.corrected:
@@ -252,7 +304,7 @@ class SearchEngine:
                     return None
                 answer.lang, answer.did_you_mean, answer.corrected = lang, meant, True
                 answer.results, answer.confidence = retry.results, retry.confidence
-                answer.answered = retry.answered
+                answer.answered, answer.unsure = retry.answered, retry.unsure
                 return found
         return None
 
@@ -296,9 +348,17 @@ class SearchEngine:
         if PASSAGE_WEIGHT:
             order = self._by_passages(searcher, postings, plan.said, candidates, order, rank,
                                       loaded)
-        if not every and self._vectors.get(lang) is not None:
-            order = self._by_meaning(self._vectors[lang], searcher, postings, text, candidates,
-                                     order, rank, loaded)
+        vectors = self._vectors.get(lang)
+        if vectors is not None and not every:
+            order = self._by_meaning(vectors, searcher, postings, text, candidates, order,
+                                     rank, loaded)
+        elif vectors is not None and vectors.unsure(rank[order[:RERANK]]):
+            head = order[:RERANK]
+            answer.unsure = Unsure(text, tuple(
+                Hit(path=f["path"], title=f["title"], url=f["url"], score=float(rank[j]),
+                    confidence=round(float(confidence[candidates[j]]), 3))
+                for j, f in zip(head, _stored(searcher, postings, candidates[head], loaded),
+                                strict=True)), limit)
         order = order[:max(limit, 3)]
         answer.confidence = float(confidence[candidates[order[:3]]].max())
         answer.answered = answer.confidence >= self.min_confidence

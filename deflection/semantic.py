@@ -207,6 +207,20 @@ class Vectors:
         found = _read(folder)
         return cls(*found) if found is not None and available() else None
 
+    def remember(self, texts: Sequence[str]) -> None:
+        """Encode the questions `texts` not in the cache yet, together: the engine spreads a
+        batch over the cores, a text to a core (as many at once as the cache holds)."""
+        with self._lock:
+            todo = [t for t in dict.fromkeys(texts) if t not in self._queries]
+        if not todo:
+            return
+        found = _load().query(todo)
+        with self._lock:
+            for text, vector in zip(todo, found, strict=True):
+                self._queries[text] = vector
+                if len(self._queries) > QUERY_CACHE:
+                    self._queries.popitem(last=False)
+
     def query(self, text: str) -> np.ndarray:
         """The question's vector, from a small cache: customers ask the same again."""
         with self._lock:
@@ -222,12 +236,18 @@ class Vectors:
                 self._queries.popitem(last=False)
         return vector
 
+    @staticmethod
+    def unsure(scores: np.ndarray) -> bool:
+        """Whether the words' first results (`scores`, best first) leave the first unsure:
+        it leads the second by less than SURE_RATIO."""
+        return len(scores) >= 2 and scores[0] < SURE_RATIO * scores[1]
+
     def rerank(self, question: str, paths: Sequence[str], scores: np.ndarray) -> np.ndarray | None:
         """New scores for the lexical ranking's first results (`paths`, best first, with
         `scores`), or None where it is sure (its first leads the second by SURE_RATIO) or
         an article has no vector. Each moves by WEIGHT × its cosine's distance below the
         closest, in units of the first's score (then mapped above 0, order kept)."""
-        if len(paths) < 2 or scores[0] >= SURE_RATIO * scores[1]:
+        if not self.unsure(scores):
             return None
         rows = [self.row.get(p) for p in paths]
         if any(r is None for r in rows):

@@ -72,6 +72,11 @@ JOINED_WEIGHT = 0.5
 # engine to decide (bench/RESULTS.md, "Gaps linking through the search"): 0.6 and 0.75 kept
 # every gain on the labeled tickets; 0.75 searches fewer.
 CONTESTED = 0.75
+# Of the contested questions the words leave unsure, this many, the most asked first, are
+# re-ranked by meaning as the search re-ranks them (deflection.semantic; labeled tickets,
+# dev 0.715 → 0.750, held-out 0.691 → 0.727): each costs ~10 ms of two cores, and a
+# 100,000-ticket export has thousands (bench/RESULTS.md, "Linking by meaning").
+MEANING_LIMIT = 1000
 BLOCK = 2048  # queries scored by one sparse product
 
 
@@ -129,6 +134,7 @@ class Linker:
         self.engine = engine
         self.workers = workers  # processes that rank contested tickets (deflection.batch)
         self._searched: dict[tuple[str, str], str | None] = {}
+        self.by_meaning = 0  # how many of those the meaning decided between (MEANING_LIMIT)
 
     @classmethod
     def open(
@@ -250,6 +256,7 @@ class Linker:
             lang = self.language_for(ticket)
             groups.setdefault((lang, ticket.subject, ticket.body), []).append(i)
         by_lang: dict[str, list[tuple[tuple[str, str, str], Query]]] = {}
+        self.by_meaning = 0
         done = 0
         for key, members in groups.items():
             lang, subject, body = key
@@ -277,7 +284,9 @@ class Linker:
                 self.models[lang], queries, tick, Fraction(1, 2) if searching else Fraction(1))
             found[lang] = best, confidence
         if searching and total:
-            self._by_search(contested, plain, found, tick, Fraction(total, 2))
+            asks = {lang: [len(groups[key]) for key, _ in queries]
+                    for lang, queries in by_lang.items()}
+            self._by_search(contested, plain, asks, found, tick, Fraction(total, 2))
         for lang, queries in by_lang.items():
             model = self.models[lang]
             best, confidence = found[lang]
@@ -389,7 +398,7 @@ class Linker:
         return bool(rank[article] >= CONTESTED * top or _bare(q) and rank[article] > 0)
 
     def _by_search(self, contested: dict[str, list[int]], queries: dict[str, list[Query]],
-                   found: dict[str, tuple[np.ndarray, np.ndarray]],
+                   asks: dict[str, list[int]], found: dict[str, tuple[np.ndarray, np.ndarray]],
                    tick: Callable[[Fraction], None] | None, work: Fraction) -> None:
         """The search decides between the close articles: it weighs what the matrix
         leaves out (the best section, the character n-grams, spelling). Each distinct
@@ -397,15 +406,20 @@ class Linker:
         where the search's first article differs from the matrix's, the ticket's ranks
         are computed again to see whether it may win (kept for every contested ticket,
         they would take tickets × articles of memory). Whether the article answers stays
-        the matrix's call, with no typo guesses."""
+        the matrix's call, with no typo guesses. The questions the words leave unsure
+        are re-ranked by meaning, the most asked (`asks`: tickets per query) first, up to
+        MEANING_LIMIT."""
         assert self.engine is not None
-        questions = list(dict.fromkeys(
-            (lang, queries[lang][row].text) for lang, rows in contested.items()
-            for row in rows if (lang, queries[lang][row].text) not in self._searched))
+        asked: Counter[tuple[str, str]] = Counter()
+        for lang, rows in contested.items():
+            for row in rows:
+                if (lang, queries[lang][row].text) not in self._searched:
+                    asked[(lang, queries[lang][row].text)] += asks[lang][row]
+        questions = sorted(asked, key=asked.__getitem__, reverse=True)  # ties: as they came
         step = work / len(questions) if questions else Fraction(0)
         ranked = batch.first_articles(self.engine, questions,
                                       (lambda done: tick(done * step)) if tick else None,
-                                      self.workers)
+                                      self.workers, self._may_rank_by_meaning)
         self._searched.update(zip(questions, ranked, strict=True))
         if tick and not questions:
             tick(work)
@@ -424,6 +438,12 @@ class Linker:
                     if self._chooses(queries[lang][row], rank[i], article):
                         best[row] = article
                         confidence[row] = held[i, article]
+
+    def _may_rank_by_meaning(self) -> bool:
+        if self.by_meaning >= MEANING_LIMIT:
+            return False
+        self.by_meaning += 1
+        return True
 
     @staticmethod
     def _ways(model: ArticleMatrix, q: Query) -> list[list[tuple[int, float]]]:

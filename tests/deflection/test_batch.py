@@ -3,8 +3,8 @@ help center's real index.
 
 kb forks no workers while other threads run, and this test process keeps the threads of
 other tests (event writers, servers), so what the workers do is tested in a new
-interpreter, as `kb gaps` runs. There, `batch._first` is wrapped to say which process
-ranked each question: the forked workers run the wrapper too."""
+interpreter, as `kb gaps` runs. There, `batch._ranked` is replaced by `marked(...)`, whose
+answers say which process ranked each question: the forked workers run it too."""
 
 from __future__ import annotations
 
@@ -41,9 +41,23 @@ from deflection import batch
 from deflection.site_index import engine_for
 from kb.settings import load_site
 engine = engine_for(load_site({str(sample_index.config_file)!r}))
+from deflection.search import Hit
 QUESTIONS = {QUESTIONS!r}
-first = batch._first
+ranked = batch._ranked
 assert threading.active_count() == 1
+
+# a batch._ranked whose answer's first article is what say(engine) says (JSON), in the
+# process that ranks
+def marked(say):
+    def ranked_and_marked(engine, lang, question):
+        answer = ranked(engine, lang, question)
+        answer.unsure = None
+        answer.results = [Hit(json.dumps(say(engine)), "", "", 0.0, 0.0)]
+        return answer
+    return ranked_and_marked
+
+def said(articles):
+    return [json.loads(article) for article in articles]
 """ + textwrap.dedent(body)
 
 
@@ -55,29 +69,32 @@ def with_engine(sample_index, in_a_new_process):
 def test_workers_answer_as_one_process_does_in_the_same_order(with_engine):
     out = with_engine("""
         questions = QUESTIONS * 5
-        one = [first(engine, lang, q) for lang, q in questions]
+        one = batch.first_articles(engine, questions, workers=1)
+        two = batch.first_articles(engine, questions, workers=2)
         engine._local.caller = True  # the workers' searchers must be their own
-        batch._first = lambda engine, lang, q: [os.getpid(), getattr(engine._local, "caller",
-                                                                     False), first(engine, lang, q)]
+        batch._ranked = marked(lambda engine: [os.getpid(), getattr(engine._local, "caller",
+                                                                    False)])
         heard = []
-        two = batch.first_articles(engine, questions, heard.append, workers=2)
-        print(json.dumps({"me": os.getpid(), "one": one, "two": two, "heard": sum(heard)}))
+        by = said(batch.first_articles(engine, questions, heard.append, workers=2))
+        print(json.dumps({"me": os.getpid(), "one": one, "two": two, "by": by,
+                          "heard": sum(heard)}))
     """)
-    assert [article for _, _, article in out["two"]] == out["one"]
+    assert out["two"] == out["one"]
     assert out["one"][0] == "en/account/reset-your-password.md" and out["one"][4] is None
-    ranked_by = {pid for pid, _, _ in out["two"]}
+    ranked_by = {pid for pid, _ in out["by"]}
     assert out["me"] not in ranked_by and 1 <= len(ranked_by) <= 2
-    assert not any(caller for _, caller, _ in out["two"])  # engine.forked() in each worker
+    assert not any(caller for _, caller in out["by"])  # engine.forked() in each worker
     assert out["heard"] == len(QUESTIONS) * 5
 
 
 def test_workers_start_for_many_questions_on_several_cores_only(with_engine):
     out = with_engine("""
-        batch._first = lambda engine, lang, q: os.getpid()
+        batch._ranked = marked(lambda engine: os.getpid())
         many = QUESTIONS * 100  # 600: past POOL_MIN
         def where(questions, cores, **kw):
             os.sched_getaffinity = lambda pid: set(range(cores))
-            return sorted(set(batch.first_articles(engine, questions, **kw)) - {os.getpid()})
+            return sorted(set(said(batch.first_articles(engine, questions, **kw)))
+                          - {os.getpid()})
         out = {"many, 2 cores": where(many, 2), "many, 1 core": where(many, 1),
                "few, 2 cores": where(QUESTIONS, 2), "workers=1": where(many, 2, workers=1),
                "few, workers=2": where(QUESTIONS, 1, workers=2)}
@@ -100,7 +117,7 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(with_engine, tmp_pat
     died = tmp_path / "died"
     out = with_engine(f"""
         questions = QUESTIONS * 100
-        one = [first(engine, lang, q) for lang, q in questions]
+        one = batch.first_articles(engine, questions, workers=1)
         rank, answered = batch._rank, []
         def dies_later(question):
             answered.append(question)  # in this worker's own memory
@@ -128,7 +145,7 @@ def test_the_workers_end_with_their_caller_however_it_ends(sample_index, tmp_pat
             with open({str(started)!r}, "a") as f:
                 f.write(f"{{os.getpid()}}\\n")
             time.sleep(120)
-        batch._first = hang
+        batch._ranked = hang
         batch.first_articles(engine, QUESTIONS * 4, workers=2)  # a chunk for each
     """)], cwd=batch.__file__.rsplit("/deflection/", 1)[0])
     try:
@@ -187,9 +204,9 @@ def test_a_cpu_quota_of_one_core_starts_no_workers(sample_index, tmp_path):
         for name, value in quota.items():
             (group / name).write_text(value)
         code = script(sample_index, """
-            batch._first = lambda engine, lang, q: os.getpid()
+            batch._ranked = marked(lambda engine: os.getpid())
             print(json.dumps([batch.cores(), os.getpid(),
-                              sorted(set(batch.first_articles(engine, QUESTIONS * 100)))]))
+                              sorted(set(said(batch.first_articles(engine, QUESTIONS * 100))))]))
         """)
         done = subprocess.run(
             ["unshare", "-m", "sh", "-c", 'echo $$ > "$1/cgroup.procs" && '

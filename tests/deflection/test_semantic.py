@@ -11,6 +11,9 @@ import pytest
 from deflection import semantic
 from deflection.search import SearchEngine
 from deflection.site_index import index_site
+from kb.gaps import link as link_module
+from kb.gaps.model import Ticket
+from kb.gaps.run import open_linker
 from kb.settings import load_site
 
 DOWNLOAD = """---
@@ -186,3 +189,55 @@ def test_damaged_vectors_rank_by_words_until_the_next_index_embeds_them_again(
     report = index_site(load_site(config))
     assert report.unchanged == report.languages["en"] + report.languages["ru"]
     assert first(config) == "en/billing/download.md"
+
+
+# Like QUESTION: by their words alone "Erase" ranks first, unsure; by meaning, "Download"
+ALSO_UNSURE = ["make a backup of my account data", "save a backup of the account data"]
+
+
+def test_many_questions_are_ranked_in_workers_and_re_ranked_by_meaning_here(
+        data_site, cache, in_a_new_process):
+    config = data_site()
+    index_site(load_site(config))
+    engine = SearchEngine(config.parent / "index", ["en", "ru"])
+    words = engine.rank(QUESTION, "en", by_meaning=False)
+    assert words.results[0].path == "en/billing/erase.md" and words.unsure is not None
+    assert "unsure" not in words.as_dict()
+    assert engine.by_meaning(words).results[0].path == "en/billing/download.md"
+    assert engine.rank(QUESTION, "en").results[0].path == "en/billing/download.md"
+
+    # forked workers rank by words (the model cannot run there); this process decides.
+    # In a new interpreter: kb forks no workers beside other threads (this one has tests')
+    out = in_a_new_process(f"""
+        import json
+        from deflection import batch
+        from deflection.search import SearchEngine
+        from pathlib import Path
+        engine = SearchEngine(Path({str(config.parent / "index")!r}), ["en", "ru"])
+        pooled, _pooled = [], batch._pooled
+        batch._pooled = lambda *args: pooled.append(1) or _pooled(*args)
+        questions = [("en", q) for q in {[QUESTION, *ALSO_UNSURE]!r}]
+        print(json.dumps([batch.first_articles(engine, questions, workers=2),
+                          batch.first_articles(engine, questions, workers=2,
+                                               by_meaning=lambda: False), pooled]))
+    """)
+    assert out == [["en/billing/download.md"] * 3, ["en/billing/erase.md"] * 3, [1, 1]]
+
+
+def test_linking_re_ranks_the_most_asked_questions_by_meaning_up_to_its_limit(
+        data_site, cache, monkeypatch):
+    config = data_site()
+    index_site(load_site(config))
+    tickets = [Ticket(id="1", subject=QUESTION, language="en"),
+               *[Ticket(id=str(i), subject=ALSO_UNSURE[1], language="en") for i in (2, 3)]]
+    linker = open_linker(load_site(config))
+    assert {link.best for link in linker.link(tickets)} == {"en/billing/download.md"}
+    assert linker.by_meaning == 2
+
+    monkeypatch.setattr(link_module, "MEANING_LIMIT", 1)
+    linker = open_linker(load_site(config))
+    best = {link.id: link.best for link in linker.link(tickets)}
+    # the question two tickets ask is re-ranked; the other keeps the words' first
+    assert best == {"1": "en/billing/erase.md", "2": "en/billing/download.md",
+                    "3": "en/billing/download.md"}
+    assert linker.by_meaning == 1

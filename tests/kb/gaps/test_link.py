@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kb.gaps import link as link_module
 from kb.gaps.link import (
     BODY_WEIGHT,
     JOINED_WEIGHT,
@@ -103,9 +104,12 @@ def test_a_question_pasted_whole_as_the_subject_is_read_as_a_message(linker):
     assert link.article == "en/account/reset-your-password.md", link
 
 
-def test_an_asking_sentence_that_says_nothing_is_not_the_subject(linker):
+def test_an_asking_sentence_that_says_nothing_is_not_the_subject(linker, monkeypatch):
     """"how do I get back in??" has no word that tells articles apart: made the subject,
-    it linked a long message to the wrong article (review)."""
+    it linked a long message to the wrong article (review). By words alone: the meaning of
+    the whole story is closest to setting two-factor authentication up (bench/RESULTS.md,
+    "Linking by meaning")."""
+    monkeypatch.setattr(link_module, "MEANING_LIMIT", 0)
     subject = ("hi, I switched to a new phone last weekend and didnt move the authenticator "
                "app. now tasklane keeps asking for a 6 digit code and I never saved any "
                "backup codes. how do I get back in??")
@@ -364,12 +368,12 @@ def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_pr
         from kb.gaps.run import open_linker
         from kb.settings import load_site
 
-        first = batch._first
+        ranked = batch._ranked
         def noted(engine, lang, question):  # which process ranks (the workers run it too)
             with open({str(tmp_path / "ranked-by")!r}, "a") as f:
                 f.write(f"{{os.getpid()}}\\n")
-            return first(engine, lang, question)
-        batch._first = noted
+            return ranked(engine, lang, question)
+        batch._ranked = noted
 
         opened = open_linker(load_site({str(sample_index.config_file)!r}))
         lines = Path("tests/data/search_eval.jsonl").read_text("utf-8").splitlines()
@@ -384,11 +388,13 @@ def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_pr
             links = [(x.id, x.lang, x.article, x.best, x.score) for x in linker.link(tickets)]
             ranked_by = Path({str(tmp_path / "ranked-by")!r}).read_text().split()
             out[workers] = {{"links": links, "searched": linker.searched,
+                             "by meaning": linker.by_meaning,
                              "ranked by": sorted(set(map(int, ranked_by)))}}
         print(json.dumps(out))
     """)
     assert out["1"]["links"] == out["2"]["links"]
     assert out["2"]["searched"] > 20
+    assert out["1"]["by meaning"] == out["2"]["by meaning"] > 0  # decided in this process
     assert out["1"]["ranked by"] == [out["me"]]
     assert out["me"] not in out["2"]["ranked by"]
     assert {lang for _, lang, *_ in out["2"]["links"]} == {"en", "ru", "th"}
