@@ -9,10 +9,8 @@ a time limit that works in server threads bounds every search.
 from __future__ import annotations
 
 import html
-import math
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -22,24 +20,14 @@ from whoosh import index
 
 from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
 from deflection.index import SearchIndexError, current_build
+from deflection.plan import MAX_TERMS, TEXT_FIELDS, Plan, doc_frequency, held, make_plan
 from deflection.semantic import RERANK, Vectors
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
 
 MAX_QUERY_CHARS = 4000
-MAX_TERMS = 16
-# A question of more than MAX_TERMS terms is a story around the question: its asking
-# sentences (analysis.asks: "?", or a Thai question particle) are read whole, then the
-# words that tell articles apart (analysis.tells), most of them first (count × IDF), at
-# CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long questions"). The ticket
-# linker reads "telling" words the same way.
-CONTEXT_WEIGHT = 0.5
 TIME_LIMIT_S = 0.5
 MIN_CONFIDENCE = 0.3
-TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
-MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian morphology)
-FUZZY_CREDIT = 0.6
-SYNONYM_CREDIT = 0.9
 SNIPPETS = 5  # results with passages from the body
 SNIPPET_SOURCE_CHARS = 6000
 COORDINATION = 1.0
@@ -103,19 +91,6 @@ class Answer:
         answer = asdict(self)
         del answer["unsure"]
         return answer
-
-
-@dataclass
-class _Plan:
-    """A query's terms, their weights, and which indexed terms stand for each."""
-
-    terms: list[str]
-    idf: list[float]  # each term's weight in the confidence: its IDF, less for context
-    weights: list[float]  # 1, or CONTEXT_WEIGHT for a long question's context
-    said: str  # the words the terms were read from
-    long: bool  # more terms than MAX_TERMS: a story around the question
-    stands_for: dict[str, list[tuple[int, float]]]  # indexed term → (query term, credit)
-    morphs: dict[str, list[tuple[int, float]]]  # the same, for the `morph` field
 
 
 class SearchEngine:
@@ -319,8 +294,8 @@ class SearchEngine:
         introduction, when what remains still tells articles apart (own_words)."""
         n = max(1, searcher.doc_count())
         return own_words.question_part(
-            text, lang, lambda term: self._held(searcher, postings, term) > 0,
-            lambda term: analysis.tells(self._doc_frequency(searcher, postings, term), n))
+            text, lang, lambda term: held(searcher, postings, term) > 0,
+            lambda term: analysis.tells(doc_frequency(searcher, postings, term), n))
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:
@@ -382,7 +357,7 @@ class SearchEngine:
         return terms, stored
 
     @staticmethod
-    def _by_sections(searcher, postings: ranking.Postings, plan: _Plan, candidates: np.ndarray,
+    def _by_sections(searcher, postings: ranking.Postings, plan: Plan, candidates: np.ndarray,
                      order: np.ndarray, rank: np.ndarray, confidence: np.ndarray,
                      everywhere: np.ndarray, loaded: dict[int, dict]) -> np.ndarray:
         """`order` re-ranked (and `rank` updated) by the page's coverage blended with its
@@ -435,7 +410,7 @@ class SearchEngine:
                                order[RERANK:]))
 
     @staticmethod
-    def _score(searcher, postings: ranking.Postings, plan: _Plan, answer: Answer):
+    def _score(searcher, postings: ranking.Postings, plan: Plan, answer: Answer):
         """BM25F of every document, the share of the question's weight (IDF) each holds,
         and each query term's credit in the fields that speak for every section."""
         n = postings.doc_count
@@ -470,6 +445,10 @@ class SearchEngine:
         confidence = idf @ credit / total if total else np.zeros(n)
         return scores, confidence, everywhere
 
+    def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> Plan:
+        return make_plan(searcher, postings, text, lang,
+                         self._synonyms.get(lang, synonyms.Synonyms()))
+
     @staticmethod
     def _snippet(stored: dict, terms: set[str], lang: str, position: int) -> str:
         """Highlighted passages for the first results; the summary for the rest."""
@@ -479,80 +458,6 @@ class SearchEngine:
             if passage:
                 return passage
         return html.escape(stored.get("summary", ""))
-
-    def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> _Plan:
-        n = max(1, searcher.doc_count())
-        terms, weights, said, long = self._chosen(searcher, postings, text, lang)
-        stands_for: dict[str, list[tuple[int, float]]] = {}
-        idf = []
-        for i, term in enumerate(terms):
-            df = self._doc_frequency(searcher, postings, term)
-            idf.append(math.log(1 + n / (df + 0.5)) * weights[i])
-            stands_for.setdefault(term, []).append((i, 1.0))
-            if df == 0 and len(term) >= 5:
-                for alt in spelling.fuzzy(searcher, postings, term):
-                    stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
-        for positions, phrase in self._synonyms.get(lang, synonyms.Synonyms()).expand(terms):
-            for term in phrase:  # credit the query terms the synonym stands in for
-                for i in positions:
-                    stands_for.setdefault(term, []).append((i, SYNONYM_CREDIT))
-        morphs: dict[str, list[tuple[int, float]]] = {}
-        for term, credits in stands_for.items():
-            morphs.setdefault(analysis.morph(term), []).extend(
-                (i, c * MORPH_CREDIT) for i, c in credits)
-        return _Plan(terms, idf, weights, said, long, stands_for, morphs)
-
-    @staticmethod
-    def _held(searcher, postings: ranking.Postings, term: str) -> int:
-        """Documents holding exactly `term`, in their most used text field."""
-        # through the posting cache: the scoring reads these lists next, and Whoosh's
-        # own lookup of each field's term table cost a millisecond a query
-        return max(postings.doc_frequency(searcher, f, term) for f in TEXT_FIELDS)
-
-    @classmethod
-    def _doc_frequency(cls, searcher, postings: ranking.Postings, term: str) -> int:
-        df = cls._held(searcher, postings, term)
-        if df == 0:  # known only by its first letters: still not a word the center lacks
-            df = postings.doc_frequency(searcher, "morph", analysis.morph(term))
-        return df
-
-    def _chosen(self, searcher, postings: ranking.Postings, text: str,
-                lang: str) -> tuple[list[str], list[float], str, bool]:
-        """The terms to search for, in the question's order, their weights, the words they
-        come from, and whether the question was long. A long question keeps what its
-        asking sentences say, then the words that tell its articles apart."""
-        every = analysis.terms(text, lang)
-        terms = list(dict.fromkeys(every))
-        if len(terms) <= MAX_TERMS:
-            return terms, [1.0] * len(terms), text, False
-        n = max(1, searcher.doc_count())
-        counts = Counter(every)
-
-        def telling(pool: list[str]) -> list[str]:
-            """The terms of `pool` that tell articles apart, the most repeated and rarest
-            first."""
-            ranked = []
-            for term in pool:
-                if term.isdigit() and len(term) < 3:
-                    continue  # "2 years", "step 3": a count tells no article apart
-                df = self._doc_frequency(searcher, postings, term)
-                if analysis.tells(df, n):
-                    ranked.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
-            return [term for _, term in sorted(ranked)]
-
-        asked = list(dict.fromkeys(t for s in analysis.sentences(text, lang)
-                                   if analysis.asks(s) for t in analysis.terms(s, lang)))
-        if len(asked) > MAX_TERMS:  # a run-on question, or many questions: their telling words
-            asked = telling(asked)[:MAX_TERMS]
-        chosen = set(asked)
-        chosen.update(telling([t for t in terms if t not in chosen])[:MAX_TERMS - len(chosen)])
-        if not chosen:  # nothing tells: the question as it starts
-            chosen = set(terms[:MAX_TERMS])
-        context = CONTEXT_WEIGHT if asked else 1.0
-        terms = [t for t in terms if t in chosen]
-        said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
-                        if chosen.intersection(analysis.terms(w, lang)))
-        return terms, [1.0 if t in asked else context for t in terms], said, True
 
 
 def _stored(searcher, postings: ranking.Postings, docnums: np.ndarray,

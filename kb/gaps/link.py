@@ -39,7 +39,7 @@ from deflection import analysis, batch, own_words
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.search import MAX_TERMS, SYNONYM_CREDIT
+from deflection.plan import MAX_TERMS, SYNONYM_CREDIT
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket

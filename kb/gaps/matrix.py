@@ -16,9 +16,9 @@ from scipy import sparse
 
 from deflection import analysis, synonyms
 from deflection.index import FIELD_BOOSTS
+from deflection.plan import MORPH_CREDIT, TEXT_FIELDS
 from deflection.ranking import DEFAULT_B as B
 from deflection.ranking import FIELD_B, K1, average_length
-from deflection.search import MORPH_CREDIT, TEXT_FIELDS
 
 MORPH = "\x00"  # vocabulary prefix of the `morph` field's terms
 

@@ -241,7 +241,8 @@ def test_array_scoring_equals_whooshs_bm25f(engine):
     from whoosh import scoring
     from whoosh.query import Or, Term
 
-    from deflection.search import TEXT_FIELDS, Answer
+    from deflection.plan import TEXT_FIELDS
+    from deflection.search import Answer
 
     for query, lang in [("reset password", "en"), ("refund twice charged invoice", "en"),
                         ("удалить учётную запись", "ru"), ("pasword", "en")]:
