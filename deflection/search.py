@@ -130,6 +130,13 @@ class SearchEngine:
             self._generation = getattr(self, "_generation", 0) + 1
         return True
 
+    def forget_questions(self) -> None:
+        """Forget the questions' vectors asked before (bench/search.py: a new question's
+        cost; a repeated one is answered from this cache)."""
+        for vectors in self._vectors.values():
+            if vectors is not None:
+                vectors.forget()
+
     def forked(self) -> None:
         """In a forked process: open searchers of its own (deflection.batch)."""
         self._lock = threading.Lock()

@@ -207,6 +207,11 @@ class Vectors:
         found = _read(folder)
         return cls(*found) if found is not None and available() else None
 
+    def forget(self) -> None:
+        """Empty the cache of question vectors (bench/search.py: a new question's cost)."""
+        with self._lock:
+            self._queries.clear()
+
     def remember(self, texts: Sequence[str]) -> None:
         """Encode the questions `texts` not in the cache yet, together: the engine spreads a
         batch over the cores, a text to a core (as many at once as the cache holds)."""
