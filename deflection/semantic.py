@@ -213,8 +213,8 @@ class Vectors:
             self._queries.clear()
 
     def remember(self, texts: Sequence[str]) -> None:
-        """Encode the questions `texts` not in the cache yet, together: the engine spreads a
-        batch over the cores, a text to a core (as many at once as the cache holds)."""
+        """Encode the questions `texts` not in the cache yet, in one batch: the engine
+        spreads a batch over the cores, a text to a core."""
         with self._lock:
             todo = [t for t in dict.fromkeys(texts) if t not in self._queries]
         if not todo:
