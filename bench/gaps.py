@@ -247,7 +247,7 @@ def main() -> None:
         f"{sum(1 for x in report.tickets if x.article):,} linked, "
         f"JSON {len(text) / 2**20:.1f} MiB; {len({t.subject for t in tickets}):,} distinct "
         f"subjects; the search ranked {linker.searched:,} contested questions, "
-        f"{getattr(linker, 'by_meaning', 0):,} of them re-ranked by meaning"
+        f"{linker.by_meaning:,} of them re-ranked by meaning"
     )
     print("| stage | wall s | CPU s (with child processes) |\n|---|---:|---:|")
     for name, (wall, cpu) in stages.items():

@@ -23,7 +23,7 @@ import os
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -219,12 +219,7 @@ class Vectors:
             todo = [t for t in dict.fromkeys(texts) if t not in self._queries]
         if not todo:
             return
-        found = _load().query(todo)
-        with self._lock:
-            for text, vector in zip(todo, found, strict=True):
-                self._queries[text] = vector
-                if len(self._queries) > QUERY_CACHE:
-                    self._queries.popitem(last=False)
+        self._keep(zip(todo, _load().query(todo), strict=True))
 
     def query(self, text: str) -> np.ndarray:
         """The question's vector, from a small cache: customers ask the same again."""
@@ -235,11 +230,16 @@ class Vectors:
         # the engine is reentrant (each call its own buffers; the weights read only):
         # the HTTP service's threads encode at once, one core each (deflection.serve)
         vector = _load().query(text)
-        with self._lock:
-            self._queries[text] = vector
-            if len(self._queries) > QUERY_CACHE:
-                self._queries.popitem(last=False)
+        self._keep([(text, vector)])
         return vector
+
+    def _keep(self, encoded: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Cache questions' vectors, the oldest leaving past QUERY_CACHE."""
+        with self._lock:
+            for text, vector in encoded:
+                self._queries[text] = vector
+                if len(self._queries) > QUERY_CACHE:
+                    self._queries.popitem(last=False)
 
     @staticmethod
     def unsure(scores: np.ndarray) -> bool:
