@@ -67,12 +67,14 @@ class Hit:
 @dataclass(frozen=True)
 class Unsure:
     """Where the words leave a ranked question's first results close: the text they
-    ranked, and the first RERANK hits, for `SearchEngine.by_meaning` (deflection.semantic)
-    to decide between, in the process that may run the model."""
+    ranked, and its first hits (RERANK, or as many as the answer lists), for
+    `SearchEngine.by_meaning` (deflection.semantic) to decide between the first RERANK,
+    once the question's spelling is chosen, in the process that may run the model."""
 
     text: str
-    hits: tuple[Hit, ...]
+    hits: tuple[Hit, ...]  # confidences not rounded: the results' floor compares them
     limit: int  # how many results the answer lists
+    listed: bool  # the results are listed whether they answer or not
 
 
 @dataclass
@@ -178,8 +180,10 @@ class SearchEngine:
             raise QueryError(f"the query is {len(query)} characters long; the limit is "
                              f"{MAX_QUERY_CHARS}: ask a shorter question")
         answer, (terms, stored) = self._answer(query, lang, limit, as_typed=as_typed)
+        self.by_meaning(answer)
+        stored = {fields["path"]: fields for fields in stored}
         for i, hit in enumerate(answer.results):  # only for the results shown
-            hit.snippet = self._snippet(stored[i], terms, answer.lang, i)
+            hit.snippet = self._snippet(stored[hit.path], terms, answer.lang, i)
         return answer
 
     def rank(self, query: str, lang: str | None = None, limit: int = 1,
@@ -210,21 +214,27 @@ class SearchEngine:
 
     def by_meaning(self, answer: Answer) -> Answer:
         """`answer` (of `rank(by_meaning=False)`) with its unsure first results re-ranked
-        as the search re-ranks them: by how close each is in meaning to the question."""
+        by how close each is in meaning to the question (once its spelling is chosen)."""
         unsure, answer.unsure = answer.unsure, None
         vectors = self._vectors.get(answer.lang)
         if unsure is None or vectors is None:
             return answer
-        blended = vectors.rerank(unsure.text, [hit.path for hit in unsure.hits],
-                                 np.array([hit.score for hit in unsure.hits]))
+        head = unsure.hits[:RERANK]
+        blended = vectors.rerank(unsure.text, [hit.path for hit in head],
+                                 np.array([hit.score for hit in head]))
         if blended is None:
             return answer
-        order = np.argsort(-blended, kind="stable")
-        hits = [replace(unsure.hits[i], score=round(float(blended[i]), 4)) for i in order]
-        answer.results = hits[:unsure.limit]
-        answer.confidence = max(hit.confidence for hit in hits[:3])
+        order = [*np.argsort(-blended, kind="stable"), *range(len(head), len(unsure.hits))]
+        score = [*blended, *(hit.score for hit in unsure.hits[len(head):])]
+        answer.confidence = max(unsure.hits[i].confidence for i in order[:3])
         if not answer.corrected:
             answer.answered = answer.confidence >= self.min_confidence
+        floor = 0.0 if unsure.listed else self.min_confidence * 0.8
+        shown = [i for i in order[:unsure.limit] if unsure.hits[i].confidence >= floor] \
+            if answer.answered or unsure.listed else []
+        answer.results = [replace(unsure.hits[i], score=round(float(score[i]), 4),
+                                  confidence=round(unsure.hits[i].confidence, 3))
+                          for i in shown]
         return answer
 
     def _answer(self, query: str, lang: str | None, limit: int, every: bool = False,
@@ -330,26 +340,26 @@ class SearchEngine:
         if PASSAGE_WEIGHT:
             order = self._by_passages(searcher, postings, plan.said, candidates, order, rank,
                                       loaded)
-        vectors = self._vectors.get(lang)
-        if vectors is not None and not every:
-            order = self._by_meaning(vectors, searcher, postings, text, candidates, order,
-                                     rank, loaded)
-        elif vectors is not None and vectors.unsure(rank[order[:RERANK]]):
-            head = order[:RERANK]
-            answer.unsure = Unsure(text, tuple(
-                Hit(path=f["path"], title=f["title"], url=f["url"], score=float(rank[j]),
-                    confidence=round(float(confidence[candidates[j]]), 3))
-                for j, f in zip(head, _stored(searcher, postings, candidates[head], loaded),
-                                strict=True)), limit)
-        order = order[:max(limit, 3)]
-        answer.confidence = float(confidence[candidates[order[:3]]].max())
-        answer.answered = answer.confidence >= self.min_confidence
         # a long question's share cannot tell an answer from none: its first results
         # held as much of it whether they answered or not (bench/RESULTS.md, "Long
         # questions"), so they are listed as suggestions, `answered` or not
         every = every or plan.long
+        vectors = self._vectors.get(lang)
+        unsure: list[dict] = []  # the stored fields of the results the meaning may show
+        if vectors is not None and vectors.unsure(rank[order[:RERANK]]):
+            # the meaning decides once the spelling is chosen (`by_meaning` after
+            # `_answer`): one text encoded, not each spelling tried
+            head = order[:max(RERANK, limit)]
+            unsure = _stored(searcher, postings, candidates[head], loaded)
+            answer.unsure = Unsure(text, tuple(
+                Hit(path=f["path"], title=f["title"], url=f["url"], score=float(rank[j]),
+                    confidence=float(confidence[candidates[j]]))
+                for j, f in zip(head, unsure, strict=True)), limit, every)
+        order = order[:max(limit, 3)]
+        answer.confidence = float(confidence[candidates[order[:3]]].max())
+        answer.answered = answer.confidence >= self.min_confidence
         if not answer.answered and not every:
-            return terms, []
+            return terms, unsure
         floor = 0.0 if every else self.min_confidence * 0.8
         answer.results, stored = [], []
         for j in order[:limit]:
@@ -361,7 +371,7 @@ class SearchEngine:
             answer.results.append(Hit(
                 path=fields["path"], title=fields["title"], url=fields["url"],
                 score=round(float(rank[j]), 4), confidence=round(float(confidence[docnum]), 3)))
-        return terms, stored
+        return terms, stored + unsure
 
     @staticmethod
     def _by_sections(searcher, postings: ranking.Postings, plan: Plan, candidates: np.ndarray,
@@ -400,21 +410,6 @@ class SearchEngine:
                             + PASSAGE_WEIGHT * found / found.max())
         return np.concatenate((head[np.argsort(-rank[head], kind="stable")],
                                order[PASSAGE_RERANK:]))
-
-    @staticmethod
-    def _by_meaning(vectors: Vectors, searcher, postings: ranking.Postings, text: str,
-                    candidates: np.ndarray, order: np.ndarray, rank: np.ndarray,
-                    loaded: dict[int, dict]) -> np.ndarray:
-        """The first RERANK of `order` re-ranked (and `rank` updated) by how close
-        they are in meaning to the question, where the words leave the first unsure."""
-        head = order[:RERANK]
-        paths = [page["path"] for page in _stored(searcher, postings, candidates[head], loaded)]
-        blended = vectors.rerank(text, paths, rank[head])
-        if blended is None:
-            return order
-        rank[head] = blended
-        return np.concatenate((head[np.argsort(-blended, kind="stable")],
-                               order[RERANK:]))
 
     @staticmethod
     def _score(searcher, postings: ranking.Postings, plan: Plan, answer: Answer):

@@ -179,6 +179,27 @@ def test_questions_encoded_at_once_rank_as_one_at_a_time(data_site, cache):
     assert alone[0][0][0] == "en/billing/download.md"
 
 
+def test_a_misspelt_question_is_encoded_once_in_the_spelling_chosen(data_site, cache,
+                                                                     monkeypatch):
+    """The search tries a misspelt question as typed and as corrected, by their words; the
+    model then encodes only the spelling it answers (each encoding costs ~15 ms)."""
+    config = data_site()
+    index_site(load_site(config))
+    encoded = []
+    query = semantic.Vectors.query
+    monkeypatch.setattr(semantic.Vectors, "query",
+                        lambda self, text: encoded.append(text) or query(self, text))
+    engine = SearchEngine(config.parent / "index", ["en", "ru"])
+    typed = "erase or download my acount data"
+    answer = engine.search(typed, lang="en")
+    # both spellings leave the two articles close: the typed one is answered and re-ranked
+    assert answer.did_you_mean == "erase or download my account data" and not answer.corrected
+    assert encoded == [typed]
+    assert {hit.path for hit in answer.results} == {"en/billing/erase.md",
+                                                    "en/billing/download.md"}
+    assert all(hit.snippet for hit in answer.results)
+
+
 def test_damaged_vectors_rank_by_words_until_the_next_index_embeds_them_again(
         data_site, cache):
     config = data_site()
