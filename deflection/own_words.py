@@ -12,13 +12,16 @@ Each part is read for what it is, and no more is left out:
 - an identifier (a number after #, №, or a word such as order, account, заказ, ออเดอร์)
   the help center never uses goes, its label stays; an error code, a status, a port or
   a year stays: "error #1603", "error 50105", "port 27017", "Event ID 1000";
+- a date, day, month and year ("31.01.2024", "2024-01-31", "1/31/2024"), goes: when it
+  happened is the customer's, and its numbers are no article's words ("2.14.1", a
+  version, "2024", a year, and a date in quotes, an example of a format, stay);
 - an introduction ("My name is Sarah", "I'm Tom from Norvella Inc", "Меня зовут Ольга",
   "ผมชื่อ…") with a name the help center does not know goes, and only the introduction:
   "My name is Sarah and I cannot reset my password" keeps its question. A sentence that
   asks is left alone, and so is one about the setup ("This is Arch Linux with KDE").
 
 Leaving words out can make a wrong answer look certain: "#48213 failed" would be one
-generic word. So an identifier or an introduction goes only when what remains holds
+generic word. So an identifier, a date or an introduction goes only when what remains holds
 analysis.TELLING_WORDS words that tell articles apart. An address still says its site,
 as one word: it needs no such guard.
 """
@@ -55,6 +58,12 @@ _IDENTIFIER = re.compile(
     rf"(?i:(?P<label>{_ID_LABEL})(?:\s+(?:no\.?|number|id|номер))?\s*[:#№]?\s*|(?<![\w&])[#№]\s?)"
     r"(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
 # ...but a code: "error #1603", "Event ID 1000", "ошибка №1603"
+# A date with its year (a Buddhist one too: 2567): day and month either way round, or ISO;
+# not in quotes, where it is an example of a format ("convert '31.01.2024' to a date")
+_YEAR = r"(?:19|20|25)\d\d"
+_DATE = re.compile(
+    rf"(?<![\w.:/'\"`«“„‘-])(?:\d{{1,2}}([./])\d{{1,2}}\1{_YEAR}|{_YEAR}([-/])\d{{1,2}}\2\d{{1,2}})"
+    r"(?![\w:/-]|\.\d)")
 _CODE_BEFORE = re.compile(r"(?i:error|code|event|status|ошибк\w*|код\w*|ข้อผิดพลาด)\W{0,3}$")
 # Introductions: a wording, a name (capitalised, not an acronym such as CSV) the help
 # center does not know, and where they work: a company, capitalised ("from Norvella Inc",
@@ -94,7 +103,7 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
-    for leave_out in (_without_introductions, _without_identifiers):
+    for leave_out in (_without_introductions, _without_identifiers, _without_dates):
         shorter = leave_out(rest, lang, holds)
         if shorter != rest and sum(map(tells, set(analysis.terms(shorter, lang)))) \
                 >= analysis.TELLING_WORDS:
@@ -138,6 +147,10 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
         return f" {match.group('label') or ''} "
 
     return _IDENTIFIER.sub(label, text)
+
+
+def _without_dates(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    return _DATE.sub(" ", text)
 
 
 def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:

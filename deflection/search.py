@@ -310,9 +310,16 @@ class SearchEngine:
         """The question without the customer's own web address, identifier or
         introduction, when what remains still tells articles apart (own_words)."""
         n = max(1, searcher.doc_count())
+
+        def tells(term: str) -> bool:
+            df = doc_frequency(searcher, postings, term)
+            if df == 0 and len(term) >= 5:  # a typo tells as the word it stands for
+                return any(analysis.tells(doc_frequency(searcher, postings, alt), n)
+                           for alt in spelling.fuzzy(searcher, postings, term))
+            return analysis.tells(df, n)
+
         return own_words.question_part(
-            text, lang, lambda term: held(searcher, postings, term) > 0,
-            lambda term: analysis.tells(doc_frequency(searcher, postings, term), n))
+            text, lang, lambda term: held(searcher, postings, term) > 0, tells)
 
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:

@@ -42,7 +42,9 @@ def did_you_mean(searcher, postings: ranking.Postings, text: str, lang: str,
     changed = False
     out = []
     for word in said:
-        if len(word) >= 5 and not uses(searcher, postings, word):
+        # a date, an order number or a version is no misspelling of the articles' words
+        if len(word) >= 5 and not any(c.isdigit() for c in word) \
+                and not uses(searcher, postings, word):
             maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
             near = [(alt, distance) for alt, distance
                     in postings.lexicon(searcher, "spell").within(word, maxdist)
