@@ -15,13 +15,16 @@ Each part is read for what it is, and no more is left out:
 - a date, day, month and year ("31.01.2024", "2024-01-31", "1/31/2024"), goes: when it
   happened is the customer's, and its numbers are no article's words ("2.14.1", a
   version, "2024", a year, and a date in quotes, an example of a format, stay);
+- an amount of money ("$49.99", "49.99 USD", "1 490 ₽", "499 บาท") goes, with its
+  currency: what the customer paid is theirs ("charged $49.99 twice" asks what
+  "charged twice" asks);
 - an introduction ("My name is Sarah", "I'm Tom from Norvella Inc", "Меня зовут Ольга",
   "ผมชื่อ…") with a name the help center does not know goes, and only the introduction:
   "My name is Sarah and I cannot reset my password" keeps its question. A sentence that
   asks is left alone, and so is one about the setup ("This is Arch Linux with KDE").
 
 Leaving words out can make a wrong answer look certain: "#48213 failed" would be one
-generic word. So an identifier, a date or an introduction goes only when what remains holds
+generic word. So an identifier, a date, an amount or an introduction goes only when what remains holds
 analysis.TELLING_WORDS words that tell articles apart. An address still says its site,
 as one word: it needs no such guard.
 """
@@ -64,6 +67,14 @@ _YEAR = r"(?:19|20|25)\d\d"
 _DATE = re.compile(
     rf"(?<![\w.:/'\"`«“„‘-])(?:\d{{1,2}}([./])\d{{1,2}}\1{_YEAR}|{_YEAR}([-/])\d{{1,2}}\2\d{{1,2}})"
     r"(?![\w:/-]|\.\d)")
+# An amount of money: a number (thousands apart by a comma, a dot or a space; cents) after
+# a currency's sign, or before its sign, code or name
+_AMOUNT_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f,.]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_CURRENCY = (r"(?:[$€£¥₽฿₹]|(?i:usd|eur|gbp|rub|thb|dollars?|euros?|bucks|руб\w*|р\.|"
+             r"бат\w*|евро|доллар\w*)(?!\w)|บาท)")
+_AMOUNT = re.compile(
+    rf"(?<![\w.,])(?:[$€£¥₽฿₹]\s?(?:{_AMOUNT_NUMBER})|(?:{_AMOUNT_NUMBER})\s?{_CURRENCY})"
+    r"(?![\w$€£¥₽฿₹])")
 _CODE_BEFORE = re.compile(r"(?i:error|code|event|status|ошибк\w*|код\w*|ข้อผิดพลาด)\W{0,3}$")
 # Introductions: a wording, a name (capitalised, not an acronym such as CSV) the help
 # center does not know, and where they work: a company, capitalised ("from Norvella Inc",
@@ -103,7 +114,8 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
-    for leave_out in (_without_introductions, _without_identifiers, _without_dates):
+    for leave_out in (_without_introductions, _without_identifiers, _without_dates,
+                      _without_amounts):
         shorter = leave_out(rest, lang, holds)
         if shorter != rest and sum(map(tells, set(analysis.terms(shorter, lang)))) \
                 >= analysis.TELLING_WORDS:
@@ -151,6 +163,10 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
 
 def _without_dates(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     return _DATE.sub(" ", text)
+
+
+def _without_amounts(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    return _AMOUNT.sub(" ", text)
 
 
 def _without_introductions(text: str, lang: str, holds: Callable[[str], bool]) -> str:

@@ -41,6 +41,11 @@ def part(text: str, lang: str = "en") -> str:
     ("#123 reset password", "en", "reset password"),
     ("reset password, ID 7741023", "en", "reset password, ID"),
     ("сброс пароля, заказ № 7741023", "ru", "сброс пароля, заказ"),
+    # an amount goes, with its currency: what the customer paid
+    ("reset password after I paid $49.99", "en", "reset password after I paid"),
+    ("csv export charged 49.99 USD", "en", "csv export charged"),
+    ("сброс пароля после оплаты 1 490 ₽", "ru", "сброс пароля после оплаты"),
+    ("รีเซ็ตรหัสผ่าน จ่ายไป 499 บาท", "th", "รีเซ็ตรหัสผ่าน จ่ายไป"),
     # a date goes: when it happened
     ("reset password fails since 31.01.2024", "en", "reset password fails since"),
     ("csv export empty on 2024-01-31, reset password", "en", "csv export empty on , reset password"),
@@ -98,6 +103,11 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     ("csv export fails with error 10060", "en"),
     ("export fails on port 27017 after a reset", "en"),
     ("csv export shows 2023 instead of 2024", "en"),
+    # a number without a currency is no amount
+    ("csv export fails with error 500 after a reset", "en"),
+    ("reset password for 12 users, csv export", "en"),
+    # with the amount gone, one telling word would hold the question
+    ("export charged $49.99", "en"),
     # a date in quotes is an example of a format
     ("строку '31.01.2024' преобразовать в дату", "ru"),
     ('parse "2024-01-31" as a date in the csv export', "en"),

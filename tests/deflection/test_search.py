@@ -184,10 +184,13 @@ def test_did_you_mean_corrects_a_misspelt_question(engine):
     ("I was charged twice on 2024-01-31", "en/billing/request-a-refund.md"),
     ("export to csv empty since 2024-02-01", "en/data-export/export-a-project-to-csv.md"),
     ("сброс пароля не работает с 31.01.2024", "ru/account/reset-your-password.md"),
+    ("I was charged $49.99 twice", "en/billing/request-a-refund.md"),
+    ("charged twice 49.99 USD", "en/billing/request-a-refund.md"),
 ])
-def test_a_date_in_the_question_is_no_word_an_article_lacks(engine, question, expected):
-    """When it happened is the customer's: its numbers weighed as words no article holds,
-    and the answer went (confidence 0.15-0.36 before)."""
+def test_a_date_or_an_amount_in_the_question_is_no_word_an_article_lacks(engine, question,
+                                                                         expected):
+    """When it happened and what they paid are the customer's: their numbers weighed as
+    words no article holds, and the answer went (confidence 0.15-0.36 before)."""
     answer = engine.search(question)
     assert answer.answered and answer.results[0].path == expected
 
