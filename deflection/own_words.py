@@ -9,8 +9,9 @@ Each part is read for what it is, and no more is left out:
 - a web address whose site the help center never names is one word, its domain
   ("basecampcom"), instead of its scheme, host and path; an address whose host or name
   the help center uses (pi.hole, plausible.io, trello.com) stays as written;
-- an identifier (a number after #, №, or a word such as order, account, заказ, ออเดอร์)
-  the help center never uses goes, its label stays; an error code, a status, a port or
+- an identifier (a number, or a code such as "INV-2024-0042", after #, №, or a word
+  such as order, account, заказ, ออเดอร์) the help center never uses goes, its label
+  stays; an error code, a status, a port or
   a year stays: "error #1603", "error 50105", "port 27017", "Event ID 1000";
 - a date, day, month and year ("31.01.2024", "2024-01-31", "1/31/2024"), goes: when it
   happened is the customer's, and its numbers are no article's words ("2.14.1", a
@@ -18,15 +19,18 @@ Each part is read for what it is, and no more is left out:
 - an amount of money ("$49.99", "49.99 USD", "1 490 ₽", "499 บาท") goes, with its
   currency: what the customer paid is theirs ("charged $49.99 twice" asks what
   "charged twice" asks);
+- a phone number goes (kb.gaps.redact tells one from an address, a version or a date);
+- a file's name the help center never uses is read as its type: "report_q3.xlsx" is
+  "xlsx";
 - an introduction ("My name is Sarah", "I'm Tom from Norvella Inc", "Меня зовут Ольга",
   "ผมชื่อ…") with a name the help center does not know goes, and only the introduction:
   "My name is Sarah and I cannot reset my password" keeps its question. A sentence that
   asks is left alone, and so is one about the setup ("This is Arch Linux with KDE").
 
 Leaving words out can make a wrong answer look certain: "#48213 failed" would be one
-generic word. So an identifier, a date, an amount or an introduction goes only when what remains holds
-analysis.TELLING_WORDS words that tell articles apart. An address still says its site,
-as one word: it needs no such guard.
+generic word. So each of these goes only when what remains holds analysis.TELLING_WORDS
+words that tell articles apart. An address still says its site, as one word: it needs no
+such guard.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import re
 from collections.abc import Callable
 
 from deflection import analysis
+from kb.gaps.redact import without_phones
 
 _THAI = "\u0e00-\u0e7f"
 _LABEL = rf"[\w{_THAI}-]{{1,63}}"  # Thai vowel marks are no \w: "ร้านค้า" is one label
@@ -59,7 +64,7 @@ _ID_LABEL = (r"(?<!\w)(?:order|account|invoice|reference|ref|id|заказ\w*|с
              r"|аккаунт\w*|договор\w*|клиент\w*)|ออเดอร์|คำสั่งซื้อ|บัญชี|เลขที่")
 _IDENTIFIER = re.compile(
     rf"(?i:(?P<label>{_ID_LABEL})(?:\s+(?:no\.?|number|id|номер))?\s*[:#№]?\s*|(?<![\w&])[#№]\s?)"
-    r"(?P<digits>\d{3,})(?!\w|[.,:/-]\d)")
+    r"(?P<digits>(?:[A-Za-z]{1,5}[-_]?)?\d{3,}(?:[-_/]\d+)*)(?!\w|[.,:/-]\d)")
 # ...but a code: "error #1603", "Event ID 1000", "ошибка №1603"
 # A date with its year (a Buddhist one too: 2567): day and month either way round, or ISO;
 # not in quotes, where it is an example of a format ("convert '31.01.2024' to a date")
@@ -75,6 +80,10 @@ _CURRENCY = (r"(?:[$€£¥₽฿₹]|(?i:usd|eur|gbp|rub|thb|dollars?|euros?|bu
 _AMOUNT = re.compile(
     rf"(?<![\w.,])(?:[$€£¥₽฿₹]\s?(?:{_AMOUNT_NUMBER})|(?:{_AMOUNT_NUMBER})\s?{_CURRENCY})"
     r"(?![\w$€£¥₽฿₹])")
+# A file's name with a common type ("report_q3_final.xlsx", "Счёт-42.pdf")
+_FILE = re.compile(
+    r"(?<![\w./\\-])(?P<name>[\w-]+(?:\.[\w-]+){0,3}?)\."
+    r"(?P<type>(?i:xlsx|xls|csv|pdf|docx|doc|pptx|png|jpe?g|gif|txt|json|xml|zip))(?![\w.]|\.\w)")
 _CODE_BEFORE = re.compile(r"(?i:error|code|event|status|ошибк\w*|код\w*|ข้อผิดพลาด)\W{0,3}$")
 # Introductions: a wording, a name (capitalised, not an acronym such as CSV) the help
 # center does not know, and where they work: a company, capitalised ("from Norvella Inc",
@@ -115,7 +124,7 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
     for leave_out in (_without_introductions, _without_identifiers, _without_dates,
-                      _without_amounts):
+                      _without_amounts, _without_phones, _file_types):
         shorter = leave_out(rest, lang, holds)
         if shorter != rest and sum(map(tells, set(analysis.terms(shorter, lang)))) \
                 >= analysis.TELLING_WORDS:
@@ -153,7 +162,7 @@ def _addresses_as_words(text: str, lang: str, holds: Callable[[str], bool]) -> s
 
 def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     def label(match: re.Match) -> str:
-        if holds(match.group("digits")) \
+        if all(map(holds, analysis.terms(match.group("digits"), lang))) \
                 or _CODE_BEFORE.search(text[max(0, match.start() - 24):match.start()]):
             return match.group(0)
         return f" {match.group('label') or ''} "
@@ -163,6 +172,21 @@ def _without_identifiers(text: str, lang: str, holds: Callable[[str], bool]) -> 
 
 def _without_dates(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     return _DATE.sub(" ", text)
+
+
+def _without_phones(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    return without_phones(text)
+
+
+def _file_types(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    """A file's name the help center never uses read as its type: "report_q3.xlsx" is
+    "xlsx"; "script.js", a name its articles use, stays."""
+    def kind(match: re.Match) -> str:
+        if all(map(holds, analysis.terms(match.group("name"), lang))):
+            return match.group(0)
+        return f" {match.group('type')}"
+
+    return _FILE.sub(kind, text)
 
 
 def _without_amounts(text: str, lang: str, holds: Callable[[str], bool]) -> str:

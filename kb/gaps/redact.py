@@ -15,7 +15,8 @@ import hmac
 import ipaddress
 import re
 
-__all__ = ["luhn_valid", "redact", "requester_key", "without_addresses", "without_personal"]
+__all__ = ["luhn_valid", "redact", "requester_key", "without_addresses", "without_personal",
+           "without_phones"]
 
 # The local part is at most 64 characters (RFC 5321), which also keeps a long run of
 # word characters and apostrophes (where a match may start) from costing quadratic time;
@@ -142,6 +143,16 @@ def without_addresses(text: str) -> str:
     the question. Only addresses: a dotted quad may be a version, "401 403" error codes,
     and those can be what an article is about."""
     return _EMAIL.sub(" ", text) if "@" in text else text
+
+
+def without_phones(text: str) -> str:
+    """`text` with phone numbers blanked, for the search: a customer's own number says
+    nothing about which article answers."""
+    if not any(char.isdigit() for char in text):
+        return text
+    text = _TEL_URI.sub(" ", text)
+    return _PHONE.sub(lambda match: " " if _phone(match) == "[phone]" else match.group(0),
+                      text)
 
 
 def requester_key(raw: str, salt: bytes) -> str:

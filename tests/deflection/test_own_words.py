@@ -41,6 +41,16 @@ def part(text: str, lang: str = "en") -> str:
     ("#123 reset password", "en", "reset password"),
     ("reset password, ID 7741023", "en", "reset password, ID"),
     ("сброс пароля, заказ № 7741023", "ru", "сброс пароля, заказ"),
+    # an identifier may hold letters and dashes after its label
+    ("reset password, invoice INV-2024-0042", "en", "reset password, invoice"),
+    ("сброс пароля, заказ AB-7741023", "ru", "сброс пароля, заказ"),
+    # a phone number goes
+    ("call me at +1 415 555 0100 about the csv export", "en", "call me at about the csv export"),
+    ("сброс пароля, мой телефон 8 (916) 123-45-67", "ru", "сброс пароля, мой телефон"),
+    # a file's name the help center never uses is its type
+    ("csv export of report_q3_final.xlsx fails", "en", "csv export of xlsx fails"),
+    ("Счёт-42.pdf не открывается после сброса пароля", "ru",
+     "pdf не открывается после сброса пароля"),
     # an amount goes, with its currency: what the customer paid
     ("reset password after I paid $49.99", "en", "reset password after I paid"),
     ("csv export charged 49.99 USD", "en", "csv export charged"),
@@ -48,7 +58,8 @@ def part(text: str, lang: str = "en") -> str:
     ("รีเซ็ตรหัสผ่าน จ่ายไป 499 บาท", "th", "รีเซ็ตรหัสผ่าน จ่ายไป"),
     # a date goes: when it happened
     ("reset password fails since 31.01.2024", "en", "reset password fails since"),
-    ("csv export empty on 2024-01-31, reset password", "en", "csv export empty on , reset password"),
+    ("csv export empty on 2024-01-31, reset password", "en",
+     "csv export empty on , reset password"),
     ("reset password failed on 1/31/2024.", "en", "reset password failed on ."),
     ("сброс пароля не работает с 31.01.2024", "ru", "сброс пароля не работает с"),
     ("รีเซ็ตรหัสผ่านไม่ได้ตั้งแต่ 31/01/2567", "th", "รีเซ็ตรหัสผ่านไม่ได้ตั้งแต่"),
@@ -103,6 +114,12 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     ("csv export fails with error 10060", "en"),
     ("export fails on port 27017 after a reset", "en"),
     ("csv export shows 2023 instead of 2024", "en"),
+    # a file's name the help center uses stays
+    ("export fails on https://plausible.io/js/script.js and reset password", "en"),
+    ("reset password then open export.csv", "en"),
+    # an address, a version or a port is no phone
+    ("http://pi.hole/admin shows 404 on 192.168.1.10 reset password", "en"),
+    ("csv export fails on 10.12.2 after a reset", "en"),
     # a number without a currency is no amount
     ("csv export fails with error 500 after a reset", "en"),
     ("reset password for 12 users, csv export", "en"),

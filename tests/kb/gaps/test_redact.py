@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.gaps.redact import luhn_valid, redact, requester_key
+from kb.gaps.redact import luhn_valid, redact, requester_key, without_phones
 
 
 @pytest.mark.parametrize(
@@ -149,3 +149,14 @@ def test_a_git_remote_is_no_address_and_addresses_go_for_analysis():
     assert redact("push to git@github.com:acme/app.git failed") == (
         "push to git@github.com:acme/app.git failed")
     assert without_addresses("reset for jane.doe@example.com, 10.2.3.4") == "reset for  , 10.2.3.4"
+
+
+def test_without_phones_blanks_only_phone_numbers():
+    """For the search: a customer's phone goes; an address, a version, a date, a port and
+    an error code are what a question may be about."""
+    assert without_phones("call me at +1 415 555 0100 about a refund").split() == \
+        ["call", "me", "at", "about", "a", "refund"]
+    assert "123-45-67" not in without_phones("мой телефон 8 (916) 123-45-67")
+    for kept in ["pihole on 192.168.1.10", "broke in 10.2.3.4567", "since 12.07.2025",
+                 "port 8080", "error 0x80070005", "error 50105"]:
+        assert without_phones(kept) == kept
