@@ -324,8 +324,9 @@ class SearchEngine:
     def _run(self, searcher, postings: ranking.Postings, text: str, lang: str, limit: int,
              answer: Answer, every: bool = False) -> tuple[set[str], list[dict]]:
         """Fill `answer` (snippets left empty); returns the indexed terms that stand for the
-        question's words and the stored fields of each result. Results below the confidence
-        that answers are left out unless `every`."""
+        question's words and the stored fields of each result, and of each first result
+        the meaning may re-rank (`answer.unsure`). Results below the confidence that
+        answers are left out unless `every`."""
         plan = self._plan(searcher, postings, text, lang)
         terms = set(plan.stands_for)
         if not plan.terms:
