@@ -125,6 +125,37 @@ def test_an_api_slower_than_the_search_box_waits_for_still_takes_the_vote(
     assert delayed
 
 
+def test_the_events_script_waits_for_the_page_it_reads(visitor, api_server, built_sample):
+    """Material loads kb-events.js from the <head>, async: it may run before the rest of
+    the head (the API's address in a meta tag) and the article (the widget) are parsed.
+    Here the parser is held in the head while the script runs, as a busy machine does
+    now and then; the widget must still show and take the vote."""
+    page = visitor
+    held = []
+
+    def hold_the_parser(route):
+        response = route.fetch()
+        call = "__md_analytics&&__md_analytics()</script>"
+        html = response.text().replace(call, call + '<script src="/kb-test-hold.js"></script>', 1)
+        assert html != response.text()
+        route.fulfill(response=response, body=html)
+
+    def slow_script(route):
+        held.append(route.request.url)
+        time.sleep(1.5)  # kb-events.js, fetched meanwhile, runs while the parser waits
+        route.fulfill(body="", content_type="text/javascript")
+
+    page.route("**/kb-test-hold.js", slow_script)
+    page.route("**/en/billing/failed-payments/", hold_the_parser)
+    page.goto(f"{api_server}/en/billing/failed-payments/")
+    show_feedback(page)
+    page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']")
+    stored(built_sample / "site_config.yml",
+           lambda m: any(a["path"] == "en/billing/failed-payments.md" and a["votes_yes"]
+                         for a in m["articles"]))
+    assert held
+
+
 def test_without_the_api_the_widget_stays_hidden_and_nothing_is_sent(page, static_server):
     posts = []
     page.on("request", lambda request: posts.append(request.url)

@@ -9,8 +9,16 @@
  * key. Without an API address, or when the API does not answer, nothing is sent and
  * the feedback form stays hidden (an API slower than kb-search.js waits for is asked
  * again, patiently). kb-search.js tells this script, through DOM events,
- * whether the API answers and which results it rendered (see the top of that file). */
-(function () {
+ * whether the API answers and which results it rendered (see the top of that file).
+ *
+ * Material adds this script from the <head>, async: it may run before the rest of the
+ * head (the API's address, the article: meta tags) and the article (the feedback
+ * widget) are parsed. It starts once they are; reading them at once, it now and then
+ * found no widget on a busy machine, and the widget stayed hidden. */
+(function (run) {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", run);
+  else run();
+})(function () {
   "use strict";
   if (window.__kbEvents) return; /* loaded twice: count everything once */
   window.__kbEvents = true;
@@ -263,6 +271,5 @@
     document.addEventListener("kb:api", function (event) { heard(event.detail && event.detail.available); });
     setTimeout(ask, 4000); /* kb-search.js answers within ~2 s; without it, ask ourselves */
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
-})();
+  start();
+});
