@@ -100,6 +100,14 @@ def test_contact_support_opens_the_helpdesk_after_recording_the_click(visitor, a
     stored(built_sample / "site_config.yml", lambda m: m["events"].get("contact_click") == 1)
 
 
+def votes_yes(page, built_sample, path: str) -> None:
+    """Wait for the widget, vote "Yes", and wait until the store has the vote for `path`."""
+    show_feedback(page)
+    page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']")
+    stored(built_sample / "site_config.yml",
+           lambda m: any(a["path"] == path and a["votes_yes"] for a in m["articles"]))
+
+
 def test_an_api_slower_than_the_search_box_waits_for_still_takes_the_vote(
         visitor, api_server, built_sample):
     """The search box gives /health 1.5 s and falls back to the browser's search; the
@@ -117,11 +125,7 @@ def test_an_api_slower_than_the_search_box_waits_for_still_takes_the_vote(
     page.goto(f"{api_server}/en/billing/change-your-plan/")
     page.wait_for_selector("html[data-kb-api='down']")
     assert page.get_attribute("html", "data-kb-search") != "api"
-    show_feedback(page)
-    page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']")
-    stored(built_sample / "site_config.yml",
-           lambda m: any(a["path"] == "en/billing/change-your-plan.md" and a["votes_yes"]
-                         for a in m["articles"]))
+    votes_yes(page, built_sample, "en/billing/change-your-plan.md")
     assert delayed
 
 
@@ -148,11 +152,7 @@ def test_the_events_script_waits_for_the_page_it_reads(visitor, api_server, buil
     page.route("**/kb-test-hold.js", slow_script)
     page.route("**/en/billing/failed-payments/", hold_the_parser)
     page.goto(f"{api_server}/en/billing/failed-payments/")
-    show_feedback(page)
-    page.click(".kb-feedback:not([hidden]) [data-kb-vote='yes']")
-    stored(built_sample / "site_config.yml",
-           lambda m: any(a["path"] == "en/billing/failed-payments.md" and a["votes_yes"]
-                         for a in m["articles"]))
+    votes_yes(page, built_sample, "en/billing/failed-payments.md")
     assert held
 
 
