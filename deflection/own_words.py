@@ -11,8 +11,8 @@ Each part is read for what it is, and no more is left out:
   the help center uses (pi.hole, plausible.io, trello.com) stays as written;
 - an identifier (a number, or a code such as "INV-2024-0042", after #, №, or a word
   such as order, account, заказ, ออเดอร์) the help center never uses goes, its label
-  stays; an error code, a status, a port or
-  a year stays: "error #1603", "error 50105", "port 27017", "Event ID 1000";
+  stays; an error code, a status, a port or a year stays: "error #1603", "error 50105",
+  "port 27017", "Event ID 1000";
 - a date, day, month and year ("31.01.2024", "2024-01-31", "1/31/2024"), goes: when it
   happened is the customer's, and its numbers are no article's words ("2.14.1", a
   version, "2024", a year, and a date in quotes, an example of a format, stay);

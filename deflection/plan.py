@@ -48,9 +48,8 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
         df = doc_frequency(searcher, postings, term)
         idf.append(math.log(1 + n / (df + 0.5)) * weights[i])
         stands_for.setdefault(term, []).append((i, 1.0))
-        if df == 0 and len(term) >= 5:
-            for alt in spelling.fuzzy(searcher, postings, term):
-                stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
+        for alt in typo_of(searcher, postings, term, df):
+            stands_for.setdefault(alt, []).append((i, FUZZY_CREDIT))
     for positions, phrase in synonyms.expand(terms):
         for term in phrase:  # credit the query terms the synonym stands in for
             for i in positions:
@@ -60,6 +59,12 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
         morphs.setdefault(analysis.morph(term), []).extend(
             (i, c * MORPH_CREDIT) for i, c in credits)
     return Plan(terms, idf, weights, said, long, stands_for, morphs)
+
+
+def typo_of(searcher, postings: ranking.Postings, term: str, df: int) -> list[str]:
+    """The indexed terms `term` may be a typo of: none for a term the help center holds
+    (`df`, its document frequency) or a short one (too many neighbours)."""
+    return spelling.fuzzy(searcher, postings, term) if df == 0 and len(term) >= 5 else []
 
 
 def held(searcher, postings: ranking.Postings, term: str) -> int:

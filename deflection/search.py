@@ -20,7 +20,7 @@ from whoosh import index
 
 from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
 from deflection.index import SearchIndexError, current_build
-from deflection.plan import MAX_TERMS, TEXT_FIELDS, Plan, doc_frequency, held, make_plan
+from deflection.plan import MAX_TERMS, TEXT_FIELDS, Plan, doc_frequency, held, make_plan, typo_of
 from deflection.semantic import RERANK, Vectors
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
@@ -313,10 +313,10 @@ class SearchEngine:
 
         def tells(term: str) -> bool:
             df = doc_frequency(searcher, postings, term)
-            if df == 0 and len(term) >= 5:  # a typo tells as the word it stands for
-                return any(analysis.tells(doc_frequency(searcher, postings, alt), n)
-                           for alt in spelling.fuzzy(searcher, postings, term))
-            return analysis.tells(df, n)
+            # a typo tells as the word it stands for
+            return analysis.tells(df, n) or any(
+                analysis.tells(doc_frequency(searcher, postings, alt), n)
+                for alt in typo_of(searcher, postings, term, df))
 
         return own_words.question_part(
             text, lang, lambda term: held(searcher, postings, term) > 0, tells)

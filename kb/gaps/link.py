@@ -413,8 +413,9 @@ class Linker:
         asked: Counter[tuple[str, str]] = Counter()
         for lang, rows in contested.items():
             for row in rows:
-                if (lang, queries[lang][row].text) not in self._searched:
-                    asked[(lang, queries[lang][row].text)] += asks[lang][row]
+                key = (lang, queries[lang][row].text)
+                if key not in self._searched:
+                    asked[key] += asks[lang][row]
         questions = sorted(asked, key=asked.__getitem__, reverse=True)  # ties: as they came
         step = work / len(questions) if questions else Fraction(0)
         ranked = batch.first_articles(self.engine, questions,
