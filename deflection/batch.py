@@ -63,15 +63,15 @@ def cpu_seconds() -> float:
     return time.process_time() + children.ru_utime + children.ru_stime
 
 
-def first_articles(
+def rank_all(
     engine: SearchEngine,
     questions: Sequence[tuple[str, str]],
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
     by_meaning: Callable[[], bool] | None = None,
-) -> list[str | None]:
-    """The first article `engine.rank` gives each (language, question), None where it
-    finds none, in the order of `questions`. `progress` hears how many more are done.
+) -> list[Answer]:
+    """What `engine.rank` answers each (language, question), in the order of
+    `questions`. `progress` hears how many more are done.
     `workers` defaults to the cores; with one, fewer than POOL_MIN questions (unless
     `workers` is given), or where forking is not safe, no process is started.
     `by_meaning` is asked, in `questions`' order, whether each question the words leave
@@ -86,7 +86,7 @@ def first_articles(
             _pooled(engine, questions, count, answers)
         except BrokenProcessPool:  # a worker died (killed for memory): the rest ranks here
             _here(engine, questions[len(answers.all):], answers)
-    return answers.first_articles()
+    return answers.ranked()
 
 
 class _Answers:
@@ -109,9 +109,9 @@ class _Answers:
         else:
             self.progress(1)
 
-    def first_articles(self) -> list[str | None]:
+    def ranked(self) -> list[Answer]:
         self.engine.by_meaning_all(self.unsure, self.progress)
-        return [answer.results[0].path if answer.results else None for answer in self.all]
+        return self.all
 
 
 def _here(engine: SearchEngine, questions: Sequence[tuple[str, str]],

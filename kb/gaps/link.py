@@ -40,6 +40,7 @@ from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
 from deflection.plan import MAX_TERMS, SYNONYM_CREDIT
+from deflection.semantic import with_standout
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
@@ -133,7 +134,9 @@ class Linker:
         self.threshold = threshold
         self.engine = engine
         self.workers = workers  # processes that rank contested tickets (deflection.batch)
-        self._searched: dict[tuple[str, str], str | None] = {}
+        # each question the search ranked: its first article, and how far the articles it
+        # re-ranked by meaning stand out in it (`Answer.standout`)
+        self._searched: dict[tuple[str, str], tuple[str | None, dict[str, float]]] = {}
         self.by_meaning = 0  # how many of those the meaning decided between (MEANING_LIMIT)
 
     @classmethod
@@ -418,10 +421,12 @@ class Linker:
                     asked[key] += asks[lang][row]
         questions = sorted(asked, key=asked.__getitem__, reverse=True)  # ties: as they came
         step = work / len(questions) if questions else Fraction(0)
-        ranked = batch.first_articles(self.engine, questions,
-                                      (lambda done: tick(done * step)) if tick else None,
-                                      self.workers, self._may_rank_by_meaning)
-        self._searched.update(zip(questions, ranked, strict=True))
+        ranked = batch.rank_all(self.engine, questions,
+                                (lambda done: tick(done * step)) if tick else None,
+                                self.workers, self._may_rank_by_meaning)
+        self._searched.update(
+            (question, (answer.results[0].path if answer.results else None, answer.standout))
+            for question, answer in zip(questions, ranked, strict=True))
         if tick and not questions:
             tick(work)
         for lang, rows in contested.items():
@@ -429,7 +434,8 @@ class Linker:
             best, confidence = found[lang]
             changed = []
             for row in rows:
-                article = model.column.get(self._searched[(lang, queries[lang][row].text)] or "")
+                first, standout = self._searched[(lang, queries[lang][row].text)]
+                article = model.column.get(first or "")
                 if article is not None and article != best[row]:
                     changed.append((row, article))
             for start in range(0, len(changed), BLOCK):
@@ -439,6 +445,11 @@ class Linker:
                     if self._chooses(queries[lang][row], rank[i], article):
                         best[row] = article
                         confidence[row] = held[i, article]
+            for row in rows:  # the meaning weighs in on whether the article answers
+                standout = self._searched[(lang, queries[lang][row].text)][1]
+                if best[row] >= 0 and model.paths[best[row]] in standout:
+                    confidence[row] = with_standout(confidence[row],
+                                                    standout[model.paths[best[row]]])
 
     def _may_rank_by_meaning(self) -> bool:
         if self.by_meaning >= MEANING_LIMIT:

@@ -249,9 +249,10 @@ def join_answered(
 
     - most of them came near it (most closest to it, the median at least NEAR ×
       threshold): customers write around a subject in many ways, each one too short;
-    - most of them are answered one by one, though by another article: their topic was
-      refused there because what they share links here ("password" of "I forgot my
-      password" answered by "Reset your password", each ticket by "Can't log in"). Both
+    - most of them are answered one by one, or nearly (NEAR), though by another article:
+      their topic was refused there because what they share links here ("password" of
+      "I forgot my password" answered by "Reset your password", each ticket by "Can't
+      log in", or not quite, once the meaning says "Can't log in" is not the one). Both
       levels say an article answers them; the topic's wording says which. A topic whose
       wording links nowhere stays missing, however its tickets link one by one (the
       "Google" of Google Calendar links single tickets to Google Drive, not the topic).
@@ -272,11 +273,13 @@ def join_answered(
                 and count >= MAJORITY * size
                 and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
             )
-            answered = sum(links[i].article is not None for i in group.members)
+            # near enough to be answered: the meaning lowers a ticket's score where the
+            # article it came closest to is not the one (deflection.semantic, STANDOUT)
+            near = sum(links[i].score >= NEAR * linker.threshold for i in group.members)
             if (
                 article is not None
                 and score >= linker.threshold
-                and (came_near or answered >= MAJORITY * size)
+                and (came_near or near >= MAJORITY * size)
             ):
                 target = by_article.get((group.lang, article))
                 if target is None:

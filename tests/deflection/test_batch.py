@@ -56,6 +56,10 @@ def marked(say):
         return answer
     return ranked_and_marked
 
+def first_articles(*args, **options):
+    return [answer.results[0].path if answer.results else None
+            for answer in batch.rank_all(*args, **options)]
+
 def said(articles):
     return [json.loads(article) for article in articles]
 """ + textwrap.dedent(body)
@@ -69,13 +73,13 @@ def with_engine(sample_index, in_a_new_process):
 def test_workers_answer_as_one_process_does_in_the_same_order(with_engine):
     out = with_engine("""
         questions = QUESTIONS * 5
-        one = batch.first_articles(engine, questions, workers=1)
-        two = batch.first_articles(engine, questions, workers=2)
+        one = first_articles(engine, questions, workers=1)
+        two = first_articles(engine, questions, workers=2)
         engine._local.caller = True  # the workers' searchers must be their own
         batch._ranked = marked(lambda engine: [os.getpid(), getattr(engine._local, "caller",
                                                                     False)])
         heard = []
-        by = said(batch.first_articles(engine, questions, heard.append, workers=2))
+        by = said(first_articles(engine, questions, heard.append, workers=2))
         print(json.dumps({"me": os.getpid(), "one": one, "two": two, "by": by,
                           "heard": sum(heard)}))
     """)
@@ -93,7 +97,7 @@ def test_workers_start_for_many_questions_on_several_cores_only(with_engine):
         many = QUESTIONS * 100  # 600: past POOL_MIN
         def where(questions, cores, **kw):
             os.sched_getaffinity = lambda pid: set(range(cores))
-            return sorted(set(said(batch.first_articles(engine, questions, **kw)))
+            return sorted(set(said(first_articles(engine, questions, **kw)))
                           - {os.getpid()})
         out = {"many, 2 cores": where(many, 2), "many, 1 core": where(many, 1),
                "few, 2 cores": where(QUESTIONS, 2), "workers=1": where(many, 2, workers=1),
@@ -117,7 +121,7 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(with_engine, tmp_pat
     died = tmp_path / "died"
     out = with_engine(f"""
         questions = QUESTIONS * 100
-        one = batch.first_articles(engine, questions, workers=1)
+        one = first_articles(engine, questions, workers=1)
         rank, answered = batch._rank, []
         def dies_later(question):
             answered.append(question)  # in this worker's own memory
@@ -128,7 +132,7 @@ def test_a_worker_that_dies_leaves_the_rest_to_this_process(with_engine, tmp_pat
             return rank(question)
         batch._rank = dies_later
         heard = []
-        found = batch.first_articles(engine, questions, heard.append, workers=2)
+        found = first_articles(engine, questions, heard.append, workers=2)
         print(json.dumps({{"me": os.getpid(), "same": found == one, "count": len(found),
                            "heard": sum(heard)}}))
     """)
@@ -146,7 +150,7 @@ def test_the_workers_end_with_their_caller_however_it_ends(sample_index, tmp_pat
                 f.write(f"{{os.getpid()}}\\n")
             time.sleep(120)
         batch._ranked = hang
-        batch.first_articles(engine, QUESTIONS * 4, workers=2)  # a chunk for each
+        first_articles(engine, QUESTIONS * 4, workers=2)  # a chunk for each
     """)], cwd=batch.__file__.rsplit("/deflection/", 1)[0])
     try:
         deadline = time.monotonic() + 60
@@ -206,7 +210,7 @@ def test_a_cpu_quota_of_one_core_starts_no_workers(sample_index, tmp_path):
         code = script(sample_index, """
             batch._ranked = marked(lambda engine: os.getpid())
             print(json.dumps([batch.cores(), os.getpid(),
-                              sorted(set(said(batch.first_articles(engine, QUESTIONS * 100))))]))
+                              sorted(set(said(first_articles(engine, QUESTIONS * 100))))]))
         """)
         done = subprocess.run(
             ["unshare", "-m", "sh", "-c", 'echo $$ > "$1/cgroup.procs" && '

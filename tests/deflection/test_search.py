@@ -98,10 +98,11 @@ def test_a_short_question_of_many_small_words_still_gets_did_you_mean(engine):
 ])
 def test_a_polite_question_is_as_answered_as_a_plain_one(engine, plain, polite, expected):
     """"hi", "please" and "thanks" are no article's words: they once counted in the share of
-    the question an article must hold, and a polite question went unanswered."""
+    the question an article must hold, and a polite question went unanswered. (The meaning
+    reads the greeting too: where it re-ranks, the confidences may differ a little.)"""
     bare, kind = engine.search(plain), engine.search(polite)
     assert kind.answered and kind.results[0].path == expected
-    assert kind.confidence == pytest.approx(bare.confidence)
+    assert kind.confidence == pytest.approx(bare.confidence, abs=0.02)
 
 
 def test_an_email_address_in_a_question_is_no_articles_word(engine):

@@ -238,9 +238,10 @@ def test_many_questions_are_ranked_in_workers_and_re_ranked_by_meaning_here(
         pooled, _pooled = [], batch._pooled
         batch._pooled = lambda *args: pooled.append(1) or _pooled(*args)
         questions = [("en", q) for q in {[QUESTION, *ALSO_UNSURE]!r}]
-        print(json.dumps([batch.first_articles(engine, questions, workers=2),
-                          batch.first_articles(engine, questions, workers=2,
-                                               by_meaning=lambda: False), pooled]))
+        def first_articles(**options):
+            return [answer.results[0].path
+                    for answer in batch.rank_all(engine, questions, workers=2, **options)]
+        print(json.dumps([first_articles(), first_articles(by_meaning=lambda: False), pooled]))
     """)
     assert out == [["en/billing/download.md"] * 3, ["en/billing/erase.md"] * 3, [1, 1]]
 

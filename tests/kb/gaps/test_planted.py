@@ -95,10 +95,11 @@ def evidence_agrees_with_the_links(data: dict) -> None:
 
 
 def test_a_topic_its_tickets_link_elsewhere_follows_its_wording(config, run_kb):
-    """Tickets 113, 117, 132, 155 and 199 ask to set a new password: each links to "Can't
-    log in" (0.49-0.58), what they share ("รหัสผ่าน") to "Reset your password" (1.00), the
-    article planted.yml says answers them. They were a "missing" topic whose evidence read
-    "no article answers them (best match 0.56 on average, threshold 0.40)"."""
+    """Tickets 113, 117, 132, 155 and 199 ask to set a new password: each comes closest to
+    "Can't log in" (0.49-0.58 by words; 0.27-0.37 once the meaning says that article is not
+    the one), what they share ("รหัสผ่าน") to "Reset your password" (1.00), the article
+    planted.yml says answers them. They were a "missing" topic whose evidence read "no
+    article answers them (best match 0.56 on average, threshold 0.40)"."""
     result = run_kb("gaps", "--tickets", TICKETS / "tickets.ndjson", "--config", config, "--json")
     data = json.loads(result.stdout)
     ids = {"113", "117", "132", "155", "199"}
@@ -106,9 +107,8 @@ def test_a_topic_its_tickets_link_elsewhere_follows_its_wording(config, run_kb):
     assert ids <= set(topic["ticket_ids"])
     assert topic["article"] == "th/account/reset-your-password.md"
     assert topic["verdict"] == "ok", topic["evidence"]
-    assert ("5 of them only through their topic's shared wording, though they link one by one "
-            "to th/troubleshooting/cannot-log-in.md (0.49–0.58)") in topic["evidence"][0]
+    assert "5 of them only through their topic's shared wording" in topic["evidence"][0]
     for ticket in data["tickets"]:
-        if ticket["id"] in ids:  # their own links are kept
-            assert ticket["article"] == "th/troubleshooting/cannot-log-in.md"
+        if ticket["id"] in ids:  # their own links are kept: none answers them one by one
+            assert ticket["article"] is None and 0.24 <= ticket["score"] < 0.4
             assert ticket["topic"] == topic["label"]
