@@ -485,4 +485,3 @@ def _stored(searcher, postings: ranking.Postings, docnums: np.ndarray,
         if docnum not in loaded:
             loaded[docnum] = postings.stored(searcher, docnum)
     return [loaded[int(d)] for d in docnums]
-

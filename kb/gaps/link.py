@@ -434,7 +434,7 @@ class Linker:
             best, confidence = found[lang]
             changed = []
             for row in rows:
-                first, standout = self._searched[(lang, queries[lang][row].text)]
+                first = self._searched[(lang, queries[lang][row].text)][0]
                 article = model.column.get(first or "")
                 if article is not None and article != best[row]:
                     changed.append((row, article))
