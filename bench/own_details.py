@@ -9,6 +9,7 @@ For an A/B of two trees, run it with `PYTHONPATH=<tree>`.
 
     .venv/bin/python bench/own_details.py tests/data/search_eval.jsonl
     .venv/bin/python bench/own_details.py tests/data/corpora/traefik.jsonl -f CONFIG --lang en
+    .venv/bin/python bench/own_details.py tests/data/search_eval.jsonl --typo
 """
 
 from __future__ import annotations
@@ -35,9 +36,28 @@ DETAILS = {
 }
 
 
-def variants(rows: list[dict], lang: str) -> dict[str, list[dict]]:
-    """The answerable questions as written ("none") and with each kind of detail."""
+def misspelt(question: str, lang: str) -> str:
+    """`question` with the middle letter of its longest word (of 6 letters or more, no
+    digits) left out; as it is when it has none."""
+    from deflection.analysis import normalize, spelling_analyzer
+
+    question = normalize(question)
+    spans = [(t.endchar - t.startchar, t.startchar, t.endchar)
+             for t in spelling_analyzer(lang)(question, chars=True)
+             if len(t.text) >= 6 and not any(c.isdigit() for c in t.text)]
+    if not spans:
+        return question
+    _, start, end = max(spans)
+    middle = (start + end) // 2
+    return question[:middle] + question[middle + 1:]
+
+
+def variants(rows: list[dict], lang: str, typo: bool = False) -> dict[str, list[dict]]:
+    """The answerable questions as written ("none") and with each kind of detail (each
+    question misspelt first, with `typo`)."""
     rows = [row for row in rows if row.get("gold")]
+    if typo:
+        rows = [{**row, "query": misspelt(row["query"], row.get("lang") or lang)} for row in rows]
     out = {"none": rows}
     for kind in DETAILS["en"]:
         out[kind] = [{**row, "query": DETAILS.get(row.get("lang") or lang, DETAILS["en"])[kind]
@@ -62,12 +82,14 @@ def main() -> None:
                         help="the help center's site config, indexed (default: the sample)")
     parser.add_argument("--lang", default="en", choices=sorted(DETAILS),
                         help="the questions' language where a line names none (en)")
+    parser.add_argument("--typo", action="store_true",
+                        help="misspell each question's longest word first")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.questions.open(encoding="utf-8") if line.strip()]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for kind, questions in variants(rows, args.lang).items():
+        for kind, questions in variants(rows, args.lang, args.typo).items():
             file = Path(tmp) / f"{kind}.jsonl"
             file.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions),
                             encoding="utf-8")

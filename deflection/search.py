@@ -261,12 +261,17 @@ class SearchEngine:
         if not text or lang not in self._indexes:
             return answer, (set(), [])
         searcher, postings = self._searcher(lang)
-        text = self._question_part(searcher, postings, text, lang)
-        found = self._run(searcher, postings, text, lang, limit, answer, every)
-        suggestion = spelling.did_you_mean(searcher, postings, text, lang, MAX_TERMS)
-        if suggestion:
+        asked = self._question_part(searcher, postings, text, lang)
+        found = self._run(searcher, postings, asked, lang, limit, answer, every)
+        fixes = spelling.corrections(searcher, postings, asked, lang, MAX_TERMS)
+        if fixes:
+            # the whole question respelt, its own details kept (it is what the customer
+            # sees); its part that asks found again, as a detail's label may be misspelt
+            suggestion = spelling.respelt(typed, lang, fixes)
             retry = Answer(query=suggestion, lang=lang)
-            corrected = self._run(searcher, postings, suggestion, lang, limit, retry, every)
+            meant = self._question_part(searcher, postings,
+                                        without_addresses(suggestion).strip(), lang)
+            corrected = self._run(searcher, postings, meant, lang, limit, retry, every)
             # suggest only spellings the help center answers better
             if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
                 answer.did_you_mean = suggestion

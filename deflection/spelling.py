@@ -32,31 +32,43 @@ def fuzzy(searcher, postings: ranking.Postings, term: str) -> list[str]:
     return sorted(found, key=lambda t: (found[t][0], -found[t][1]))[:MAX_FUZZY_PER_TERM]
 
 
-def did_you_mean(searcher, postings: ranking.Postings, text: str, lang: str,
-                 max_terms: int) -> str | None:
-    """The question with each word the articles never use replaced by their nearest word;
-    None when nothing changes or a word has no near one (not a typo to fix)."""
+def corrections(searcher, postings: ranking.Postings, text: str, lang: str,
+                max_terms: int) -> dict[str, str]:
+    """Each word of `text` the articles never use, and the nearest word they do: a
+    misspelt question's "did you mean". Empty when no word is misspelt, or when a word
+    has no near one (not a typo to fix)."""
     said = analysis.words(text, lang)
     if len(said) > max_terms and len(set(analysis.terms(text, lang))) > max_terms:
-        return None  # a long question's spelling is not retyped
-    changed = False
-    out = []
+        return {}  # a long question's spelling is not retyped
+    fixes: dict[str, str] = {}
     for word in said:
         # a date, an order number or a version is no misspelling of the articles' words
-        if len(word) >= 5 and not any(c.isdigit() for c in word) \
+        if len(word) >= 5 and not any(c.isdigit() for c in word) and word not in fixes \
                 and not uses(searcher, postings, word):
             maxdist = 1 if len(word) < 6 else 2  # short words have too many neighbours
             near = [(alt, distance) for alt, distance
                     in postings.lexicon(searcher, "spell").within(word, maxdist)
                     if uses(searcher, postings, alt)]
             if not near:
-                return None
-            out.append(min(near, key=lambda item: (item[1], -uses(searcher, postings, item[0]),
-                                                   item[0]))[0])
-            changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
+                return {}
+            fixes[word] = min(near, key=lambda item: (item[1], -uses(searcher, postings, item[0]),
+                                                      item[0]))[0]
+    return fixes
+
+
+def respelt(text: str, lang: str, fixes: dict[str, str]) -> str:
+    """`text` with each word `fixes` corrects replaced where it stands; the rest as the
+    customer typed it (a date, an amount, a code, the punctuation, the capitals)."""
+    text = analysis.normalize(text)
+    out, typed = [], 0  # the respelt text, and how much of `text` it has taken
+    for token in analysis.spelling_analyzer(lang)(text, chars=True):
+        meant = fixes.get(token.text)
+        if meant is not None:
+            if text[token.startchar:token.startchar + 1].isupper():
+                meant = meant[:1].upper() + meant[1:]
+            out += [text[typed:token.startchar], meant]
+            typed = token.endchar
+    return "".join(out) + text[typed:]
 
 
 def known_share(searcher, postings: ranking.Postings, text: str, lang: str) -> float:
