@@ -7,6 +7,7 @@ without front matter, very long pages. kb must report, never crash.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,29 @@ def test_findings_are_real(tmp_path, run_kb):
     (tmp_path / "pihole").mkdir()
     pihole = report_for(tmp_path / "pihole", run_kb, "pihole")
     assert not [p for p in pihole["problems"] if "'Guide'" in p["message"]]
+
+
+LABELS = Path(__file__).resolve().parents[1] / "data"
+
+
+def labeled_files() -> list[tuple[str, Path]]:
+    """Each labeled-questions file of a corpus: development, second development, held-out,
+    and the labeled tickets, with its corpus's name."""
+    files = [(f.stem, f) for folder in ("corpora", "corpora/dev2", "corpora/heldout")
+             for f in sorted((LABELS / folder).glob("*.jsonl"))]
+    files += [(f.stem.removeprefix("gaps_eval_"), f)
+              for f in sorted(LABELS.glob("gaps_eval_*.jsonl"))]
+    return [(name, f) for name, f in files if name in DOCS_DIRS]
+
+
+@pytest.mark.parametrize(("name", "labels"), labeled_files(),
+                         ids=lambda x: x if isinstance(x, str) else x.parent.name)
+def test_every_gold_article_of_the_labeled_questions_is_in_its_corpus(name, labels):
+    """A gold article renamed or moved upstream would score as a miss, silently."""
+    docs = CORPORA / DOCS_DIRS[name]
+    missing = []
+    for number, line in enumerate(labels.read_text(encoding="utf-8").splitlines(), 1):
+        gold = json.loads(line)["gold"] or []
+        missing += [f"{labels.name}:{number}: {path}" for path in
+                    ([gold] if isinstance(gold, str) else gold) if not (docs / path).is_file()]
+    assert not missing
