@@ -1,8 +1,9 @@
 """The real help centers the quality benches measure, and a site config for each.
 
 The corpora live outside the repository (`../shared/corpora`); a bench skips one that is
-absent. Labeled questions: `tests/data/corpora/<labels>.jsonl` (development) and
-`tests/data/corpora/heldout/<name>.jsonl` (held-out, where there is one).
+absent. Labeled questions: `tests/data/corpora/<labels>.jsonl` (development),
+`tests/data/corpora/dev2/<name>.jsonl` (a second development set, written later by
+others) and `tests/data/corpora/heldout/<name>.jsonl` (held-out, where there is one).
 """
 
 from __future__ import annotations
