@@ -255,10 +255,7 @@ class SearchEngine:
         given = self._given(lang)
         lang = self.language_for(text, lang)
         answer = Answer(query=text, lang=lang)
-        typed = text
-        # an email address in the question is no article's word
-        text = without_addresses(text).strip()
-        if not text or lang not in self._indexes:
+        if not without_addresses(text).strip() or lang not in self._indexes:
             return answer, (set(), [])
         searcher, postings = self._searcher(lang)
         asked = self._question_part(searcher, postings, text, lang)
@@ -267,10 +264,9 @@ class SearchEngine:
         if fixes:
             # the whole question respelt, its own details kept (it is what the customer
             # sees); its part that asks found again, as a detail's label may be misspelt
-            suggestion = spelling.respelt(typed, lang, fixes)
+            suggestion = spelling.respelt(text, lang, fixes)
             retry = Answer(query=suggestion, lang=lang)
-            meant = self._question_part(searcher, postings,
-                                        without_addresses(suggestion).strip(), lang)
+            meant = self._question_part(searcher, postings, suggestion, lang)
             corrected = self._run(searcher, postings, meant, lang, limit, retry, every)
             # suggest only spellings the help center answers better
             if retry.confidence >= CORRECTED_MIN and retry.confidence > answer.confidence:
@@ -282,7 +278,7 @@ class SearchEngine:
                     answer.answered, answer.corrected = True, True
                     found = corrected
         if answer.confidence < CORRECTED_MIN and not answer.corrected:
-            found = self._retyped(typed, given, limit, answer, every, as_typed) or found
+            found = self._retyped(text, given, limit, answer, every, as_typed) or found
         return answer, found
 
     def _retyped(self, text: str, given: str | None, limit: int, answer: Answer,
@@ -320,8 +316,10 @@ class SearchEngine:
         return spelling.known_share(searcher, postings, text, lang)
 
     def _question_part(self, searcher, postings: ranking.Postings, text: str, lang: str) -> str:
-        """The question without the customer's own web address, identifier or
-        introduction, when what remains still tells articles apart (own_words)."""
+        """The question without the customer's own email address (no article's word),
+        and without their web address, identifier or introduction when what remains still
+        tells articles apart (own_words)."""
+        text = without_addresses(text).strip()
         n = max(1, searcher.doc_count())
 
         def tells(term: str) -> bool:
