@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "18"
+VERSION = "21"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -226,7 +226,36 @@ def thai_stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords as words
 
     # Keep negations and question words: "ไม่ได้" (can't) carries the meaning of a question.
-    return frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}
+    # Add the particles that only make it a question, which the list lacks though it holds
+    # their kin (มั้ย, หรือเปล่า, ที่ไหน): "ได้ไหม" asks "can I?", and "ไหม", a word no
+    # article uses, would weigh more in the question than what it asks about
+    return (frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}) \
+        | THAI_ASKING
+
+
+THAI_ASKING = frozenset({"ไหม", "เหรอ", "หรอ", "ป่าว", "รึเปล่า", "ตรงไหน", "แล้วก็"})
+
+
+class ContractionFilter(Filter):
+    """English contractions read as their words, whichever apostrophe a phone typed: "I’m",
+    "we're", "I'd" are the pronoun, a stop word ("I'd" was the term "id", an identifier's
+    word; "I'm" was "im" and "m"); a negation is one word, as typed without its
+    apostrophe: "can’t" and "won't" are "cant" and "wont" (the curly one was the term
+    "can't", which no article holds, and the straight one "won", "t" and "wont")."""
+
+    _SUFFIX = re.compile(r"'(?:m|re|ve|ll|d)$", re.IGNORECASE)
+    _NOT = re.compile(r"n't$", re.IGNORECASE)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ContractionFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for t in tokens:
+            if "’" in t.text or "ʼ" in t.text:
+                t.text = t.text.replace("’", "'").replace("ʼ", "'")
+            if "'" in t.text:
+                t.text = self._NOT.sub("nt", self._SUFFIX.sub("", t.text))
+            yield t
 
 
 def _split() -> IntraWordFilter:
@@ -238,26 +267,35 @@ def _split() -> IntraWordFilter:
 # share of the question an article must hold to answer it (the confidence). Not "hey",
 # "dear" or "thx": a product may be called that.
 POLITE = {
-    "en": frozenset(["hi", "hello", "please", "kindly", "thanks", "thank", "regards"]),
+    "en": frozenset(["hi", "hello", "please", "pls", "plz", "kindly", "thanks", "thank",
+                     "regards"]),
     "ru": frozenset(["здравствуйте", "привет", "пожалуйста", "спасибо", "благодарю"]),
     "th": frozenset(["สวัสดี", "ค่ะ", "ครับ", "คะ", "นะคะ", "นะครับ", "ขอบคุณ"]),
 }
+
+
+# Contractions of stop words typed without their apostrophe ("im getting 404"): not "id",
+# "ill", "were" or "lets", which are words of their own
+WITHOUT_APOSTROPHE = frozenset(["im", "ive", "youre", "youve", "theyre", "weve", "thats",
+                                "whats", "theres", "hows"])
 
 
 @cache
 def analyzer(lang: str) -> Analyzer:
     """The analyzer of the main text fields for `lang`."""
     base = lang.split("-")[0]
-    english = _stops("en") | POLITE["en"]
+    english = _stops("en") | POLITE["en"] | WITHOUT_APOSTROPHE
     if base == "en":
-        return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | CharsetFilter(accent_map)
+        return (RegexTokenizer(WORD) | ContractionFilter() | _split() | LowercaseFilter()
+                | CharsetFilter(accent_map)
                 | StopFilter(stoplist=english, minsize=1) | ScriptStemFilter())
     if base == "ru":
-        return (RegexTokenizer(WORD) | _split() | LowercaseFilter() | YoFilter()
+        return (RegexTokenizer(WORD) | ContractionFilter() | _split() | LowercaseFilter()
+                | YoFilter()
                 | StopFilter(stoplist=russian_stopwords() | POLITE["ru"] | english, minsize=1)
                 | ScriptStemFilter())
     if base == "th":
-        return (ThaiTokenizer() | _split() | LowercaseFilter()
+        return (ThaiTokenizer() | ContractionFilter() | _split() | LowercaseFilter()
                 | StopFilter(stoplist=thai_stopwords() | POLITE["th"] | english, minsize=1)
                 | ScriptStemFilter())
     return RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)

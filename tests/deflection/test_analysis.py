@@ -40,6 +40,27 @@ def test_thai_is_segmented_and_latin_inside_is_stemmed():
     assert words("ขอใบกำกับภาษี", "th") == ["ขอ", "ใบกำกับภาษี"]
 
 
+@pytest.mark.parametrize("lang", ["en", "ru", "th"])
+def test_contractions_read_the_same_with_either_apostrophe(lang):
+    # a phone types "I’m" and "can’t"; the curly one was the term "can't", no article's
+    for straight in ["I'm locked out", "can't log in", "it's broken", "we've been charged"]:
+        assert terms(straight.replace("'", "’"), lang) == terms(straight, lang)
+    locked = terms("locked out", lang)
+    assert terms("I'm locked out", lang) == terms("im locked out", lang) == locked
+    assert terms("we're", lang) == terms("they’ve", lang) == []
+    assert "cant" in terms("can’t log in", lang)  # a negation is kept, as articles say it
+    # "I'd" was the term "id", an identifier's word
+    assert terms("I'd like to change the site", lang) == terms("like to change the site", lang)
+
+
+@pytest.mark.parametrize("asked", ["ได้ไหมคะ", "ได้ป่าวคะ", "ได้รึเปล่า", "ได้เหรอ", "ได้มั้ยครับ"])
+def test_a_thai_question_particle_is_no_term(asked):
+    # "ไหม" only makes it a question ("can I?"): as a term no article uses, it would weigh
+    # more in the confidence than what the customer asks about
+    assert terms("ใช้ธีมดำ" + asked, "th") == terms("ใช้ธีมดำได้", "th") == ["ธีม", "ดำ", "ได้"]
+    assert terms("ดู report ตรงไหนครับ", "th") == ["ดู", "report"]
+
+
 @pytest.mark.parametrize("lang", ["en", "ru", "th", "de"])
 def test_nfc_and_nfd_analyse_the_same(lang):
     text = "Café résumé ёлка Ä ก๊"

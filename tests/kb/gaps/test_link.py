@@ -336,13 +336,19 @@ def test_the_customers_own_words_do_not_unlink_a_ticket(linker, subject):
     assert link.score >= linker.threshold
 
 
-@pytest.mark.parametrize("subject", [
-    "можно поставить tasklane на свой сервер? нужна коробочная версия",
-    "I'm on Linux Mint. The desktop app won't install.",
-])
-def test_what_says_no_article_answers_stays_in_the_ticket(linker, subject):
-    """The boxed version, the platform: no article covers them."""
+def test_what_says_no_article_answers_stays_in_the_ticket(linker):
+    """The boxed version: no article covers it."""
+    subject = "можно поставить tasklane на свой сервер? нужна коробочная версия"
     assert link_one(linker, subject).article is None
+
+
+def test_a_setup_no_article_covers_holds_the_link_down(linker):
+    """The platform stays in the ticket: the install article answers half of it at most,
+    where without it the article answers it whole."""
+    setup = link_one(linker, "I'm on Linux Mint. The desktop app won't install.")
+    bare = link_one(linker, "The desktop app won't install.")
+    assert {"linux", "mint"} <= set(setup.terms)
+    assert setup.score < 0.5 and bare.score == pytest.approx(1.0)
 
 
 def test_a_web_address_in_a_ticket_counts_as_one_word(linker):
