@@ -1,10 +1,11 @@
 """Bench: does the search still answer when the customer adds their own details?
 
 Customers write "password reset fails since 31.01.2024", "charged $49.99 twice", "invoice
-INV-2024-0042", their phone number or their file's name into a question. Those words are
-in no article; weighed as question words, they once cost the answer. This bench appends
-each kind of detail to every answerable labeled question (one template per kind and
-language) and scores each set with `kb eval-search`, against the questions as written.
+INV-2024-0042", their phone number or their file's name into a question, and wrap it in a
+greeting, a plea for help and thanks ("polite"). Those words are in no article; weighed
+as question words, they once cost the answer. This bench adds each kind of detail to
+every answerable labeled question (one template per kind and language) and scores each
+set with `kb eval-search`, against the questions as written.
 For an A/B of two trees, run it with `PYTHONPATH=<tree>`.
 
     .venv/bin/python bench/own_details.py tests/data/search_eval.jsonl
@@ -26,13 +27,16 @@ ROOT = Path(__file__).resolve().parent.parent
 DETAILS = {
     "en": {"date": "{q} since 31.01.2024", "amount": "{q}, I paid $49.99",
            "phone": "{q}, call me at +1 415 555 0100", "invoice": "{q} (invoice INV-2024-0042)",
-           "file": "{q}, see report_q3_final.xlsx"},
+           "file": "{q}, see report_q3_final.xlsx",
+           "polite": "Good morning, could you help me? {q}. Thanks in advance!"},
     "ru": {"date": "{q} с 31.01.2024", "amount": "{q}, оплатил 1 490 ₽",
            "phone": "{q}, мой телефон 8 (916) 123-45-67", "invoice": "{q} (счёт INV-2024-0042)",
-           "file": "{q}, файл otchet_q3.xlsx"},
+           "file": "{q}, файл otchet_q3.xlsx",
+           "polite": "Добрый день! Подскажите, пожалуйста: {q}. Заранее спасибо!"},
     "th": {"date": "{q} ตั้งแต่ 31/01/2567", "amount": "{q} จ่ายไป 499 บาท",
            "phone": "{q} เบอร์ 081 234 5678", "invoice": "{q} เลขที่ INV-2024-0042",
-           "file": "{q} ไฟล์ report_q3.xlsx"},
+           "file": "{q} ไฟล์ report_q3.xlsx",
+           "polite": "สวัสดีค่ะ รบกวนสอบถามค่ะ {q} ขอบคุณล่วงหน้าค่ะ"},
 }
 
 

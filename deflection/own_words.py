@@ -95,6 +95,40 @@ _FIRST_NAME = rf"(?P<name>{_NAME_WORD})"  # "Linux Mint here, …" is the setup
 _COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}"
 
 
+# Pleasantries: a greeting, a request for help, thanks ("Good morning, could you help me?
+# … Thanks in advance!", "Добрый день! Подскажите, пожалуйста: …", "สวัสดีค่ะ
+# รบกวนสอบถามค่ะ …"). Their stop words went already; "morning", "help", "advance",
+# "день", "подсказать", "สอบถาม" weighed as the question's words, which no article that
+# answers it holds. A greeting only opens the text: "Hey" may be a product's name.
+_PARTICLE = r"(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?"  # a Thai pleasantry's polite ending
+_GREETING = (r"^\W*(?i:(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day)"
+             r"|здравствуйте|привет|добр(?:ый|ого)\s+(?:день|дня|вечер|вечера)|доброе\s+утро"
+             r"|доброго\s+(?:утра|времени\s+суток))(?:[\s,]+(?:there|team|all|everyone|folks"
+             r"|guys|support|коллеги|команда|поддержка)){0,2})\b"
+             rf"|^\W*สวัสดี(?:ตอน(?:เช้า|บ่าย|เย็น))?{_PARTICLE}")
+_PLEASANTRIES = re.compile("|".join([_GREETING, *(rf"(?i:\b{wording}\b)" for wording in (
+    r"(?:could|can|would|will)\s+(?:you|u|someone|anyone|somebody|anybody)"
+    r"(?:\s+(?:please|pls|kindly))?\s+(?:help|assist|advise|tell|explain|show)"
+    r"(?:\s+(?:me|us))?(?:\s+(?:out|with|on))?",
+    r"(?:i\s+)?need\s+(?:some\s+)?help(?:\s+(?:with|on))?",
+    r"please\s+help(?:\s+(?:me|us))?(?:\s+(?:with|on))?",
+    r"i\s+(?:have|had|got)\s+a\s+(?:quick\s+)?question(?:\s+(?:about|regarding|on))?",
+    r"quick\s+question", r"i\s+(?:was|am|'m|’m)\s+wondering(?:\s+(?:if|whether))?",
+    r"(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?",
+    r"many\s+thanks", r"tia", r"(?:best|kind|warm)\s+regards",
+    r"any\s+help\s+(?:is|would\s+be)\s+(?:much\s+|greatly\s+|really\s+)?appreciated",
+    r"(?:подскажите|скажите|помогите|посоветуйте|объясните)(?:[\s,]+пожалуйста)?",
+    r"(?:не\s+)?(?:могли\s+бы\s+вы|можете)\s+(?:подсказать|помочь|объяснить|сказать)",
+    r"у\s+меня\s+(?:такой\s+)?вопрос", r"вопрос\s+такой",
+    r"(?:хотел[аи]?|хочу)\s+(?:бы\s+)?(?:узнать|спросить|уточнить)",
+    r"(?:нужна|требуется)\s+помощь", r"прошу\s+(?:помочь|помощи|подсказать)",
+    r"(?:заранее\s+)?(?:спасибо|благодарю)(?:\s+(?:большое|заранее))?", r"с\s+уважением",
+)), rf"(?:(?:รบกวน|ขอ|อยาก)?สอบถาม(?:หน่อย|นิดนึง)?|ขอความช่วยเหลือ|ช่วยด้วย"
+    rf"|ขอบคุณ(?:ล่วงหน้า|มาก)?){_PARTICLE}"]))
+
+_STRAY = re.compile(r"(?:^|\s)[^\w\s]+(?=\s|$)")  # what punctuated them: " , ? "
+
+
 def _works(markers: str) -> str:
     return (rf"(?:,?\s*(?i:{markers})\s+(?:(?i:компании|фирмы|the)\s+)?(?:(?:ООО|АО|ИП)\s+)?"
             rf"|,\s*(?:ООО|АО|ИП)\s+)(?P<company>{_COMPANY})")
@@ -123,6 +157,10 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
+    # pleasantries say nothing of the question: what remains is all it asks
+    plain = _PLEASANTRIES.sub(" ", rest)
+    if plain != rest and analysis.terms(plain, lang):
+        rest = _STRAY.sub(" ", plain).strip()
     for leave_out in (_without_introductions, _without_identifiers, _without_dates,
                       _without_amounts, _without_phones, _file_types):
         shorter = leave_out(rest, lang, holds)

@@ -68,16 +68,16 @@ def part(text: str, lang: str = "en") -> str:
     ("This is Tom Kowalczyk at Norvella Inc. How do I reset my password?", "en",
      "How do I reset my password?"),
     ("Hi this is Tom from Norvella we can't reset the password. The desktop app is slow.",
-     "en", "Hi we can't reset the password. The desktop app is slow."),
-    ("Hello, my name is Priya Raman. Export to CSV fails.", "en", "Hello, . Export to CSV fails."),
+     "en", "we can't reset the password. The desktop app is slow."),
+    ("Hello, my name is Priya Raman. Export to CSV fails.", "en", ". Export to CSV fails."),
     ("Jenna here, Quintro Labs. reset password", "en", "reset password"),
     ("My name is Sarah and I cannot reset my password. The desktop app is also slow.", "en",
      "and I cannot reset my password. The desktop app is also slow."),
     ("I'm Sarah from Norvella and our csv export fails. Can you help?", "en",
-     "and our csv export fails. Can you help?"),
+     "and our csv export fails."),
     ("Меня зовут Ольга Смирнова, компания Брайтвейв. Как сделать сброс пароля?", "ru",
      ". Как сделать сброс пароля?"),
-    ("Здравствуйте, это Игорь из Техноплюс. сброс пароля", "ru", "Здравствуйте, . сброс пароля"),
+    ("Здравствуйте, это Игорь из Техноплюс. сброс пароля", "ru", ". сброс пароля"),
     ("Пишет Марина, Квинтро Лабс. сброс пароля", "ru", ", Квинтро Лабс. сброс пароля"),
     ("ผมชื่อธนากรจากนอร์เวลล่า รีเซ็ตรหัสผ่านยังไง", "th", "รีเซ็ตรหัสผ่านยังไง"),
     # its company goes up to the first word the help center knows: the question's
@@ -87,7 +87,7 @@ def part(text: str, lang: str = "en") -> str:
      "en", "Slack notifications stopped. The desktop app does not reset."),
     # a Thai name is often words: สมชาย is สม and ชาย
     ("สวัสดีครับ ผมชื่อสมชายจากบริษัทเอบีซี รีเซ็ตรหัสผ่านยังไง", "th",
-     "สวัสดีครับ รีเซ็ตรหัสผ่านยังไง"),
+     "รีเซ็ตรหัสผ่านยังไง"),
 ])
 def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     assert part(question, lang) == expected
@@ -142,7 +142,7 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     # with the identifier gone, one telling word would hold the question
     ("#48214 export failed", "en"),
     # with the introduction gone, what remains would say too little
-    ("I'm Sarah from Norvella. Can you help?", "en"),
+    ("I'm Sarah from Norvella. Is this the right place?", "en"),
     # a sentence about the customer's setup says which article is missing
     ("I'm on Linux Mint. The desktop app won't install.", "en"),
     ("Linux Mint here. The desktop app won't install.", "en"),
@@ -164,7 +164,7 @@ def test_the_customers_own_parts_leave_the_question(question, lang, expected):
     # an introduction whose run of Thai holds the question is the question's
     ("ดิฉันชื่อนิดลืมรหัสผ่าน รีเซ็ตรหัสผ่านยังไง", "th"),
     # an introduction that asks stays
-    ("Hi, I'm Tom from Norvella, can you reset my password? The csv export fails too.",
+    ("I'm Tom from Norvella, can you reset my password? The csv export fails too.",
      "en"),
 ])
 def test_what_the_question_needs_stays(question, lang):
@@ -236,3 +236,42 @@ def test_respelling_leaves_the_customers_addresses_and_keeps_their_capitals():
     assert respelt("PASWORD reset, see https://example.com/pasword", "en", fixes) \
         == "PASSWORD reset, see https://example.com/pasword"
     assert respelt("Pasword, pasword", "en", fixes) == "Password, password"
+
+
+@pytest.mark.parametrize(("question", "lang", "expected"), [
+    ("Good morning, could you help me? csv export fails. Thanks in advance!", "en",
+     "csv export fails."),
+    ("Hi there team, can someone explain why the csv export fails?", "en",
+     "why the csv export fails?"),
+    ("I need some help with the desktop app. Any help would be greatly appreciated", "en",
+     "the desktop app."),
+    ("Добрый день! Подскажите, пожалуйста: как сбросить пароль? Заранее спасибо!", "ru",
+     "как сбросить пароль?"),
+    ("Доброго времени суток, коллеги. Хотел бы уточнить, как сбросить пароль", "ru",
+     "как сбросить пароль"),
+    ("สวัสดีค่ะ รบกวนสอบถามค่ะ รีเซ็ตรหัสผ่านยังไงคะ ขอบคุณล่วงหน้าค่ะ", "th",
+     "รีเซ็ตรหัสผ่านยังไงคะ"),
+    # pleasantries alone are what was asked, and "Hey" inside a question may be a product
+    ("Hi, can you help me?", "en", "Hi, can you help me?"),
+    ("sync with Hey fails", "en", "sync with Hey fails"),
+])
+def test_pleasantries_leave_the_question(question, lang, expected):
+    """A greeting, a plea for help, thanks: "morning", "help", "advance", "день",
+    "สอบถาม" weighed as words no answering article holds."""
+    assert part(question, lang) == expected
+
+
+@pytest.mark.parametrize(("polite", "plain", "expected"), [
+    ("Good morning, could you help me? I was charged twice. Thanks in advance!",
+     "I was charged twice", "en/billing/request-a-refund.md"),
+    ("Добрый день! Подскажите, пожалуйста, как сбросить пароль? Заранее спасибо!",
+     "как сбросить пароль?", "ru/account/reset-your-password.md"),
+    ("สวัสดีค่ะ รบกวนสอบถามค่ะ รีเซ็ตรหัสผ่านยังไงคะ ขอบคุณล่วงหน้าค่ะ", "รีเซ็ตรหัสผ่านยังไงคะ",
+     "th/account/reset-your-password.md"),
+])
+def test_a_polite_question_is_answered_as_the_plain_one(engine, polite, plain, expected):
+    """With the pleasantries weighed, the confidence fell to about 0.3 and the first
+    result could be another article (bench/own_details.py, "polite": R@1 0.639)."""
+    answer, bare = engine.search(polite), engine.search(plain)
+    assert answer.answered and answer.results[0].path == bare.results[0].path == expected
+    assert answer.confidence == pytest.approx(bare.confidence)
