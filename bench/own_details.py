@@ -28,15 +28,18 @@ DETAILS = {
     "en": {"date": "{q} since 31.01.2024", "amount": "{q}, I paid $49.99",
            "phone": "{q}, call me at +1 415 555 0100", "invoice": "{q} (invoice INV-2024-0042)",
            "file": "{q}, see report_q3_final.xlsx",
-           "polite": "Good morning, could you help me? {q}. Thanks in advance!"},
+           "polite": "Good morning, could you help me? {q}. Thanks in advance!",
+           "urgent": "URGENT: {q}. Sorry for the trouble"},
     "ru": {"date": "{q} с 31.01.2024", "amount": "{q}, оплатил 1 490 ₽",
            "phone": "{q}, мой телефон 8 (916) 123-45-67", "invoice": "{q} (счёт INV-2024-0042)",
            "file": "{q}, файл otchet_q3.xlsx",
-           "polite": "Добрый день! Подскажите, пожалуйста: {q}. Заранее спасибо!"},
+           "polite": "Добрый день! Подскажите, пожалуйста: {q}. Заранее спасибо!",
+           "urgent": "СРОЧНО! {q}. Извините за беспокойство"},
     "th": {"date": "{q} ตั้งแต่ 31/01/2567", "amount": "{q} จ่ายไป 499 บาท",
            "phone": "{q} เบอร์ 081 234 5678", "invoice": "{q} เลขที่ INV-2024-0042",
            "file": "{q} ไฟล์ report_q3.xlsx",
-           "polite": "สวัสดีค่ะ รบกวนสอบถามค่ะ {q} ขอบคุณล่วงหน้าค่ะ"},
+           "polite": "สวัสดีค่ะ รบกวนสอบถามค่ะ {q} ขอบคุณล่วงหน้าค่ะ",
+           "urgent": "ด่วนมาก {q} ขอโทษที่รบกวนค่ะ"},
 }
 
 

@@ -126,6 +126,17 @@ _PLEASANTRIES = re.compile("|".join([_GREETING, *(rf"(?i:\b{wording}\b)" for wor
 )), rf"(?:(?:รบกวน|ขอ|อยาก)?สอบถาม(?:หน่อย|นิดนึง)?|ขอความช่วยเหลือ|ช่วยด้วย"
     rf"|ขอบคุณ(?:ล่วงหน้า|มาก)?){_PARTICLE}"]))
 
+# Haste and apologies. "Urgent" may be the help center's word (a ticket's priority; Thai
+# ด่วน is also "quick"), so alone it goes only when the help center does not hold it;
+# opening the question ("URGENT:", "Срочно!"), or as "very urgent", it always goes.
+_URGENT = r"urgent|срочно"
+_SURELY_HURRIED = re.compile(
+    rf"^\W*(?i:{_URGENT})\s*[:!]+|(?:ด่วนมาก|ด่วนที่สุด|ขอโทษ(?:ที่รบกวน)?){_PARTICLE}"
+    r"|(?i:\b(?:asap|as\s+soon\s+as\s+possible|срочный\s+вопрос"
+    r"|(?:sorry|apologies)(?:\s+(?:to\s+bother(?:\s+you)?"
+    r"|for\s+the\s+(?:trouble|inconvenience|bother)))?"
+    r"|(?:извините|простите)(?:\s+за\s+беспокойство)?)\b)")
+_HURRIED = re.compile(rf"(?i:\b(?:{_URGENT}|urgently)\b)|^\W*ด่วน{_PARTICLE}")
 _STRAY = re.compile(r"(?:^|\s)[^\w\s]+(?=\s|$)")  # what punctuated them: " , ? "
 
 
@@ -158,7 +169,8 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
     # pleasantries say nothing of the question: what remains is all it asks
-    plain = _PLEASANTRIES.sub(" ", rest)
+    plain = _HURRIED.sub(lambda match: _unless_held(match, lang, holds),
+                         _SURELY_HURRIED.sub(" ", _PLEASANTRIES.sub(" ", rest)))
     if plain != rest and analysis.terms(plain, lang):
         rest = _STRAY.sub(" ", plain).strip()
     for leave_out in (_without_introductions, _without_identifiers, _without_dates,
@@ -168,6 +180,12 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
                 >= analysis.TELLING_WORDS:
             rest = shorter
     return rest
+
+
+def _unless_held(match: re.Match, lang: str, holds: Callable[[str], bool]) -> str:
+    """The matched words when the help center holds each of them, else a space."""
+    terms = analysis.terms(match.group(0), lang)
+    return match.group(0) if terms and all(map(holds, terms)) else " "
 
 
 def _merged(text: str, lang: str) -> str:

@@ -251,6 +251,11 @@ def test_respelling_leaves_the_customers_addresses_and_keeps_their_capitals():
      "как сбросить пароль"),
     ("สวัสดีค่ะ รบกวนสอบถามค่ะ รีเซ็ตรหัสผ่านยังไงคะ ขอบคุณล่วงหน้าค่ะ", "th",
      "รีเซ็ตรหัสผ่านยังไงคะ"),
+    ("URGENT: csv export fails. Sorry for the trouble", "en", "csv export fails."),
+    ("csv export fails, need it asap", "en", "csv export fails, need it"),
+    ("СРОЧНО! сброс пароля не работает. Извините за беспокойство", "ru",
+     "сброс пароля не работает."),
+    ("ด่วนมาก รีเซ็ตรหัสผ่านยังไง ขอโทษที่รบกวนค่ะ", "th", "รีเซ็ตรหัสผ่านยังไง"),
     # pleasantries alone are what was asked, and "Hey" inside a question may be a product
     ("Hi, can you help me?", "en", "Hi, can you help me?"),
     ("sync with Hey fails", "en", "sync with Hey fails"),
@@ -275,3 +280,14 @@ def test_a_polite_question_is_answered_as_the_plain_one(engine, polite, plain, e
     answer, bare = engine.search(polite), engine.search(plain)
     assert answer.answered and answer.results[0].path == bare.results[0].path == expected
     assert answer.confidence == pytest.approx(bare.confidence)
+
+
+def test_urgent_stays_where_the_help_center_speaks_of_it():
+    """A help desk's articles speak of an "urgent" priority; Thai ด่วน is also "quick"."""
+    holds = (HOLDS | {"urgent", "ticket", "assign", "ด่วน"}).__contains__
+    for question, lang in [("urgent tickets not assigned", "en"),
+                           ("ด่วน รีเซ็ตรหัสผ่านยังไง", "th")]:
+        assert question_part(question, lang, holds, holds) == question
+        assert question_part(question, lang, HOLDS.__contains__, TELLS.__contains__) != question
+    # opening the question, it is the customer's haste
+    assert question_part("Urgent: csv export fails", "en", holds, holds) == "csv export fails"
