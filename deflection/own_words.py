@@ -168,11 +168,7 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
     apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
     it tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
-    # pleasantries say nothing of the question: what remains is all it asks
-    plain = _HURRIED.sub(lambda match: _unless_held(match, lang, holds),
-                         _SURELY_HURRIED.sub(" ", _PLEASANTRIES.sub(" ", rest)))
-    if plain != rest and analysis.terms(plain, lang):
-        rest = _STRAY.sub(" ", plain).strip()
+    rest = without_pleasantries(rest, lang, holds)
     for leave_out in (_without_introductions, _without_identifiers, _without_dates,
                       _without_amounts, _without_phones, _file_types):
         shorter = leave_out(rest, lang, holds)
@@ -180,6 +176,16 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
                 >= analysis.TELLING_WORDS:
             rest = shorter
     return rest
+
+
+def without_pleasantries(text: str, lang: str, holds: Callable[[str], bool]) -> str:
+    """`text` without its greeting, pleas for help, thanks, haste and apologies: they say
+    nothing of the question, so what remains is all it asks (unless nothing would)."""
+    plain = _HURRIED.sub(lambda match: _unless_held(match, lang, holds),
+                         _SURELY_HURRIED.sub(" ", _PLEASANTRIES.sub(" ", text)))
+    if plain != text and analysis.terms(plain, lang):
+        return _STRAY.sub(" ", plain).strip()
+    return text
 
 
 def _unless_held(match: re.Match, lang: str, holds: Callable[[str], bool]) -> str:

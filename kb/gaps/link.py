@@ -199,16 +199,26 @@ class Linker:
         subject = own_words.question_part(
             without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,
             lambda term: self._telling(model, term))
-        body = without_addresses(body[: 100 * BODY_CHARS])
+        body = own_words.without_pleasantries(
+            without_addresses(body[: 100 * BODY_CHARS]), lang, model.vocab.__contains__)
         subject_terms = analysed(subject, lang)
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)
         if vague:
-            # "Need help": the body's first sentence that says something is the question
-            for sentence in analysis.sentences(body[:BODY_CHARS], lang):
-                said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
-                if sum(self._telling(model, t) for t in said) >= analysis.TELLING_WORDS:
-                    return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
+            # "Need help": the body's first sentence that asks and says something is the
+            # question, else its first that says something: "how do I connect postgresql?"
+            # says one thing where most articles speak of connecting, and "I have been
+            # trying for ages" two. A sentence that does not ask must say two ("I can't
+            # get it to work" says one)
+            sentences = analysis.sentences(body[:BODY_CHARS], lang)
+            asking = [s for s in sentences if analysis.asks(s)]
+            telling = analysis.TELLING_WORDS
+            for group, needed in ((asking, telling), (asking, 1), (sentences, telling)):
+                for sentence in group:
+                    said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
+                    if sum(self._telling(model, t) for t in said) >= needed:
+                        return self.query(sentence, body.replace(sentence, " ", 1), lang,
+                                          told=True)
         body_terms = analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)

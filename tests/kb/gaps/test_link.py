@@ -90,6 +90,28 @@ def test_a_subject_that_only_asks_for_help_gives_way_to_the_body(linker):
     assert ru.article == "ru/account/reset-your-password.md"
 
 
+@pytest.mark.parametrize(("subject", "body", "article"), [
+    # the question says one telling word, the story two: the question asks
+    ("Вопрос", "Здравствуйте!\n\nПодскажите, пожалуйста, как сбросить пароль? Уже давно "
+     "пытаюсь разобраться.\n\nЗаранее спасибо,\nАнна", "ru/account/reset-your-password.md"),
+    ("Need help", "Hello,\n\nI was charged twice this month, why?",
+     "en/billing/request-a-refund.md"),
+])
+def test_a_vague_subject_gives_way_to_the_sentence_that_asks(linker, subject, body, article):
+    """Before, the body's first sentence with two telling words was the question, and
+    "Уже давно пытаюсь разобраться" ("I have been trying for ages") was."""
+    link = link_one(linker, subject, body)
+    assert link.article == article and link.score == pytest.approx(1.0)
+
+
+def test_pleasantries_in_the_body_are_no_words_of_the_question(linker):
+    body = ("Hi team,\n\nGood morning! Could you help me with this? I was charged twice "
+            "this month.\n\nThanks in advance,\nAnna")
+    q = linker.query("Need help", body, "en")
+    assert not {"good", "morn", "help"} & set(q.terms)
+    assert link_one(linker, "Need help", body).article == "en/billing/request-a-refund.md"
+
+
 def test_a_question_pasted_whole_as_the_subject_is_read_as_a_message(linker):
     """Labeled questions and chat transcripts come as one long subject: the sentences that
     ask are its subject, the story joins the body (once: its first 16 terms, the story,
