@@ -6,9 +6,13 @@ greeting, a plea for help and thanks ("polite"). Those words are in no article; 
 as question words, they once cost the answer. This bench adds each kind of detail to
 every answerable labeled question (one template per kind and language) and scores each
 set with `kb eval-search`, against the questions as written.
+With `--gaps` it reads a `kb eval-gaps` file and scores linking instead, with one more
+kind: "mail", the question in an e-mail's body (a greeting, a plea, a sentence of story,
+thanks and a signature) under a subject that says nothing ("Need help", "Вопрос").
 For an A/B of two trees, run it with `PYTHONPATH=<tree>`.
 
     .venv/bin/python bench/own_details.py tests/data/search_eval.jsonl
+    .venv/bin/python bench/own_details.py tests/data/gaps_eval.jsonl --gaps
     .venv/bin/python bench/own_details.py tests/data/corpora/traefik.jsonl -f CONFIG --lang en
     .venv/bin/python bench/own_details.py tests/data/search_eval.jsonl --typo
 """
@@ -59,26 +63,43 @@ def misspelt(question: str, lang: str) -> str:
     return question[:middle] + question[middle + 1:]
 
 
-def variants(rows: list[dict], lang: str, typo: bool = False) -> dict[str, list[dict]]:
-    """The answerable questions as written ("none") and with each kind of detail (each
-    question misspelt first, with `typo`)."""
+MAIL = {
+    "en": ("Need help", "Hi team,\n\nGood morning! {q}. Could you help me with this? I have "
+           "been trying for a while.\n\nThanks in advance,\nAnna Smith\nSent from my iPhone"),
+    "ru": ("Вопрос", "Здравствуйте!\n\nПодскажите, пожалуйста: {q}. Уже давно пытаюсь "
+           "разобраться.\n\nЗаранее спасибо,\nАнна"),
+    "th": ("สอบถามค่ะ", "สวัสดีค่ะ\n\nรบกวนสอบถามค่ะ {q} ลองมาหลายวันแล้วค่ะ\n\nขอบคุณค่ะ\nแอนนา"),
+}
+
+
+def variants(rows: list[dict], lang: str, typo: bool = False,
+             field: str = "query") -> dict[str, list[dict]]:
+    """The answerable questions (`field` of each row) as written ("none") and with each
+    kind of detail (each question misspelt first, with `typo`); for tickets (`field`
+    "subject"), in an e-mail's body too ("mail")."""
     rows = [row for row in rows if row.get("gold")]
     if typo:
-        rows = [{**row, "query": misspelt(row["query"], row.get("lang") or lang)} for row in rows]
+        rows = [{**row, field: misspelt(row[field], row.get("lang") or lang)} for row in rows]
     out = {"none": rows}
     for kind in DETAILS["en"]:
-        out[kind] = [{**row, "query": DETAILS.get(row.get("lang") or lang, DETAILS["en"])[kind]
-                      .format(q=row["query"].rstrip("?"))} for row in rows]
+        out[kind] = [{**row, field: DETAILS.get(row.get("lang") or lang, DETAILS["en"])[kind]
+                      .format(q=row[field].rstrip("?"))} for row in rows]
+    if field == "subject":
+        out["mail"] = []
+        for row in rows:
+            subject, body = MAIL.get(row.get("lang") or lang, MAIL["en"])
+            out["mail"].append({**row, "subject": subject,
+                                "body": body.format(q=row["subject"].rstrip("?"))})
     return out
 
 
-def scores(file: Path, config: Path) -> dict:
+def scores(file: Path, config: Path, command: str = "eval-search") -> dict:
     # run from the file's folder: `PYTHONPATH=<tree>` then chooses the code, not this folder
-    done = subprocess.run([sys.executable, "-m", "kb", "eval-search", str(file), "--json",
+    done = subprocess.run([sys.executable, "-m", "kb", command, str(file), "--json",
                            "-f", str(config.resolve())], capture_output=True, text=True,
                           cwd=file.parent)
     if done.returncode not in (0, 1):  # 1: a target missed, the scores are printed
-        sys.exit(f"kb eval-search {file} failed:\n{done.stderr}")
+        sys.exit(f"kb {command} {file} failed:\n{done.stderr}")
     return json.loads(done.stdout)["all"]
 
 
@@ -91,25 +112,32 @@ def main() -> None:
                         help="the questions' language where a line names none (en)")
     parser.add_argument("--typo", action="store_true",
                         help="misspell each question's longest word first")
+    parser.add_argument("--gaps", action="store_true",
+                        help="score linking: QUESTIONS is a `kb eval-gaps` file")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.questions.open(encoding="utf-8") if line.strip()]
+    field, command = ("subject", "eval-gaps") if args.gaps else ("query", "eval-search")
+    measures = ("tickets", "accuracy") if args.gaps else ("questions", "recall@1", "recall@5",
+                                                           "mrr")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for kind, questions in variants(rows, args.lang, args.typo).items():
+        for kind, questions in variants(rows, args.lang, args.typo, field).items():
             file = Path(tmp) / f"{kind}.jsonl"
             file.write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in questions),
                             encoding="utf-8")
-            found = scores(file, args.config)
-            results[kind] = {k: found[k] for k in ("questions", "recall@1", "recall@5", "mrr")}
-            results[kind]["example"] = questions[0]["query"] if questions else ""
+            found = scores(file, args.config, command)
+            results[kind] = {k: found[k] for k in measures}
+            example = questions[0].get("body") or questions[0][field] if questions else ""
+            results[kind]["example"] = " ".join(example.split())
     if args.json:
         print(json.dumps(results, ensure_ascii=False))
         return
-    print("| detail | R@1 | R@5 | MRR | example |\n|---|---:|---:|---:|---|")
+    print(f"| detail | {' | '.join(measures[1:])} | example |\n|---|"
+          + "---:|" * (len(measures) - 1) + "---|")
     for kind, r in results.items():
-        print(f"| {kind} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | {r['mrr']:.3f} "
-              f"| {r['example'][:70]} |")
+        figures = " | ".join(f"{r[m]:.3f}" for m in measures[1:])
+        print(f"| {kind} | {figures} | {r['example'][:70]} |")
 
 
 if __name__ == "__main__":
