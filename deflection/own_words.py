@@ -6,6 +6,11 @@ article lacks, and the answer would go (bench/RESULTS.md, "The customer's own wo
 
 Each part is read for what it is, and no more is left out:
 
+- pleasantries go: a greeting that opens the question, a plea for help, thanks, haste and
+  apologies ("Good morning, could you help me? … Thanks in advance!", "Добрый день!
+  Подскажите, пожалуйста…", "สวัสดีค่ะ รบกวนสอบถามค่ะ…", "URGENT:"), unless nothing
+  would remain;
+
 - a web address whose site the help center never names is one word, its domain
   ("basecampcom"), instead of its scheme, host and path; an address whose host or name
   the help center uses (pi.hole, plausible.io, trello.com) stays as written;
@@ -193,9 +198,10 @@ _INTRODUCTIONS = [re.compile(wording) for wording in (
 def question_part(text: str, lang: str, holds: Callable[[str], bool],
                   tells: Callable[[str], bool]) -> str:
     """`text` with each web address of a site the help center never names read as its
-    words, without introductions and identifiers when what remains still tells articles
-    apart. `holds(term)`: the help center uses exactly this analysed term; `tells(term)`:
-    it tells articles apart (analysis.tells)."""
+    words, without its pleasantries, and without introductions, identifiers, dates,
+    amounts, phone numbers and file names when what remains still tells articles apart.
+    `holds(term)`: the help center uses exactly this analysed term; `tells(term)`: it
+    tells articles apart (analysis.tells)."""
     rest = _addresses_as_words(text, lang, holds) if "." in text else text
     rest = without_pleasantries(rest, lang, holds)
     for leave_out in (_without_introductions, _without_identifiers, _without_dates,

@@ -239,14 +239,25 @@ def clean_text(raw: object, is_html: bool | None = None) -> str:
     return " ".join(text.split())
 
 
+# What mail puts before a subject: reply and forward markers, as many as the thread went
+# round ("Re: Fwd: RE[2]:", Outlook's "AW:", "WG:", "SV:", "Ответ:", "ตอบกลับ:"), and a mail
+# gateway's tag ("[EXTERNAL]"). "re" and "fwd" were the commonest words of a thread's
+# subjects, and words no article holds.
+_MAIL_PREFIX = re.compile(
+    r"^(?:\s*(?:(?i:re|fwd?|aw|wg|sv|antw|tr|ответ|отв|пересл\w*)(?:\s*[\[(]\d+[\])])?\s*:"
+    r"|\s*(?:ตอบกลับ|ส่งต่อ)\s*:|\s*\[(?i:external|ext|spam|suspected spam)\]))+\s*"
+)
+
+
 def clean_subject(raw: object) -> str:
-    """A subject line: entities decoded, control characters out, whitespace collapsed."""
+    """A subject line: entities decoded, control characters out, whitespace collapsed,
+    reply and forward markers gone."""
     if raw is None:
         return ""
     text = _printable(str(raw))
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
-    return " ".join(text.split())
+    return _MAIL_PREFIX.sub("", " ".join(text.split()))
 
 
 def first_words(text: str, limit: int = 80) -> str:

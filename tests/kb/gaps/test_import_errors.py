@@ -214,6 +214,14 @@ def test_blank_subject_falls_back_to_the_body(tmp_path):
     assert ticket.subject == "My invoice shows the wrong VAT"
 
 
+def test_a_subject_of_reply_markers_only_falls_back_to_the_body(tmp_path):
+    path = write(tmp_path, "re.csv", "id,subject,body\n1,Re: Fwd:,My invoice shows the wrong VAT\n"
+                                     "2,RE: invoice wrong,see below\n")
+    first, second = import_all(path)
+    assert first.subject == "My invoice shows the wrong VAT"
+    assert second.subject == "invoice wrong"
+
+
 def test_unknown_format_and_on_error(tmp_path):
     path = write(tmp_path, "t.csv", GOOD_CSV)
     assert "unknown format 'kayako'" in error_of(path, fmt="kayako")

@@ -203,3 +203,22 @@ def test_terminal_escapes_and_control_characters_leave_no_words(raw, expected):
 def test_an_unterminated_terminal_title_takes_no_more_than_its_line():
     assert clean_text("\x1b]0;my title\nHow do I export a project?") == \
         "How do I export a project?"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Re: Fwd: export fails", "export fails"),
+        ("RE[2]: RE: export fails", "export fails"),
+        ("[EXTERNAL] AW: Passwort vergessen", "Passwort vergessen"),
+        ("Ответ: не работает экспорт", "не работает экспорт"),
+        ("ตอบกลับ: ลืมรหัสผ่าน", "ลืมรหัสผ่าน"),
+        # words that only start like a marker stay
+        ("Regarding: export", "Regarding: export"),
+        ("Retention policy", "Retention policy"),
+        ("Re:", ""),  # nothing else: the import falls back to the body's first words
+    ],
+)
+def test_reply_and_forward_markers_leave_the_subject(raw, expected):
+    """"re" and "fwd" were the commonest words of a thread's subjects, and no article's."""
+    assert clean_subject(raw) == expected
