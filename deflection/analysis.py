@@ -366,9 +366,17 @@ _ASKS = re.compile(r"(\?|？|(ไหม|มั้ย|มั๊ย|ไม๊|ย�
                    r"|บ้าง|หรือเปล่า|หรือไม่|รึเปล่า|ได้ป่าว)\s*(ครับ|คะ|ค่ะ|คับ|ฮะ|จ้ะ|จ๊ะ|นะคะ|นะครับ)?)$")
 
 
+# A question left without its question mark: it opens with a word that asks
+_ASKS_FIRST = re.compile(
+    r"^\W*(?i:how|what|whats|why|where|when|which|who|can(?!['’]t)|could|is|are|does|do(?!\s+not)"
+    r"|should|will|would|как|что|почему|зачем|где|когда|как(?:ой|ая|ое|ие|им|ую)|сколько|можно"
+    r"|есть\s+ли|нужно\s+ли)\b")
+
+
 def asks(sentence: str) -> bool:
-    """A sentence that asks: it ends in a question mark, or a Thai question particle."""
-    return bool(_ASKS.search(sentence.rstrip(" .!")))
+    """A sentence that asks: it ends in a question mark or a Thai question particle, or
+    opens with a word that asks ("how do I reset my password", "как сбросить пароль")."""
+    return bool(_ASKS.search(sentence.rstrip(" .!")) or _ASKS_FIRST.match(sentence))
 
 
 def sentences(text: str, lang: str) -> list[str]:

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 
 from deflection import analysis
-from deflection.analysis import detect_language, terms, words
+from deflection.analysis import asks, detect_language, terms, words
 
 
 def test_english_uses_snowball_not_porter():
@@ -92,3 +92,18 @@ def test_a_sentence_that_asks(sentence, asking):
     """A long question's asking sentences are read first (deflection.search); Thai asks
     with a particle more often than with a question mark."""
     assert analysis.asks(sentence) is asking
+
+
+@pytest.mark.parametrize(("sentence", "asking"), [
+    ("How do I reset my password?", True),
+    ("how do I reset my password", True),  # its question mark left out
+    ("как подключить postgresql к даталенс.", True),
+    ("Можно ли выгрузить отчёт в Excel", True),
+    ("รีเซ็ตรหัสผ่านยังไงคะ", True),
+    ("Can't log in.", False),
+    ("Do not show the banner", False),
+    ("I have been trying for a while.", False),
+    ("Уже давно пытаюсь разобраться.", False),
+])
+def test_a_sentence_asks_by_its_mark_its_particle_or_its_first_word(sentence, asking):
+    assert asks(sentence) is asking
