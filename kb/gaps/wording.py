@@ -100,12 +100,18 @@ TICKET_NOISE = {
     "en": "hi hello hey dear sir madam team support help helps helping need needs needed please "
           "pls plz kindly assist assistance advise urgent asap problem problems issue issues "
           "question questions query request inquiry enquiry trouble thanks thank thx regards "
-          "appreciate appreciated wondering",
+          "appreciate appreciated wondering "
+          # what a web form or a mail channel puts as the subject: "Contact form submission",
+          # "New message from website", "Feedback"
+          "contact form submission submitted message new website web site feedback general "
+          "ticket case customer",
     "ru": "здравствуйте привет добрый день утро вечер уважаемый уважаемая коллеги команда "
           "поддержка помощь помогите помочь нужна нужно нужен пожалуйста подскажите срочно "
-          "срочный проблема проблемы вопрос вопросы обращение спасибо благодарю заранее",
+          "срочный проблема проблемы вопрос вопросы обращение спасибо благодарю заранее "
+          "сообщение новое новый заявка форма обратной связи сайт сайта с отзыв",
     "th": "สวัสดี ค่ะ ครับ คะ นะคะ นะครับ ทีมงาน ช่วย ช่วยด้วย หน่อย รบกวน ขอ ความช่วยเหลือ "
-          "ขอความช่วยเหลือ ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ",
+          "ขอความช่วยเหลือ ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ ข้อความ ใหม่ แบบฟอร์ม เว็บไซต์ "
+          "คำติชม",
 }
 
 

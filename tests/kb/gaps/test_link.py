@@ -104,6 +104,22 @@ def test_a_vague_subject_gives_way_to_the_sentence_that_asks(linker, subject, bo
     assert link.article == article and link.score == pytest.approx(1.0)
 
 
+@pytest.mark.parametrize(("subject", "body", "article"), [
+    ("Contact form submission", "I was charged twice this month, can I get a refund?",
+     "en/billing/request-a-refund.md"),
+    ("New message from website", "I forgot my password and the reset link expired",
+     "en/account/reset-your-password.md"),
+    ("Обращение с сайта", "Не приходит письмо для сброса пароля",
+     "ru/account/reset-your-password.md"),
+])
+def test_a_web_forms_subject_gives_way_to_the_body(linker, subject, body, article):
+    """What a web form puts as the subject says nothing: its "form", "message" and
+    "website" were words of the question (no link, or a confidence under 0.5)."""
+    link = link_one(linker, subject, body)
+    assert link.article == article and link.score >= 0.6
+    assert not {"form", "websit", "обращен"} & set(link.terms)
+
+
 def test_pleasantries_in_the_body_are_no_words_of_the_question(linker):
     body = ("Hi team,\n\nGood morning! Could you help me with this? I was charged twice "
             "this month.\n\nThanks in advance,\nAnna")
