@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "21"
+VERSION = "22"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -233,7 +233,7 @@ def thai_stopwords() -> frozenset[str]:
         | THAI_ASKING
 
 
-THAI_ASKING = frozenset({"ไหม", "เหรอ", "หรอ", "ป่าว", "รึเปล่า", "ตรงไหน", "แล้วก็"})
+THAI_ASKING = frozenset({"ไหม", "เหรอ", "หรอ", "ป่าว", "รึเปล่า", "ตรงไหน"})
 
 
 class ContractionFilter(Filter):
@@ -366,11 +366,16 @@ _ASKS = re.compile(r"(\?|？|(ไหม|มั้ย|มั๊ย|ไม๊|ย�
                    r"|บ้าง|หรือเปล่า|หรือไม่|รึเปล่า|ได้ป่าว)\s*(ครับ|คะ|ค่ะ|คับ|ฮะ|จ้ะ|จ๊ะ|นะคะ|นะครับ)?)$")
 
 
-# A question left without its question mark: it opens with a word that asks
+# A question left without its question mark: it opens with a word that asks, an
+# auxiliary before its subject ("can I", "is there", "does the export"), not a statement
+# ("Does not sync", "Would be great", "What a mess", "Что-то сломалось", "Как будто")
+_SUBJECT = (r"i|you|we|they|he|she|it|there|this|that|these|those|my|our|your|the|a|an"
+            r"|someone|anyone|somebody|anybody")
 _ASKS_FIRST = re.compile(
-    r"^\W*(?i:how|what|whats|why|where|when|which|who|can(?!['’]t)|could|is|are|does|do(?!\s+not)"
-    r"|should|will|would|как|что|почему|зачем|где|когда|как(?:ой|ая|ое|ие|им|ую)|сколько|можно"
-    r"|есть\s+ли|нужно\s+ли)\b")
+    r"^\W*(?i:(?:how|whats|why|where|which|who|what(?!\s+an?\b))\b"
+    rf"|(?:can|could|is|are|does|do|did|should|will|would)\s+(?:{_SUBJECT})\b"
+    r"|(?:как(?:ой|ая|ое|ие|им|ую)?|что|почему|зачем|где|сколько|можно)\b(?![-‐])"
+    r"(?!\s+(?:будто|только)\b)|(?:есть|нужно)\s+ли\b)")
 
 
 def asks(sentence: str) -> bool:

@@ -102,29 +102,34 @@ _COMPANY = r"[A-ZА-ЯЁ][\w&'-]*(?:\s+[A-ZА-ЯЁ][\w&.'-]*){0,3}"
 
 # Pleasantries: a greeting, a request for help, thanks, haste and apologies ("Good
 # morning, could you help me? … Thanks in advance!", "Добрый день! Подскажите,
-# пожалуйста: …", "URGENT: …", "สวัสดีค่ะ รบกวนสอบถามค่ะ …"). Their stop words went
-# already; "morning", "help", "advance", "день", "подсказать", "สอบถาม" weighed as the
-# question's words, which no article that answers it holds. A greeting only opens the
-# text: "Hey" may be a product's name. "Urgent" may be the help center's word (a ticket's
-# priority; Thai ด่วน is also "quick"): alone it goes only where the help center does not
-# hold it; opening the question ("URGENT:", "Срочно!"), or as "very urgent", it goes.
+# пожалуйста: …", "URGENT: …", "สวัสดีค่ะ รบกวนสอบถามค่ะ …"), with the punctuation
+# right after them. Their stop words went already; "morning", "help", "advance", "день",
+# "подсказать", "สอบถาม" weighed as the question's words, which no article that answers it
+# holds. A greeting only opens the text; "help desk", "help center" and a "thank-you page"
+# stay, and so does a Thai word inside a longer one (เมนูสอบถามยอดเงิน, "balance inquiry").
+# "Urgent" may be the help center's word (a ticket's priority; Thai ด่วน is also "quick"),
+# and "Hey" a product's name: they go only where the help center does not hold them;
+# opening the question ("URGENT:", "Срочно!"), or as "very urgent", urgency goes.
 _PARTICLE = r"(?:ครับ|ค่ะ|คะ|จ้ะ|จ้า)?"  # a Thai pleasantry's polite ending
-_URGENT = r"urgent|срочно"
-_OPENING = (r"^\W*(?i:(?:hi|hello|hey|hiya|greetings|good\s+(?:morning|afternoon|evening|day)"
+_URGENT = ("urgent", "urgently", "срочно")
+_OPENING = (r"^\W*(?i:(?:hi|hello|hiya|greetings|good\s+(?:morning|afternoon|evening|day)"
             r"|здравствуйте|привет|добр(?:ый|ого)\s+(?:день|дня|вечер|вечера)|доброе\s+утро"
-            r"|доброго\s+(?:утра|времени\s+суток))(?:[\s,]+(?:there|team|all|everyone|folks"
-            r"|guys|support|коллеги|команда|поддержка)){0,2}\b"
-            rf"|(?:{_URGENT})\s*[:!]+)|^\W*สวัสดี(?:ตอน(?:เช้า|บ่าย|เย็น))?{_PARTICLE}")
+            r"|доброго\s+(?:утра|времени\s+суток))\b(?![-‐])"
+            # whom it greets, when punctuation ends it: "Hello, support tickets…" is a question
+            r"(?:(?:[\s,]+(?:there|team|all|everyone|folks|guys|support|коллеги|команда"
+            r"|поддержка)){1,2}(?=\s*[,!.:;]|\s*$))?"
+            rf"|(?:{'|'.join(_URGENT)})\s*[:!]+)|^\W*สวัสดี(?:ตอน(?:เช้า|บ่าย|เย็น))?{_PARTICLE}")
+_HELP = r"help(?!\s*(?:desk|center|centre|widget|scout|docs?|page|button|menu|articles?)\b)"
 _PLEASANT_WORDINGS = (
     r"(?:could|can|would|will)\s+(?:you|u|someone|anyone|somebody|anybody)"
-    r"(?:\s+(?:please|pls|kindly))?\s+(?:help|assist|advise|tell|explain|show)"
+    rf"(?:\s+(?:please|pls|kindly))?\s+(?:{_HELP}|assist|advise|tell|explain)"
     r"(?:\s+(?:me|us))?(?:\s+(?:out|with|on))?",
-    r"(?:i\s+)?need\s+(?:some\s+)?help(?:\s+(?:with|on))?",
-    r"please\s+help(?:\s+(?:me|us))?(?:\s+(?:with|on))?",
+    rf"(?:i\s+)?need\s+(?:some\s+)?{_HELP}(?:\s+(?:with|on))?",
+    rf"please\s+{_HELP}(?:\s+(?:me|us))?(?:\s+(?:with|on))?",
     r"i\s+(?:have|had|got)\s+a\s+(?:quick\s+)?question(?:\s+(?:about|regarding|on))?",
-    r"quick\s+question", r"i\s+(?:was|am|'m|’m)\s+wondering(?:\s+(?:if|whether))?",
-    r"(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?",
-    r"many\s+thanks", r"tia", r"(?:best|kind|warm)\s+regards",
+    r"quick\s+question", r"i(?:\s+(?:was|am)|['’]m)\s+wondering(?:\s+(?:if|whether))?",
+    r"(?:thanks|thank\s+you)(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?(?![\s-]*pages?\b)",
+    r"many\s+thanks", r"(?:best|kind|warm)\s+regards",
     r"any\s+help\s+(?:is|would\s+be)\s+(?:much\s+|greatly\s+|really\s+)?appreciated",
     r"asap", r"as\s+soon\s+as\s+possible",
     r"(?:sorry|apologies)(?:\s+(?:to\s+bother(?:\s+you)?"
@@ -142,10 +147,12 @@ _THAI_PLEASANTRIES = (r"(?:(?:รบกวน|ขอ|อยาก)?สอบถ�
 
 
 def _first_letters(wording: str) -> set[str]:
-    """The letters `wording` (a pattern of words, groups and alternatives) may start with,
-    either case: a lookahead on them fails most places of a text at once, where each
-    wording tried in turn took 0.4 ms a page of a ticket."""
+    """The letters `wording` (words, `(?:…)` groups of alternatives, each group optional
+    or not) may start with, either case: a lookahead on them fails most places of a text
+    at once, where each wording tried in turn took 0.4 ms a page of a ticket."""
     if not wording.startswith("(?:"):
+        if not wording[0].isalpha():  # a shape the lookahead would silently switch off
+            raise ValueError(f"a wording starts with a word or a (?:…) group: {wording!r}")
         return {wording[0].lower(), wording[0].upper()}
     depth, alternatives, start = 0, [], 3
     for end, char in enumerate(wording):
@@ -168,10 +175,11 @@ def _any_of(wordings: tuple[str, ...]) -> str:
 
 
 _PLEASANTRIES = re.compile(
-    rf"{_OPENING}|{_any_of(_PLEASANT_WORDINGS)}"
-    rf"|(?=[{_first_letters(_THAI_PLEASANTRIES)}]){_THAI_PLEASANTRIES}{_PARTICLE}")
-_HURRIED = re.compile(rf"{_any_of(('urgent', 'urgently', 'срочно'))}|^\W*ด่วน{_PARTICLE}")
-_STRAY = re.compile(r"(?:^|\s)[^\w\s]+(?=\s|$)")  # what punctuated them: " , ? "
+    rf"(?:{_OPENING}|{_any_of(_PLEASANT_WORDINGS)}|(?<![\u0e00-\u0e7f])"
+    rf"(?=[{''.join(_first_letters(_THAI_PLEASANTRIES))}]){_THAI_PLEASANTRIES}{_PARTICLE})"
+    r"[^\w\s]*")
+# the words that go only where the help center does not hold them
+_UNLESS_HELD = re.compile(rf"{_any_of(_URGENT)}|^\W*ด่วน{_PARTICLE}|^\W*(?i:hey)\b(?![-‐])")
 
 
 def _works(markers: str) -> str:
@@ -216,11 +224,11 @@ def question_part(text: str, lang: str, holds: Callable[[str], bool],
 def without_pleasantries(text: str, lang: str, holds: Callable[[str], bool]) -> str:
     """`text` without its greeting, pleas for help, thanks, haste and apologies: they say
     nothing of the question, so what remains is all it asks (unless nothing would)."""
-    plain = _HURRIED.sub(lambda match: _unless_held(match, lang, holds),
-                         _PLEASANTRIES.sub(" ", text))
+    plain = _UNLESS_HELD.sub(lambda match: _unless_held(match, lang, holds),
+                             _PLEASANTRIES.sub(" ", text))
     # more than a few words left hold a term; a ticket's body is not analysed twice
     if plain != text and (len(plain.split()) > 8 or analysis.terms(plain, lang)):
-        return _STRAY.sub(" ", plain).strip()
+        return plain.strip()
     return text
 
 

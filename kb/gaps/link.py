@@ -181,7 +181,8 @@ class Linker:
 
     def query(self, subject: str, body: str, lang: str, told: bool = False) -> Query:
         """The subject's terms, then the body's most informative known terms; a subject of
-        support-mail words only gives way to the body's first sentence that says more. A
+        support-mail words only gives way to the body's first sentence that asks and says
+        something, else to its first that says more (the body without pleasantries). A
         subject that tells a story (more than MAX_TERMS terms: a question pasted whole, as
         labeled questions and chat transcripts are) is a message: the sentences that ask
         are its subject, the rest joins the body."""
@@ -210,13 +211,15 @@ class Linker:
             # says one thing where most articles speak of connecting, and "I have been
             # trying for ages" two. A sentence that does not ask must say two ("I can't
             # get it to work" says one)
-            sentences = analysis.sentences(body[:BODY_CHARS], lang)
-            asking = [s for s in sentences if analysis.asks(s)]
+            says = {}  # each sentence: how many words of it tell articles apart
+            for sentence in analysis.sentences(body[:BODY_CHARS], lang):
+                said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
+                says[sentence] = sum(self._telling(model, t) for t in said)
+            asking = [s for s in says if analysis.asks(s)]
             telling = analysis.TELLING_WORDS
-            for group, needed in ((asking, telling), (asking, 1), (sentences, telling)):
+            for group, needed in ((asking, telling), (asking, 1), (list(says), telling)):
                 for sentence in group:
-                    said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
-                    if sum(self._telling(model, t) for t in said) >= needed:
+                    if says[sentence] >= needed:
                         return self.query(sentence, body.replace(sentence, " ", 1), lang,
                                           told=True)
         body_terms = analysed(body, lang, BODY_CHARS)

@@ -243,9 +243,10 @@ def clean_text(raw: object, is_html: bool | None = None) -> str:
 # round ("Re: Fwd: RE[2]:", Outlook's "AW:", "WG:", "SV:", "Ответ:", "ตอบกลับ:"), and a mail
 # gateway's tag ("[EXTERNAL]"). "re" and "fwd" were the commonest words of a thread's
 # subjects, and words no article holds.
+# (The subject's whitespace is collapsed first: each part eats only what follows it.)
 _MAIL_PREFIX = re.compile(
-    r"^(?:\s*(?:(?i:re|fwd?|aw|wg|sv|antw|tr|ответ|отв|пересл\w*)(?:\s*[\[(]\d+[\])])?\s*:"
-    r"|\s*(?:ตอบกลับ|ส่งต่อ)\s*:|\s*\[(?i:external|ext|spam|suspected spam)\]))+\s*"
+    r"^(?:(?:(?i:re|fwd?|aw|wg|sv|antw|tr|ответ|отв|пересл\w*)(?:\s?[\[(]\d+[\])])?"
+    r"|ตอบกลับ|ส่งต่อ) ?:(?: |$)|\[(?i:external|ext|spam|suspected spam)\] ?:? ?)+"
 )
 
 

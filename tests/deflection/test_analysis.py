@@ -100,8 +100,17 @@ def test_a_sentence_that_asks(sentence, asking):
     ("как подключить postgresql к даталенс.", True),
     ("Можно ли выгрузить отчёт в Excel", True),
     ("รีเซ็ตรหัสผ่านยังไงคะ", True),
+    ("Is there a way to export tags", True),
+    ("Does the export include tags", True),
     ("Can't log in.", False),
     ("Do not show the banner", False),
+    # statements that open with a word that may ask
+    ("Does not sync anymore", False),
+    ("Would be great to have dark mode", False),
+    ("When I click export the page freezes", False),
+    ("What a mess this update is", False),
+    ("Что-то пошло не так после обновления", False),
+    ("Как будто отчёт не обновился", False),
     ("I have been trying for a while.", False),
     ("Уже давно пытаюсь разобраться.", False),
 ])

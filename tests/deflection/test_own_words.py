@@ -3,6 +3,7 @@ introduction and an identifier go when what remains still tells articles apart."
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -256,9 +257,21 @@ def test_respelling_leaves_the_customers_addresses_and_keeps_their_capitals():
     ("СРОЧНО! сброс пароля не работает. Извините за беспокойство", "ru",
      "сброс пароля не работает."),
     ("ด่วนมาก รีเซ็ตรหัสผ่านยังไง ขอโทษที่รบกวนค่ะ", "th", "รีเซ็ตรหัสผ่านยังไง"),
+    ("I'm wondering if the csv export works", "en", "the csv export works"),
     # pleasantries alone are what was asked, and "Hey" inside a question may be a product
     ("Hi, can you help me?", "en", "Hi, can you help me?"),
     ("sync with Hey fails", "en", "sync with Hey fails"),
+    # words a question needs
+    ("Thank you page not tracked", "en", "Thank you page not tracked"),
+    ("I need help desk integration", "en", "I need help desk integration"),
+    ("Can you show hidden columns in the csv export?", "en",
+     "Can you show hidden columns in the csv export?"),
+    ("Hi-res export fails", "en", "Hi-res export fails"),
+    ("Hello, support tickets are not created from csv", "en",
+     "support tickets are not created from csv"),
+    ("Привет-бот не отвечает", "ru", "Привет-бот не отвечает"),
+    ("เมนูสอบถามยอดเงินใช้ไม่ได้", "th", "เมนูสอบถามยอดเงินใช้ไม่ได้"),  # a balance inquiry
+    ("ตั้งค่าหน้าขอบคุณหลังชำระเงินยังไง", "th", "ตั้งค่าหน้าขอบคุณหลังชำระเงินยังไง"),  # thank-you page
 ])
 def test_pleasantries_leave_the_question(question, lang, expected):
     """A greeting, a plea for help, thanks: "morning", "help", "advance", "день",
@@ -283,11 +296,34 @@ def test_a_polite_question_is_answered_as_the_plain_one(engine, polite, plain, e
 
 
 def test_urgent_stays_where_the_help_center_speaks_of_it():
-    """A help desk's articles speak of an "urgent" priority; Thai ด่วน is also "quick"."""
-    holds = (HOLDS | {"urgent", "ticket", "assign", "ด่วน"}).__contains__
+    """A help desk's articles speak of an "urgent" priority; Thai ด่วน is also "quick";
+    "Hey" may be a product's name."""
+    holds = (HOLDS | {"urgent", "ticket", "assign", "ด่วน", "hey", "calendar"}).__contains__
     for question, lang in [("urgent tickets not assigned", "en"),
-                           ("ด่วน รีเซ็ตรหัสผ่านยังไง", "th")]:
+                           ("ด่วน รีเซ็ตรหัสผ่านยังไง", "th"),
+                           ("Hey Calendar csv export fails", "en")]:
         assert question_part(question, lang, holds, holds) == question
         assert question_part(question, lang, HOLDS.__contains__, TELLS.__contains__) != question
     # opening the question, it is the customer's haste
     assert question_part("Urgent: csv export fails", "en", holds, holds) == "csv export fails"
+
+
+def test_every_wording_keeps_the_letters_it_starts_with():
+    """The lookahead on first letters must never switch a wording off: each matches with
+    it as without it."""
+    from deflection import own_words
+
+    for wording, example in zip(own_words._PLEASANT_WORDINGS, [
+            "Could you please help me with", "I need some help with", "please help me",
+            "I have a quick question about", "quick question", "I'm wondering if",
+            "thank you so much in advance", "many thanks", "best regards",
+            "any help would be greatly appreciated", "asap", "as soon as possible",
+            "sorry for the trouble", "Подскажите, пожалуйста", "Не могли бы вы подсказать",
+            "у меня такой вопрос", "вопрос такой", "срочный вопрос", "хотела бы уточнить",
+            "нужна помощь", "прошу помочь", "заранее спасибо", "с уважением",
+            "извините за беспокойство"], strict=True):
+        assert re.fullmatch(rf"(?i:{wording})", example), (wording, example)
+        assert own_words._PLEASANTRIES.search(f"csv {example} export").group(0).strip() \
+            .rstrip(",") == example, example
+    with pytest.raises(ValueError):
+        own_words._first_letters(r"\w+ please")
