@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "22"
+VERSION = "23"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -226,14 +226,15 @@ def thai_stopwords() -> frozenset[str]:
     from pythainlp.corpus import thai_stopwords as words
 
     # Keep negations and question words: "ไม่ได้" (can't) carries the meaning of a question.
-    # Add the particles that only make it a question, which the list lacks though it holds
-    # their kin (มั้ย, หรือเปล่า, ที่ไหน): "ได้ไหม" asks "can I?", and "ไหม", a word no
-    # article uses, would weigh more in the question than what it asks about
+    # Add the words the list lacks though it holds their kin: the particles that only make
+    # it a question (มั้ย, หรือเปล่า, ที่ไหน are listed; "ได้ไหม" asks "can I?", and "ไหม",
+    # a word no article uses, would weigh more in the question than what it asks about),
+    # and "แล้วก็" ("and then"), which newmm keeps whole though แล้ว and ก็ are listed
     return (frozenset(words()) - {"ไม่", "ได้", "ไม่ได้", "อย่างไร", "ทำไม", "เข้า", "ออก"}) \
-        | THAI_ASKING
+        | THAI_FUNCTION_WORDS
 
 
-THAI_ASKING = frozenset({"ไหม", "เหรอ", "หรอ", "ป่าว", "รึเปล่า", "ตรงไหน"})
+THAI_FUNCTION_WORDS = frozenset({"ไหม", "เหรอ", "หรอ", "ป่าว", "รึเปล่า", "ตรงไหน", "แล้วก็"})
 
 
 class ContractionFilter(Filter):
