@@ -49,10 +49,9 @@ from kb.gaps.model import Ticket
 from kb.gaps.redact import without_addresses
 from kb.gaps.wording import (
     BODY_CHARS,
-    MAX_SENTENCE,
     analysed,
     joined_terms,
-    sentence_terms,
+    question_of,
     ticket_noise,
     written,
 )
@@ -205,23 +204,11 @@ class Linker:
         subject_terms = analysed(subject, lang)
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)
-        if vague:
-            # "Need help": the body's first sentence that asks and says something is the
-            # question, else its first that says something: "how do I connect postgresql?"
-            # says one thing where most articles speak of connecting, and "I have been
-            # trying for ages" two. A sentence that does not ask must say two ("I can't
-            # get it to work" says one)
-            says = {}  # each sentence: how many words of it tell articles apart
-            for sentence in analysis.sentences(body[:BODY_CHARS], lang):
-                said = set(sentence_terms(sentence[:MAX_SENTENCE], lang)) - noise
-                says[sentence] = sum(self._telling(model, t) for t in said)
-            asking = [s for s in says if analysis.asks(s)]
-            telling = analysis.TELLING_WORDS
-            for group, needed in ((asking, telling), (asking, 1), (list(says), telling)):
-                for sentence in group:
-                    if says[sentence] >= needed:
-                        return self.query(sentence, body.replace(sentence, " ", 1), lang,
-                                          told=True)
+        if vague:  # "Need help": the body's sentence that asks is the question
+            sentence = question_of(body[:BODY_CHARS], lang, lambda said: sum(
+                self._telling(model, t) for t in set(said) - noise))
+            if sentence is not None:
+                return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
         body_terms = analysed(body, lang, BODY_CHARS)
         chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
         joined = joined_terms(subject, lang)

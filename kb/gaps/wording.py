@@ -6,6 +6,7 @@ say nothing about which article answers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache, lru_cache
 
 from deflection import analysis
@@ -113,6 +114,24 @@ TICKET_NOISE = {
           "ขอความช่วยเหลือ ด่วน ปัญหา สอบถาม ติดต่อ ขอบคุณ ข้อความ ใหม่ แบบฟอร์ม เว็บไซต์ "
           "คำติชม",
 }
+
+
+def question_of(body: str, lang: str, telling: Callable[[tuple[str, ...]], int]) -> str | None:
+    """The sentence of `body` that is its question, when its subject says nothing: the
+    first that asks and says something (`telling(terms)`: how many of a sentence's terms
+    tell articles apart) is, else the first that says more. "how do I connect
+    postgresql?" says one thing where most articles speak of connecting, and "I have been
+    trying for ages" two; a sentence that does not ask must say two ("I can't get it to
+    work" says one)."""
+    says = {sentence: telling(sentence_terms(sentence[:MAX_SENTENCE], lang))
+            for sentence in analysis.sentences(body, lang)}
+    asking = [s for s in says if analysis.asks(s)]
+    enough = analysis.TELLING_WORDS
+    for group, needed in ((asking, enough), (asking, 1), (list(says), enough)):
+        for sentence in group:
+            if says[sentence] >= needed:
+                return sentence
+    return None
 
 
 @cache
