@@ -123,13 +123,19 @@ def question_of(body: str, lang: str, telling: Callable[[tuple[str, ...]], int])
     postgresql?" says one thing where most articles speak of connecting, and "I have been
     trying for ages" two; a sentence that does not ask must say two ("I can't get it to
     work" says one)."""
-    says = {sentence: telling(sentence_terms(sentence[:MAX_SENTENCE], lang))
-            for sentence in analysis.sentences(body, lang)}
-    asking = [s for s in says if analysis.asks(s)]
+    said: dict[str, int] = {}  # each sentence scored once, and only when reached
+
+    def says(sentence: str) -> int:
+        if sentence not in said:
+            said[sentence] = telling(sentence_terms(sentence[:MAX_SENTENCE], lang))
+        return said[sentence]
+
+    sentences = analysis.sentences(body, lang)
+    asking = [s for s in sentences if analysis.asks(s)]
     enough = analysis.TELLING_WORDS
-    for group, needed in ((asking, enough), (asking, 1), (list(says), enough)):
+    for group, needed in ((asking, enough), (asking, 1), (sentences, enough)):
         for sentence in group:
-            if says[sentence] >= needed:
+            if says(sentence) >= needed:
                 return sentence
     return None
 
