@@ -1,11 +1,12 @@
 """Bench: does the search still answer when the customer adds their own details?
 
 Customers write "password reset fails since 31.01.2024", "charged $49.99 twice", "invoice
-INV-2024-0042", their phone number or their file's name into a question, and wrap it in a
-greeting, a plea for help and thanks ("polite"). Those words are in no article; weighed
-as question words, they once cost the answer. This bench adds each kind of detail to
-every answerable labeled question (one template per kind and language) and scores each
-set with `kb eval-search`, against the questions as written.
+INV-2024-0042", their phone number or their file's name into a question, wrap it in a
+greeting, a plea for help and thanks ("polite"), and tell what they tried and when it
+last worked, after the question or before it ("story", "tried"). Those words are in no
+article or in any; weighed as question words, they once cost the answer. This bench adds
+each kind of detail to every answerable labeled question (one template per kind and
+language) and scores each set with `kb eval-search`, against the questions as written.
 With `--gaps` it reads a `kb eval-gaps` file and scores linking instead, with one more
 kind: "mail", the question in an e-mail's body (a greeting, a plea, a sentence of story,
 thanks and a signature) under a subject that says nothing ("Need help", "Вопрос").
@@ -33,17 +34,24 @@ DETAILS = {
            "phone": "{q}, call me at +1 415 555 0100", "invoice": "{q} (invoice INV-2024-0042)",
            "file": "{q}, see report_q3_final.xlsx",
            "polite": "Good morning, could you help me? {q}. Thanks in advance!",
-           "urgent": "URGENT: {q}. Sorry for the trouble"},
+           "urgent": "URGENT: {q}. Sorry for the trouble",
+           "story": "{q}. It was working fine until yesterday and nothing changed on my side",
+           "tried": "I already tried restarting and searching the docs but couldn't find "
+                    "anything. {q}"},
     "ru": {"date": "{q} с 31.01.2024", "amount": "{q}, оплатил 1 490 ₽",
            "phone": "{q}, мой телефон 8 (916) 123-45-67", "invoice": "{q} (счёт INV-2024-0042)",
            "file": "{q}, файл otchet_q3.xlsx",
            "polite": "Добрый день! Подскажите, пожалуйста: {q}. Заранее спасибо!",
-           "urgent": "СРОЧНО! {q}. Извините за беспокойство"},
+           "urgent": "СРОЧНО! {q}. Извините за беспокойство",
+           "story": "{q}. До вчерашнего дня всё работало, у себя я ничего не менял",
+           "tried": "Уже пробовал перезапустить и искал в документации, но ничего не нашёл. {q}"},
     "th": {"date": "{q} ตั้งแต่ 31/01/2567", "amount": "{q} จ่ายไป 499 บาท",
            "phone": "{q} เบอร์ 081 234 5678", "invoice": "{q} เลขที่ INV-2024-0042",
            "file": "{q} ไฟล์ report_q3.xlsx",
            "polite": "สวัสดีค่ะ รบกวนสอบถามค่ะ {q} ขอบคุณล่วงหน้าค่ะ",
-           "urgent": "ด่วนมาก {q} ขอโทษที่รบกวนค่ะ"},
+           "urgent": "ด่วนมาก {q} ขอโทษที่รบกวนค่ะ",
+           "story": "{q} เมื่อวานยังใช้ได้ปกติ ไม่ได้เปลี่ยนอะไรเลย",
+           "tried": "ลองรีสตาร์ทและหาในเอกสารแล้วแต่ไม่เจอ {q}"},
 }
 
 

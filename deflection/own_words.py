@@ -182,6 +182,44 @@ _PLEASANTRIES = re.compile(
 _UNLESS_HELD = re.compile(rf"{_any_of(_URGENT)}|^\W*ด่วน{_PARTICLE}|^\W*(?i:hey)\b(?![-‐])")
 
 
+# A sentence of story: what the customer tried, when it last worked, that nothing changed
+# ("I already tried restarting", "It was working fine until yesterday", "Уже пробовал
+# перезапустить", "เมื่อวานยังใช้ได้ปกติ"). Its words are no article's ("yesterday",
+# "couldn't") or any article's ("working", "find"): weighed as the question's, they took
+# the answer, and made an answered question look unanswered (bench/RESULTS.md, "A story
+# around the question"). A sentence that asks is never story.
+_STORY_WORDINGS = (
+    r"yesterday", r"recently", r"suddenly", r"all\s+of\s+a\s+sudden", r"anymore",
+    r"(?:this|last)\s+(?:morning|night|week|month)",
+    r"(?:a\s+few|a\s+couple\s+of|two|three|several)\s+(?:hours?|days?|weeks?|months?)\s+ago",
+    r"(?:i|we)(?:\s+(?:have|had)|['’](?:ve|d))?\s+(?:already\s+)?(?:tried|attempted|restarted"
+    r"|rebooted|reinstalled|searched|googled|followed)",
+    r"already\s+(?:tried|restarted|rebooted|reinstalled|searched)",
+    r"(?:was|were|been)\s+working", r"worked\s+(?:fine|well|perfectly|before|until)",
+    r"used\s+to\s+work", r"nothing\s+(?:has\s+)?changed", r"no\s+luck",
+    r"(?:didn['’]?t|did\s+not|haven['’]?t|have\s+not)\s+changed?\s+anything",
+    r"вчера", r"недавно", r"внезапно",
+    r"(?:уже\s+)?(?:по)?(?:пробовал|пытал(?:ся|ась|ись))\w*",
+    r"(?:перезагружал|перезапускал|переустанавливал|искал|гуглил)\w*",
+    r"(?:всё|все)\s+работал\w*", r"работал\w*\s+(?:нормально|хорошо|без\s+проблем)",
+    r"ничего\s+не\s+(?:менял|изменял|помог|помога)\w*", r"не\s+помогл?\w*",
+    r"до\s+(?:вчерашнего|этого|обновления)\b",
+)
+_THAI_STORY = r"(?:เมื่อวาน|ก่อนหน้านี้|เมื่อก่อน|ไม่ได้เปลี่ยน|ใช้ได้ปกติ|ลอง\S{0,40}แล้ว)"
+_STORY = re.compile(rf"{_any_of(_STORY_WORDINGS)}|{_THAI_STORY}"
+                    r"|\b\d+\s+(?i:hours?|days?|weeks?|months?)\s+ago\b")
+
+
+def questions_of(text: str, lang: str) -> list[str] | None:
+    """The sentences of a short question that are not story, when some are and some are
+    not: "Port 53 is in use. I already tried restarting" asks about port 53. None when no
+    sentence tells a story, or every one does (then the story is all there is to ask).
+    Thai sentences are its spaced phrases (analysis.sentences)."""
+    found = analysis.sentences(text, lang)
+    asked = [s for s in found if analysis.asks(s) or not _STORY.search(s)]
+    return asked if 0 < len(asked) < len(found) else None
+
+
 def _works(markers: str) -> str:
     return (rf"(?:,?\s*(?i:{markers})\s+(?:(?i:компании|фирмы|the)\s+)?(?:(?:ООО|АО|ИП)\s+)?"
             rf"|,\s*(?:ООО|АО|ИП)\s+)(?P<company>{_COMPANY})")

@@ -8,15 +8,17 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from deflection import analysis, ranking, spelling
+from deflection import analysis, own_words, ranking, spelling
 from deflection.synonyms import Synonyms
 
 MAX_TERMS = 16
 # A question of more than MAX_TERMS terms is a story around the question: its asking
 # sentences (analysis.asks: "?", or a Thai question particle) are read whole, then the
 # words that tell articles apart (analysis.tells), most of them first (count × IDF), at
-# CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long questions"). The ticket
-# linker reads "telling" words the same way.
+# CONTEXT_WEIGHT when a sentence asked (bench/RESULTS.md, "Long questions"). So is a
+# shorter one's sentence of story (own_words.questions_of: "I already tried restarting";
+# bench/RESULTS.md, "A story around the question"). The ticket linker reads "telling"
+# words the same way.
 CONTEXT_WEIGHT = 0.5
 TEXT_FIELDS = ("title", "summary", "headings", "body", "keywords", "tags", "slug")
 MORPH_CREDIT = 0.8  # a term matched only through its first letters (Russian morphology)
@@ -82,13 +84,19 @@ def doc_frequency(searcher, postings: ranking.Postings, term: str) -> int:
 
 
 def chosen(searcher, postings: ranking.Postings, text: str,
-            lang: str) -> tuple[list[str], list[float], str, bool]:
+           lang: str) -> tuple[list[str], list[float], str, bool]:
     """The terms to search for, in the question's order, their weights, the words they
     come from, and whether the question was long. A long question keeps what its
-    asking sentences say, then the words that tell its articles apart."""
+    asking sentences say, then the words that tell its articles apart. A short one with a
+    sentence of story ("Port 53 is in use. I already tried restarting") keeps its other
+    sentences, then the story's telling words, the same way, when those sentences say
+    something (TELLING_WORDS); it is answered or not as any question."""
     every = analysis.terms(text, lang)
     terms = list(dict.fromkeys(every))
-    if len(terms) <= MAX_TERMS:
+    long = len(terms) > MAX_TERMS
+    asking = [s for s in analysis.sentences(text, lang) if analysis.asks(s)] if long \
+        else own_words.questions_of(text, lang)
+    if asking is None:
         return terms, [1.0] * len(terms), text, False
     n = max(1, searcher.doc_count())
     counts = Counter(every)
@@ -105,8 +113,9 @@ def chosen(searcher, postings: ranking.Postings, text: str,
                 ranked.append((-counts[term] * math.log(1 + n / (df + 0.5)), term))
         return [term for _, term in sorted(ranked)]
 
-    asked = list(dict.fromkeys(t for s in analysis.sentences(text, lang)
-                               if analysis.asks(s) for t in analysis.terms(s, lang)))
+    asked = list(dict.fromkeys(t for s in asking for t in analysis.terms(s, lang)))
+    if not long and len(telling(asked)) < analysis.TELLING_WORDS:
+        return terms, [1.0] * len(terms), text, False  # "Any ideas?" asks nothing
     if len(asked) > MAX_TERMS:  # a run-on question, or many questions: their telling words
         asked = telling(asked)[:MAX_TERMS]
     chosen = set(asked)
@@ -117,4 +126,4 @@ def chosen(searcher, postings: ranking.Postings, text: str,
     terms = [t for t in terms if t in chosen]
     said = " ".join(w for w in dict.fromkeys(analysis.words(text, lang))
                     if chosen.intersection(analysis.terms(w, lang)))
-    return terms, [1.0 if t in asked else context for t in terms], said, True
+    return terms, [1.0 if t in asked else context for t in terms], said, long

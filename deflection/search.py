@@ -464,6 +464,11 @@ class SearchEngine:
         idf = np.asarray(plan.idf)
         total = idf.sum()
         confidence = idf @ credit / total if total else np.zeros(n)
+        if not plan.long and min(plan.weights, default=1.0) < 1.0:
+            # a short question with context: the share of what it asks, or of the whole,
+            # the higher ("I already tried restarting" is no article's, as a ticket's body)
+            asked = np.where(np.asarray(plan.weights) >= 1.0, idf, 0.0)
+            confidence = np.maximum(confidence, asked @ credit / asked.sum())
         return scores, confidence, everywhere
 
     def _plan(self, searcher, postings: ranking.Postings, text: str, lang: str) -> Plan:

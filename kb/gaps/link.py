@@ -184,17 +184,22 @@ class Linker:
         something, else to its first that says more (the body without pleasantries). A
         subject that tells a story (more than MAX_TERMS terms: a question pasted whole, as
         labeled questions and chat transcripts are) is a message: the sentences that ask
-        are its subject, the rest joins the body."""
+        are its subject, the rest joins the body; so does a shorter subject's sentence of
+        story ("Port 53 is in use. I already tried restarting": own_words.questions_of)."""
         model = self.models[lang]
-        if not told and len(set(analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
-            sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
-            asked = [s for s in sentences if analysis.asks(s)]
+        if not told:
+            if len(set(analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
+                sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
+                asked = [s for s in sentences if analysis.asks(s)]
+            else:
+                sentences = analysis.sentences(subject, lang)
+                asked = own_words.questions_of(subject, lang) or []
             question = " ".join(asked)
             # the asking sentences must say something ("how do I get back in?" does not):
             # two words that tell the help center's articles apart
             if sum(self._telling(model, t) for t in set(analysed(question, lang))) \
                     >= analysis.TELLING_WORDS:
-                rest = " ".join(s for s in sentences if not analysis.asks(s))
+                rest = " ".join(s for s in sentences if s.strip() not in asked)
                 return self.query(question, f"{rest}\n{body}", lang, told=True)
         subject = own_words.question_part(
             without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,

@@ -442,3 +442,20 @@ def test_contested_tickets_link_the_same_on_every_core(sample_index, in_a_new_pr
     assert out["1"]["ranked by"] == [out["me"]]
     assert out["me"] not in out["2"]["ranked by"]
     assert {lang for _, lang, *_ in out["2"]["links"]} == {"en", "ru", "th"}
+
+
+@pytest.mark.parametrize(("subject", "article"), [
+    ("delete account option is greyed out? I already tried restarting and searching the docs "
+     "but couldn't find anything", "en/account/delete-your-account.md"),
+    ("It stopped working two days ago. 429 Too Many Requests",
+     "en/integrations/api-rate-limits.md"),
+    ("как выгрузить все задачи в эксель? Уже пробовал перезапустить и искал в документации, "
+     "но ничего не нашёл", "ru/data-export/export-your-data.md"),
+])
+def test_a_story_in_the_subject_joins_the_body(linker, subject, article):
+    """The sentence of story is the body's: its words no article holds weigh nothing, the
+    rest half (linked 0.14-0.35 before: "no article answers")."""
+    q = linker.query(subject, "", linker.language_for(Ticket(id="1", subject=subject, body="")))
+    assert q.asked >= 2 and q.subject_terms < len(q.all_terms)
+    link = link_one(linker, subject)
+    assert link.article == article and link.score >= 0.45, link
