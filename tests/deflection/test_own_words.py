@@ -379,10 +379,10 @@ def test_every_story_wording_keeps_the_letters_it_starts_with():
     from deflection import own_words
 
     for wording, example in zip(own_words._STORY_WORDINGS, [
-            "yesterday", "recently", "suddenly", "all of a sudden", "anymore", "last week",
+            "yesterday", "last week",
             "a couple of days ago", "I've already tried", "already restarted", "was working",
             "worked fine", "used to work", "nothing has changed", "no luck",
-            "didn't change anything", "Вчера", "недавно", "внезапно", "уже попробовала",
+            "didn't change anything", "Вчера", "уже попробовала",
             "переустанавливали", "всё работало", "работало нормально", "ничего не меняли",
             "не помогло", "до обновления"], strict=True):
         assert re.fullmatch(rf"(?i:{wording})", example), (wording, example)

@@ -459,3 +459,13 @@ def test_a_story_in_the_subject_joins_the_body(linker, subject, article):
     assert q.asked >= 2 and q.subject_terms < len(q.all_terms)
     link = link_one(linker, subject)
     assert link.article == article and link.score >= 0.45, link
+
+
+def test_a_plea_for_help_is_never_the_question_a_story_leaves(linker):
+    """"Could you help me?" asks, and the sentence with "yesterday" tells: the pleasantries
+    go before the story is told apart, or they would be all the subject left."""
+    subject = ("Good morning, could you help me? delete account option is greyed out since "
+               "yesterday. Thanks in advance!")
+    q = linker.query(subject, "", "en")
+    assert not {"morn", "help", "advanc"} & set(q.terms)
+    assert link_one(linker, subject).article == "en/account/delete-your-account.md"
