@@ -191,10 +191,13 @@ class Linker:
             if len(set(analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
                 sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
                 asked = [s for s in sentences if analysis.asks(s)]
-            else:  # its pleasantries gone first: "could you help me?" asks nothing
-                plain = own_words.without_pleasantries(subject, lang, model.vocab.__contains__)
-                sentences = analysis.sentences(plain, lang)
-                asked = own_words.questions_of(plain, lang) or []
+            else:
+                sentences, asked = analysis.sentences(subject, lang), []
+                if len(sentences) > 1:  # pleasantries first: "could you help me?" asks nothing
+                    plain = own_words.without_pleasantries(subject, lang,
+                                                           model.vocab.__contains__)
+                    sentences = analysis.sentences(plain, lang)
+                    asked = own_words.questions_of(plain, lang) or []
             question = " ".join(asked)
             # the asking sentences must say something ("how do I get back in?" does not):
             # two words that tell the help center's articles apart
