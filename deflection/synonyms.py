@@ -74,7 +74,18 @@ def _find(terms: list[str], phrase: tuple[str, ...]) -> tuple[int, ...] | None:
 # the articles' own words is not widened to English ones, which match file names and code.
 BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
-        "image": ("picture", "pic"), "password": ("pw", "pwd", "passwd"),
+        "image": ("picture", "pic", "photo"), "password": ("pw", "pwd", "passwd"),
+        "delete": ("wipe", "erase"), "reset": ("wipe",), "restore": ("undelete", "undo"),
+        "administrator": ("admin",), "admin": ("administrator",),
+        "computer": ("laptop", "pc"), "mobile": ("smartphone", "cellphone"),
+        "invoice": ("bill", "receipt"), "member": ("coworker", "colleague", "teammate"),
+        "time zone": ("timezone",), "timezone": ("time zone",),
+        "username": ("user name",), "user name": ("username",),
+        "two-factor": ("2fa", "mfa"), "price": ("cost",), "error": ("glitch",),
+        "allowlist": ("whitelist",), "denylist": ("blacklist",), "blocklist": ("blacklist",),
+        # phrasal verbs (analysis.PHRASAL): "sign out" is "log out"
+        "login": ("signin", "logon"), "signin": ("login",), "logout": ("signout", "logoff"),
+        "signout": ("logout",), "register": ("signup",), "signup": ("register",),
     },
     "ru": {
         "изображение": ("картинка", "пикча"), "программа": ("прога",),
@@ -86,6 +97,12 @@ BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
         "фильтр": ("filter",), "пароль": ("password",), "отчет": ("report",),
         "настройки": ("settings",), "ссылка": ("link",),
         "учетная запись": ("account", "аккаунт"), "почта": ("email", "имейл"),
+        "удалить": ("снести",), "отключить": ("вырубить", "выключить"),
+        "включить": ("врубить",), "войти": ("залогиниться",), "выйти": ("разлогиниться",),
+        "ошибка": ("глюк", "баг"), "администратор": ("админ",), "сбросить": ("обнулить",),
+        "приложение": ("прилога", "приложуха"), "excel": ("эксель",),
+        "зарегистрироваться": ("зарегаться", "зарегиться"), "информация": ("инфа",),
+        "скриншот": ("скрин",),
     },
     "th": {
         "แดชบอร์ด": ("dashboard", "แดชบอด"), "รายงาน": ("report", "รีพอร์ต"),
@@ -98,6 +115,8 @@ BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
         "สมัครใช้งาน": ("subscribe",), "การแจ้งเตือน": ("notification",),
         "รหัสผ่าน": ("password", "พาสเวิร์ด"), "เข้าสู่ระบบ": ("login", "ล็อกอิน"),
         "อีเมล": ("email", "อีเมล์"), "การตั้งค่า": ("settings",), "อัปเดต": ("update",),
+        "ลงชื่อเข้าใช้": ("เข้าสู่ระบบ", "login", "ล็อกอิน"),
+        "ลงชื่อออก": ("ออกจากระบบ", "logout", "ล็อกเอาต์"),
     },
 }
 
@@ -210,3 +229,29 @@ def check(folder: Path, languages: list[str]) -> list[SynonymsError]:
             except SynonymsError as exc:
                 errors.append(exc)
     return errors
+
+
+def one_word_readings(folder: Path, languages: list[str]) -> list[SynonymsError]:
+    """The members of several words that search reads as one word: "turn off" is "turn"
+    ("off" is a word search ignores), and would widen every question with "turn". For
+    `kb check` to warn about; files that do not parse are `check`'s."""
+    found = []
+    for lang in languages:
+        file = folder / f"{lang}.yml"
+        try:
+            data, node = _load(file) if file.is_file() else (None, None)
+        except SynonymsError:
+            continue
+        if node is None or not isinstance(data, list) or _bad_groups(file, data, node):
+            continue
+        for group, item in zip(data, node.value, strict=True):
+            for member in map(str, group):
+                read = analysis.terms(member, lang)
+                if len(read) == 1 and len(member.split()) > 1:
+                    found.append(SynonymsError(
+                        file, item.start_mark.line + 1,
+                        f'"{member}" is read as "{read[0]}" alone (search ignores the other '
+                        "words), so every question with that word gets this group",
+                        "write it as one word the customers use, or leave it out"))
+    return found
+

@@ -352,6 +352,9 @@ def _synonyms(site: Site) -> list[Problem]:
     problems = [Problem(_relative(error.path, site.docs_dir), error.line, Severity.ERROR,
                         "synonyms", error.problem, error.fix)
                 for error in synonyms.check(folder, site.languages)]
+    problems += [Problem(_relative(w.path, site.docs_dir), w.line, Severity.WARNING,
+                         "synonyms-one-word", w.problem, w.fix)
+                 for w in synonyms.one_word_readings(folder, site.languages)]
     read = [f"{lang}.yml" for lang in site.languages]
     for file in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         if file.name in read or file.suffix not in (".yml", ".yaml"):

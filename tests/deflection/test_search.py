@@ -225,6 +225,29 @@ def test_built_in_colloquial_words_find_the_articles_word():
         [((1,), tuple(terms("изображение", "ru")))]
 
 
+def test_every_built_in_synonym_keeps_each_of_its_words():
+    """"sign out" would be "sign" alone ("out" is a stop word), and every question with
+    "sign" would be widened; a built-in synonym is as many terms as it has words."""
+    from deflection.analysis import terms
+    from deflection.synonyms import BUILT_IN
+
+    for lang in ("en", "ru"):
+        for word, aliases in BUILT_IN[lang].items():
+            for phrase in (word, *aliases):
+                assert len(terms(phrase, lang)) >= len(phrase.replace("-", " ").split()), \
+                    (lang, phrase)
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    # the customer's word is in no article: the article's word is found for it
+    ("wipe my account", "en/account/delete-your-account.md"),
+    ("снести аккаунт", "ru/account/delete-your-account.md"),
+])
+def test_built_in_colloquial_words_answer(engine, question, expected):
+    answer = engine.search(question)
+    assert answer.answered and answer.results[0].path == expected
+
+
 def test_snippets_are_highlighted_and_escaped(make_kb):
     from deflection.site_index import engine_for, index_site
     from kb.settings import load_site

@@ -147,6 +147,18 @@ def test_a_synonyms_file_search_never_reads_is_named(make_kb, run_kb):
     assert "articles/_synonyms/de.yml:1: warning: search never reads de.yml" in result.output
 
 
+def test_a_synonym_search_reads_as_one_word_is_named(make_kb, run_kb):
+    """"turn off" is "turn" ("off" is a word search ignores): every question with "turn"
+    would get the group. "log in" is two words ("log", "login": analysis.PHRASAL)."""
+    config = make_kb(files={"articles/_synonyms/en.yml":
+                            "- [log in, signin]\n- [disable, turn off]\n"})
+    result = run_kb("check", "-f", config, "--strict", "--as-of", "2026-11-22")
+    assert result.exit_code == 1, result.output
+    assert ('articles/_synonyms/en.yml:2: warning: "turn off" is read as "turn" alone') \
+        in result.output
+    assert "log in" not in result.output
+
+
 def test_a_suggested_link_is_written_from_the_linking_article(make_kb):
     from kb.check import check
     from kb.settings import load_site
