@@ -30,7 +30,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "23"
+VERSION = "24"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -259,6 +259,51 @@ class ContractionFilter(Filter):
             yield t
 
 
+# Phrasal verbs, written apart or as one word ("log in", "login"; "set up", "setup"; "logged
+# in"): the words apart give the one word's term as well, so either spelling finds the
+# other. Only these: "users in" must not become a rare term that weighs in the confidence.
+PHRASAL = {
+    "log": ("in", "on", "out", "off"), "sign": ("in", "on", "out", "up"), "set": ("up",),
+    "back": ("up",), "check": ("out",), "pop": ("up",), "drop": ("down",), "plug": ("in",),
+    "opt": ("in", "out"), "roll": ("back",), "look": ("up",), "start": ("up",),
+    "shut": ("down",), "clean": ("up",), "lock": ("out",), "work": ("around",),
+    "walk": ("through",),
+}
+
+
+# each phrasal verb's one word (stemmed) → the verb's stem: "signout" → "sign"
+PHRASAL_JOINS = {_stem("en", verb + particle): verb
+                 for verb, particles in PHRASAL.items() for particle in particles}
+
+
+def phrasal(word: str, after: str) -> str | None:
+    """The one word of a phrasal verb written apart ("logged", "in" → "login"), or None."""
+    word, after = word.lower(), after.lower()
+    if not (word.isascii() and word.isalpha()):
+        return None
+    verb = _stem("en", word)
+    return verb + after if after in PHRASAL.get(verb, ()) else None
+
+
+class PhrasalFilter(Filter):
+    """After a phrasal verb's two words, its one word ("logged in" → also "login"), at the
+    second word's place. Before the compounds are split: "log-in" is one word already."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PhrasalFilter)
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        before = None
+        for t in tokens:
+            joined = phrasal(before, t.text) if before is not None else None
+            before = t.text
+            if joined is not None:
+                t.text = joined
+                yield t
+                t.text = before
+            yield t
+
+
 def _split() -> IntraWordFilter:
     """X-Forwarded-For, sub_filter, IPAllowList: the parts and the whole, so either matches."""
     return IntraWordFilter(mergewords=True, mergenums=True)
@@ -287,8 +332,8 @@ def analyzer(lang: str) -> Analyzer:
     base = lang.split("-")[0]
     english = _stops("en") | POLITE["en"] | WITHOUT_APOSTROPHE
     if base == "en":
-        return (RegexTokenizer(WORD) | ContractionFilter() | _split() | LowercaseFilter()
-                | CharsetFilter(accent_map)
+        return (RegexTokenizer(WORD) | ContractionFilter() | PhrasalFilter() | _split()
+                | LowercaseFilter() | CharsetFilter(accent_map)
                 | StopFilter(stoplist=english, minsize=1) | ScriptStemFilter())
     if base == "ru":
         return (RegexTokenizer(WORD) | ContractionFilter() | _split() | LowercaseFilter()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from deflection import analysis, own_words, ranking, spelling
@@ -44,6 +45,11 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
     """What `text` asks the index for (its language `lang`, its synonyms `synonyms`)."""
     n = max(1, searcher.doc_count())
     terms, weights, said, long = chosen(searcher, postings, text, lang)
+    unheld = unheld_joins(terms, lambda t: doc_frequency(searcher, postings, t) > 0,
+                          synonyms.expand(terms))
+    if unheld:
+        weights = [w for t, w in zip(terms, weights, strict=True) if t not in unheld]
+        terms = [t for t in terms if t not in unheld]
     stands_for: dict[str, list[tuple[int, float]]] = {}
     idf = []
     for i, term in enumerate(terms):
@@ -61,6 +67,20 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
         morphs.setdefault(analysis.morph(term), []).extend(
             (i, c * MORPH_CREDIT) for i, c in credits)
     return Plan(terms, idf, weights, said, long, stands_for, morphs)
+
+
+def unheld_joins(terms: list[str], holds: Callable[[str], bool],
+                 expansions: Iterable[tuple[tuple[int, ...], tuple[str, ...]]]) -> set[str]:
+    """The one words of the phrasal verbs among `terms` ("signout" beside "sign") that no
+    article holds (`holds`), nor any of their synonyms (`expansions`, Synonyms.expand's):
+    the words apart say what is asked, and a word no article holds would count against
+    every article's share of the question."""
+    joins = {i for i, t in enumerate(terms)
+             if analysis.PHRASAL_JOINS.get(t) in terms and not holds(t)}
+    for positions, phrase in expansions:
+        if joins.intersection(positions) and any(holds(t) for t in phrase):
+            joins.difference_update(positions)
+    return {terms[i] for i in joins}
 
 
 def typo_of(searcher, postings: ranking.Postings, term: str, df: int) -> list[str]:

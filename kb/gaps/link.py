@@ -41,7 +41,7 @@ from deflection import analysis, batch, own_words
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.plan import MAX_TERMS, SYNONYM_CREDIT
+from deflection.plan import MAX_TERMS, SYNONYM_CREDIT, unheld_joins
 from deflection.semantic import with_standout
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
@@ -211,6 +211,9 @@ class Linker:
         body = own_words.without_pleasantries(
             without_addresses(body[: 100 * BODY_CHARS]), lang, model.vocab.__contains__)
         subject_terms = analysed(subject, lang)
+        unheld = unheld_joins(subject_terms, model.vocab.__contains__,
+                              model.synonyms_of(subject_terms))
+        subject_terms = [t for t in subject_terms if t not in unheld]
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)
         if vague:  # "Need help": the body's sentence that asks is the question

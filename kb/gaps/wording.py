@@ -15,6 +15,9 @@ MAX_SENTENCE = 1000
 BODY_CHARS = 4000  # distinct body sentences are analysed up to this many characters
 
 
+_WORD = re.compile(analysis.WORD)
+
+
 @lru_cache(maxsize=500_000)
 def chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
     return tuple(analysis.terms(chunk, lang))
@@ -23,10 +26,18 @@ def chunk_terms(chunk: str, lang: str) -> tuple[str, ...]:
 def terms(text: str, lang: str) -> list[str]:
     """`analysis.terms`, a space-separated chunk at a time through a cache. The same
     terms: no token spans a space (Thai is segmented a run of Thai letters at a time),
-    and every filter sees one token. Customers reuse few words, so the cache saves most
-    of the analysis, Thai segmentation above all."""
+    and every filter but the English phrasal verbs' sees one token; those are joined
+    here across the space ("log in" → also "login"). Customers reuse few words, so the
+    cache saves most of the analysis, Thai segmentation above all."""
     out: list[str] = []
+    last = None  # the last word of the chunk before (English phrasal verbs span a space)
+    english = lang.split("-")[0] == "en"
     for chunk in text.split():
+        if english:
+            words = _WORD.findall(chunk)
+            if words and last is not None and (joined := analysis.phrasal(last, words[0])):
+                out.extend(chunk_terms(joined, lang))
+            last = words[-1] if words else last
         out.extend(chunk_terms(chunk, lang))
     return out
 

@@ -53,6 +53,25 @@ def test_contractions_read_the_same_with_either_apostrophe(lang):
     assert terms("I'd like to change the site", lang) == terms("like to change the site", lang)
 
 
+def test_a_phrasal_verb_written_apart_finds_it_written_as_one_word():
+    # customers type "cant login", articles say "Log in to your account", and back
+    for apart, one in [("Log in", "login"), ("logged in", "logins"), ("setting up", "setup"),
+                       ("signed up", "sign-up"), ("shut down", "shutdown")]:
+        assert set(terms(one, "en")) <= set(terms(apart, "en")), (apart, one)
+    assert terms("log-in", "en") == terms("log in", "en") == ["log", "login"]
+    # only phrasal verbs: "users in" is no word, and would weigh as one no article holds
+    assert terms("users in my team", "en") == ["user", "team"]
+    assert terms("add on the right", "en") == ["add", "right"]
+
+
+def test_the_linkers_analysis_by_chunks_joins_phrasal_verbs_as_the_index_does():
+    from kb.gaps.wording import terms as by_chunks
+
+    for text in ["can't log in. Logged in, then: log - in", "signed up twice; set up sso",
+                 "Вход: log in", "users in my team", "log"]:
+        assert by_chunks(text, "en") == terms(text, "en"), text
+
+
 @pytest.mark.parametrize("asked", ["ได้ไหมคะ", "ได้ป่าวคะ", "ได้รึเปล่า", "ได้เหรอ", "ได้มั้ยครับ"])
 def test_a_thai_question_particle_is_no_term(asked):
     # "ไหม" only makes it a question ("can I?"): as a term no article uses, it would weigh

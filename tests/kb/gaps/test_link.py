@@ -469,3 +469,31 @@ def test_a_plea_for_help_is_never_the_question_a_story_leaves(linker):
     q = linker.query(subject, "", "en")
     assert not {"morn", "help", "advanc"} & set(q.terms)
     assert link_one(linker, subject).article == "en/account/delete-your-account.md"
+
+
+@pytest.mark.parametrize(("subject", "article"), [
+    # "log in" gives "login" as the index does, and "shut down" a "shutdown" no article
+    # holds, which counts for nothing (the words apart say it)
+    ("how do i change the email i log in with? my old work address is being shut down",
+     "en/account/change-your-email-address.md"),
+    ("how do I sign up", "en/getting-started/create-your-account.md"),
+])
+def test_a_phrasal_verb_links_as_the_search_reads_it(linker, engine, subject, article):
+    link = link_one(linker, subject)
+    assert link.article == article == engine.search(subject).results[0].path
+    assert "shutdown" not in link.terms
+
+
+def test_a_phrasal_verbs_one_word_no_article_holds_counts_for_nothing():
+    from deflection.plan import unheld_joins
+    from deflection.synonyms import built_in
+
+    synonyms = built_in("en")
+    asked = ["sign", "signout", "remot"]
+    assert unheld_joins(asked, {"sign", "remot"}.__contains__, synonyms.expand(asked)) \
+        == {"signout"}
+    # its synonym is held: "sign out" is what the articles call "log out"
+    assert unheld_joins(asked, {"sign", "logout"}.__contains__, synonyms.expand(asked)) \
+        == set()
+    # typed as one word, it is the customer's word, as any other
+    assert unheld_joins(["signout"], {"sign"}.__contains__, []) == set()
