@@ -46,7 +46,7 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
     n = max(1, searcher.doc_count())
     terms, weights, said, long = chosen(searcher, postings, text, lang)
     unheld = unheld_joins(terms, lambda t: doc_frequency(searcher, postings, t) > 0,
-                          synonyms.expand(terms))
+                          synonyms.expand)
     if unheld:
         weights = [w for t, w in zip(terms, weights, strict=True) if t not in unheld]
         terms = [t for t in terms if t not in unheld]
@@ -70,14 +70,16 @@ def make_plan(searcher, postings: ranking.Postings, text: str, lang: str,
 
 
 def unheld_joins(terms: list[str], holds: Callable[[str], bool],
-                 expansions: Iterable[tuple[tuple[int, ...], tuple[str, ...]]]) -> set[str]:
+                 expand: Callable[[list[str]], Iterable[tuple[tuple[int, ...], tuple[str, ...]]]],
+                 ) -> set[str]:
     """The one words of the phrasal verbs among `terms` ("signout" beside "sign") that no
-    article holds (`holds`), nor any of their synonyms (`expansions`, Synonyms.expand's):
+    article holds (`holds`), nor any of their synonyms (`expand`, as Synonyms.expand):
     the words apart say what is asked, and a word no article holds would count against
     every article's share of the question."""
     joins = {i for i, t in enumerate(terms)
-             if analysis.PHRASAL_JOINS.get(t) in terms and not holds(t)}
-    for positions, phrase in expansions:
+             if t in analysis.PHRASAL_JOINS and analysis.PHRASAL_JOINS[t] in terms
+             and not holds(t)}
+    for positions, phrase in expand(terms) if joins else ():
         if joins.intersection(positions) and any(holds(t) for t in phrase):
             joins.difference_update(positions)
     return {terms[i] for i in joins}

@@ -211,8 +211,7 @@ class Linker:
         body = own_words.without_pleasantries(
             without_addresses(body[: 100 * BODY_CHARS]), lang, model.vocab.__contains__)
         subject_terms = analysed(subject, lang)
-        unheld = unheld_joins(subject_terms, model.vocab.__contains__,
-                              model.synonyms_of(subject_terms))
+        unheld = unheld_joins(subject_terms, model.vocab.__contains__, model.synonyms_of)
         subject_terms = [t for t in subject_terms if t not in unheld]
         noise = ticket_noise(lang)
         vague = all(t in noise for t in subject_terms)

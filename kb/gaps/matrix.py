@@ -143,5 +143,6 @@ def load(folder: Path, lang: str, synonyms_dir: Path | None) -> ArticleMatrix:
         weight_matrix,
         credit,
         np.array([df.get(i, 0) for i in range(len(vocab))], dtype=np.float64),
-        synonyms.load(synonyms_dir, lang) if synonyms_dir else synonyms.Synonyms(),
+        (synonyms.load(synonyms_dir, lang) if synonyms_dir else synonyms.Synonyms()).used_by(
+            lambda term: df.get(vocab[term], 0) if term in vocab else 0),
     )

@@ -16,6 +16,11 @@ BODY_CHARS = 4000  # distinct body sentences are analysed up to this many charac
 
 
 _WORD = re.compile(analysis.WORD)
+# where a phrasal verb's two words may follow each other (a word, then a particle): the
+# verb is matched alone, so that a particle may be the next pair's verb ("back" in "come
+# back up")
+_PARTICLES = "|".join(sorted({p for particles in analysis.PHRASAL.values() for p in particles}))
+_PHRASAL_PAIR = re.compile(rf"(?i)\b([a-z]+)(?=\W+({_PARTICLES})\b)")
 
 
 @lru_cache(maxsize=500_000)
@@ -29,15 +34,23 @@ def terms(text: str, lang: str) -> list[str]:
     and every filter but the English phrasal verbs' sees one token; those are joined
     here across the space ("log in" → also "login"). Customers reuse few words, so the
     cache saves most of the analysis, Thai segmentation above all."""
+    if lang.split("-")[0] == "en" and any(
+            analysis.phrasal(m.group(1), m.group(2)) for m in _PHRASAL_PAIR.finditer(text)):
+        return _terms_joining_phrasal_verbs(text, lang)
     out: list[str] = []
-    last = None  # the last word of the chunk before (English phrasal verbs span a space)
-    english = lang.split("-")[0] == "en"
     for chunk in text.split():
-        if english:
-            words = _WORD.findall(chunk)
-            if words and last is not None and (joined := analysis.phrasal(last, words[0])):
-                out.extend(chunk_terms(joined, lang))
-            last = words[-1] if words else last
+        out.extend(chunk_terms(chunk, lang))
+    return out
+
+
+def _terms_joining_phrasal_verbs(text: str, lang: str) -> list[str]:
+    out: list[str] = []
+    last = None  # the last word of the chunks before
+    for chunk in text.split():
+        words = _WORD.findall(chunk)
+        if words and last is not None and (joined := analysis.phrasal(last, words[0])):
+            out.extend(chunk_terms(joined, lang))
+        last = words[-1] if words else last
         out.extend(chunk_terms(chunk, lang))
     return out
 

@@ -238,6 +238,23 @@ def test_every_built_in_synonym_keeps_each_of_its_words():
                     (lang, phrase)
 
 
+def test_a_built_in_word_the_articles_use_more_is_their_own():
+    """Where the articles write "admin" more than "administrator", "admin" is their word:
+    widened, it would rank the administrator pages up (and cost time)."""
+    from deflection.analysis import terms
+    from deflection.synonyms import built_in
+
+    admin, administrator = tuple(terms("admin", "en")), tuple(terms("administrator", "en"))
+    asked = terms("admin rights", "en")
+    used = {"admin": 30, "administr": 2}
+    own = built_in("en").used_by(lambda term: used.get(term, 0))
+    assert (0,) not in [at for at, _ in own.expand(asked)]
+    used = {"admin": 1, "administr": 40}
+    theirs = built_in("en").used_by(lambda term: used.get(term, 0))
+    assert theirs.expand(asked) == [((0,), administrator)]
+    assert admin != administrator
+
+
 @pytest.mark.parametrize(("question", "expected"), [
     # the customer's word is in no article: the article's word is found for it
     ("wipe my account", "en/account/delete-your-account.md"),
