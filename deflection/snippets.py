@@ -52,8 +52,31 @@ def _matches(text: str, terms: set[str],
                 if hit:
                     found.append((word.start(), word.end(), min(hit)))
                     break
+    found += _phrasal(text, others, lang)
     kept = _apart(found)
     return kept, _by_thai_run(text, [m for m in kept if m in unsure])
+
+
+def _phrasal(text: str, terms: frozenset[str], lang: str) -> list[Match]:
+    """Where a phrasal verb's one word among `terms` ("login") is written as two words
+    ("Log in", "logged in": analysis.PHRASAL): the two words, marked as one."""
+    joins = {t for t in terms if t in analysis.PHRASAL_JOINS}
+    if not joins or lang.split("-")[0] != "en":
+        return []
+    found = []
+    verbs = frozenset(analysis.PHRASAL_JOINS[t] for t in joins)
+    for m in _phrasal_pattern(verbs).finditer(text):
+        joined = analysis.phrasal(m.group(1), m.group(2))
+        hit = _terms_of(joined, lang) & joins if joined else None
+        if hit:
+            found.append((m.start(), m.end(), min(hit)))
+    return found
+
+
+@lru_cache(maxsize=256)
+def _phrasal_pattern(verbs: frozenset[str]) -> re.Pattern[str]:
+    particles = "|".join(sorted({p for verb in verbs for p in analysis.PHRASAL[verb]}))
+    return re.compile(rf"(?i)\b((?:{'|'.join(sorted(verbs))})\w*)\W+({particles})\b")
 
 
 def _apart(found: list[Match]) -> list[Match]:

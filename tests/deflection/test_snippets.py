@@ -50,6 +50,14 @@ def test_a_word_found_whole_and_by_its_parts_is_marked_once():
     assert _shown(passage) == "Set X-Forwarded-For in v1.2.3 first."
 
 
+def test_a_phrasal_verb_asked_as_one_word_is_marked_where_written_apart():
+    # "login" finds "Log in" (analysis.PHRASAL): the reader sees why
+    marked = snippet("Log in to your account, or sign up. Logged in users see it.",
+                     set(analysis.terms("login", "en")), "en")
+    assert re.findall(r"<mark[^>]*>([^<]*)</mark>", marked) == ["Log in", "Logged in"]
+    assert snippet("Users in the team", set(analysis.terms("login", "en")), "en") == ""
+
+
 def test_thai_is_marked_in_whole_words_only():
     # "ตา" (eye) is written inside "ตาราง" (table), a word of its own to the index
     assert _snippet("ตารางข้อมูล", "ตา", "th") == ""
