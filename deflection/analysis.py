@@ -3,6 +3,8 @@
 English and Russian: Snowball stemming (Porter's stemmer turns "resetting" into
 "resett"), with ё folded into е; a Russian word the OpenCorpora dictionary knows is
 first reduced to its lemma (pymorphy3), since Snowball stems "дней" and "день" apart.
+English reads British spellings as American ones ("organisation", "colour"), and a
+phrasal verb's two words give its one word too ("log in" → login).
 Thai has no spaces between words: pythainlp's newmm segmenter splits it. Latin words
 inside Russian or Thai articles (API, Slack, SSO) are stemmed as English. Any other
 language gets a plain lowercase analyzer with accents folded.
@@ -30,7 +32,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "24"
+VERSION = "26"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -91,6 +93,8 @@ def _stemmer(lang: str):
 def _stem(lang: str, word: str) -> str:
     if lang == "ru":
         word = _lemma(word)
+    elif lang == "en":
+        word = _american(word)
     return _stemmer(lang)(word)
 
 
@@ -259,6 +263,32 @@ class ContractionFilter(Filter):
             yield t
 
 
+# British spellings read as American ones: articles and customers each write one or the
+# other ("organisation", "colour", "licence", "greyed out"). A closed list: "-ise" is no
+# "-ize" in "promise", "enterprise" or "advise".
+_BRITISH = {
+    "colour": "color", "colours": "colors", "coloured": "colored", "licence": "license",
+    "licences": "licenses", "favourite": "favorite", "favourites": "favorites",
+    "behaviour": "behavior", "behaviours": "behaviors", "centre": "center",
+    "centres": "centers", "catalogue": "catalog", "catalogues": "catalogs", "grey": "gray",
+    "greyed": "grayed", "dialogue": "dialog", "dialogues": "dialogs", "programme": "program",
+    "analyse": "analyze", "analysed": "analyzed", "analyses": "analyzes",
+    "analysing": "analyzing", "cancelled": "canceled", "cancelling": "canceling",
+}
+_BRITISH_ISE = re.compile(
+    r"((?:organ|custom|optim|author|personal|synchron|recogn|initial|priorit|categor|summar"
+    r"|visual|minim|maxim|final|normal|serial|util|real|special|standard|central|local"
+    r"|capital|sanit|memor|emphas|apolog)i)s(e|es|ed|ing|ation|ations|er|ers|able)")
+
+
+def _american(word: str) -> str:
+    """A British spelling as the American one ("organisation" → "organization")."""
+    if word in _BRITISH:
+        return _BRITISH[word]
+    m = _BRITISH_ISE.fullmatch(word) if "is" in word else None
+    return f"{m.group(1)}z{m.group(2)}" if m else word
+
+
 # Phrasal verbs, written apart or as one word ("log in", "login"; "set up", "setup"; "logged
 # in"): the words apart give the one word's term as well, so either spelling finds the
 # other. Only these: "users in" must not become a rare term that weighs in the confidence.
@@ -271,6 +301,7 @@ PHRASAL = {
 }
 
 
+_PARTICLES = frozenset(p for particles in PHRASAL.values() for p in particles)
 # each phrasal verb's one word (stemmed) → the verb's stem: "signout" → "sign"
 PHRASAL_JOINS = {_stem("en", verb + particle): verb
                  for verb, particles in PHRASAL.items() for particle in particles}
@@ -278,7 +309,10 @@ PHRASAL_JOINS = {_stem("en", verb + particle): verb
 
 def phrasal(word: str, after: str) -> str | None:
     """The one word of a phrasal verb written apart ("logged", "in" → "login"), or None."""
-    word, after = word.lower(), after.lower()
+    after = after.lower()
+    if after not in _PARTICLES:
+        return None
+    word = word.lower()
     if not (word.isascii() and word.isalpha()):
         return None
     verb = _stem("en", word)

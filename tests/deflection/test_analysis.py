@@ -64,6 +64,19 @@ def test_a_phrasal_verb_written_apart_finds_it_written_as_one_word():
     assert terms("add on the right", "en") == ["add", "right"]
 
 
+def test_british_spellings_read_as_american_ones():
+    for british, american in [("organisation settings", "organization settings"),
+                              ("colour", "color"), ("licence", "license"),
+                              ("greyed out", "grayed out"), ("favourites", "favorites"),
+                              ("customised", "customized"), ("analyse", "analyze"),
+                              ("synchronising", "synchronizing")]:
+        assert terms(british, "en") == terms(american, "en"), british
+    assert terms("colour", "ru") == terms("color", "ru")  # Latin words inside Russian too
+    # a closed list: "-ise" is no "-ize" in these
+    for word in ("promise", "enterprise", "advise", "premise", "exercise", "noise"):
+        assert terms(word, "en") == [word[:-1]], word
+
+
 def test_the_linkers_analysis_by_chunks_joins_phrasal_verbs_as_the_index_does():
     from kb.gaps.wording import terms as by_chunks
 
