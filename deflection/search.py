@@ -124,7 +124,8 @@ class SearchEngine:
         # field lengths and typo lexicons are read by the first search that needs them, in
         # a worker thread: refresh() may run on the HTTP service's event loop
         postings = {lang: ranking.Postings((*TEXT_FIELDS, "morph")) for lang in indexes}
-        languages = {lang: self._synonyms_of(ix, lang) for lang, ix in indexes.items()}
+        languages = {lang: synonyms.for_index(ix, TEXT_FIELDS, self.synonyms_dir, lang)
+                     for lang, ix in indexes.items()}
         vectors = {lang: Vectors.open(build / lang) if self.semantic else None
                    for lang in indexes}
         with self._lock:
@@ -133,12 +134,6 @@ class SearchEngine:
             self.build = build
             self._generation = getattr(self, "_generation", 0) + 1
         return True
-
-    def _synonyms_of(self, ix, lang: str) -> synonyms.Synonyms:
-        """The synonyms of `lang` as its index's articles use their words."""
-        with ix.reader() as reader:
-            return synonyms.load(self.synonyms_dir, lang).used_by(
-                lambda term: max(reader.doc_frequency(f, term) for f in TEXT_FIELDS))
 
     def forget_questions(self) -> None:
         """Forget the questions' vectors asked before (bench/search.py: a new question's

@@ -15,7 +15,7 @@ added to them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,6 +162,14 @@ def load(folder: Path | None, lang: str) -> Synonyms:
     if file is None or not file.is_file():
         return base
     return Synonyms(tuple(_analysed(read(file), lang)), base.one_way)
+
+
+def for_index(ix, fields: Sequence[str], folder: Path | None, lang: str) -> Synonyms:
+    """The synonyms of `lang` as the articles of its Whoosh index `ix` use their words
+    (`Synonyms.used_by`: a document's frequency is its most used field's of `fields`)."""
+    with ix.reader() as reader:
+        return load(folder, lang).used_by(
+            lambda term: max(reader.doc_frequency(f, term) for f in fields))
 
 
 def read(file: Path) -> list[list]:
