@@ -299,9 +299,7 @@ PHRASAL = {
     "shut": ("down",), "clean": ("up",), "lock": ("out",), "work": ("around",),
     "walk": ("through",),
 }
-
-
-_PARTICLES = frozenset(p for particles in PHRASAL.values() for p in particles)
+PARTICLES = frozenset(p for particles in PHRASAL.values() for p in particles)
 # each phrasal verb's one word (stemmed) → the verb's stem: "signout" → "sign"
 PHRASAL_JOINS = {_stem("en", verb + particle): verb
                  for verb, particles in PHRASAL.items() for particle in particles}
@@ -310,7 +308,7 @@ PHRASAL_JOINS = {_stem("en", verb + particle): verb
 def phrasal(word: str, after: str) -> str | None:
     """The one word of a phrasal verb written apart ("logged", "in" → "login"), or None."""
     after = after.lower()
-    if after not in _PARTICLES:
+    if after not in PARTICLES:
         return None
     word = word.lower()
     if not (word.isascii() and word.isalpha()):

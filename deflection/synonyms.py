@@ -61,7 +61,6 @@ class Synonyms:
                 out.append((at, word))
         return out
 
-
     def used_by(self, df: Callable[[str], int]) -> Synonyms:
         """These synonyms in one help center (`df`: how many of its articles hold a term):
         a word customers type stands for the articles' word only where the articles use it
@@ -275,4 +274,3 @@ def one_word_readings(folder: Path, languages: list[str]) -> list[SynonymsError]
                         "words), so every question with that word gets this group",
                         "write it as one word the customers use, or leave it out"))
     return found
-

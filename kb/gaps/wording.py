@@ -19,8 +19,7 @@ _WORD = re.compile(analysis.WORD)
 # where a phrasal verb's two words may follow each other (a word, then a particle): the
 # verb is matched alone, so that a particle may be the next pair's verb ("back" in "come
 # back up")
-_PARTICLES = "|".join(sorted({p for particles in analysis.PHRASAL.values() for p in particles}))
-_PHRASAL_PAIR = re.compile(rf"(?i)\b([a-z]+)(?=\W+({_PARTICLES})\b)")
+_PHRASAL_PAIR = re.compile(rf"(?i)\b([a-z]+)(?=\W+({'|'.join(sorted(analysis.PARTICLES))})\b)")
 
 
 @lru_cache(maxsize=500_000)
