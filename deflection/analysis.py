@@ -32,7 +32,7 @@ from whoosh.lang import stemmer_for_language, stopwords_for_language
 from whoosh.support.charset import accent_map
 
 # Bump when analysis changes: every article is re-analysed on the next build.
-VERSION = "26"
+VERSION = "27"
 
 _THAI = re.compile(r"[\u0e00-\u0e7f]")
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")

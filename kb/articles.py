@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 
 from kb import frontmatter
 from kb.languages import language_of
+from kb.markdown_scan import prose_lines
 
 if TYPE_CHECKING:
     from kb.settings import Site
 
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_H1 = re.compile(r"^ {0,3}#\s+(.+?)(?:\s+#+)?\s*$")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 INDEX_NAMES = ("index.md", "README.md")
 
 
@@ -41,10 +43,16 @@ class Article:
         title = self.meta.get("title")
         if isinstance(title, str) and title.strip():
             return title.strip()
-        match = _H1.search(self.fm.body)
-        if match:
-            return match.group(1)
-        return PurePosixPath(self.path).stem.replace("-", " ").replace("_", " ").capitalize()
+        heading = first_heading(self.fm.body)
+        if heading:
+            return heading
+        path = PurePosixPath(self.path)
+        if not self.is_index:
+            return _named(path.stem)
+        # a section's page without a heading is known by its section, as the navigation
+        # names it ("regex/index.md": Regex), a language's home page as MkDocs names it
+        return _named(path.parent.name) if path.parent.name not in ("", self.lang) \
+            else "Home"
 
     @property
     def section(self) -> str:
@@ -63,6 +71,27 @@ class Article:
         if not isinstance(tags, list):
             return []
         return [str(t).strip().lower() for t in tags if str(t).strip()]
+
+
+def first_heading(body: str) -> str | None:
+    """The page's first level-1 heading, `# Title` or a line underlined with `===`,
+    outside code blocks and HTML comments (a shell comment in a code block is no title)."""
+    previous: tuple[int, str] | None = None
+    for offset, line in prose_lines(body, inline_code=True):
+        atx = _H1.match(line)
+        if atx:
+            return atx.group(1)
+        if previous and previous[0] == offset - 1 and _SETEXT_H1.match(line):
+            return previous[1].strip()
+        previous = (offset, line) if line.strip() and not line.startswith(("    ", "\t")) \
+            else None
+    return None
+
+
+def _named(name: str) -> str:
+    """A file's or folder's name as MkDocs makes a title of it."""
+    title = name.replace("-", " ").replace("_", " ")
+    return title.capitalize() if title == title.lower() else title
 
 
 def read_article(file: Path, path: str, lang: str) -> Article:

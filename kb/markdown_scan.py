@@ -7,6 +7,7 @@ skipped, since nothing in them is a link.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -60,8 +61,9 @@ class Leftover:
     fix: str
 
 
-def _clean_lines(body: str):
-    """Yield (line_offset, text) for lines outside code fences and HTML comments."""
+def prose_lines(body: str, inline_code: bool = False) -> Iterator[tuple[int, str]]:
+    """(line offset, text) of each line outside code fences and HTML comments, its inline
+    code blanked unless `inline_code`."""
     fence: str | None = None
     in_comment = False
     for offset, raw in enumerate(body.split("\n")):
@@ -89,13 +91,13 @@ def _clean_lines(body: str):
                 in_comment = True
                 break
             line = line[:start] + line[end + 3 :]
-        yield offset, _INLINE_CODE.sub(" ", line)
+        yield offset, line if inline_code else _INLINE_CODE.sub(" ", line)
 
 
 def scan(body: str, first_line: int = 1) -> tuple[list[Reference], list[Leftover]]:
     refs: list[Reference] = []
     leftovers: list[Leftover] = []
-    for offset, line in _clean_lines(body):
+    for offset, line in prose_lines(body):
         number = first_line + offset
         for match in _LINK.finditer(line):
             refs.append(Reference(number, match.group(2).strip("<>"), match.group(1) == "!"))
