@@ -30,6 +30,7 @@ from pathlib import Path
 from whoosh import fields, index
 
 from deflection import analysis, passages, ranking, semantic
+from deflection.partials import INCLUDE, THIN_WORDS, Partials
 from deflection.text import extract, lede, plain_title, strip_templates
 from kb.errors import KBError
 from kb.variables import substitute
@@ -124,6 +125,7 @@ def sources_from_site(site) -> Iterator[Source]:
     from kb.variables import Variables
 
     variables = Variables(site.config.docs_dir)
+    partials = Partials(site.config.docs_dir)
 
     # plain strings and open(), not pathlib, per file: a rebuild reads every source to
     # find the changed ones, and at 10,000 articles pathlib alone cost a few tenths of a second
@@ -140,21 +142,27 @@ def sources_from_site(site) -> Iterator[Source]:
 
         def load(file=f.abs_src_path, path=f.src_uri, lang=lang, url=f.url, section=section):
             return _document(read_article(Path(file), path, lang), url, section,
-                             variables.for_page(path))
+                             variables.for_page(path), partials)
 
         text = raw.decode("utf-8", "replace")
         yield Source(f.src_uri, lang,
-                     digest_of(f.url, text, variables.fingerprint(f.src_uri, text)), load)
+                     digest_of(f.url, text, variables.fingerprint(f.src_uri, text),
+                               partials.fingerprint(f.src_uri, text)), load)
 
 
 def _document(article, url: str, section: bool = False,
-              variables: Mapping[str, str] | None = None) -> Document | None:
-    """The search document of an article; template variables read as the page shows them."""
+              variables: Mapping[str, str] | None = None,
+              partials: Partials | None = None) -> Document | None:
+    """The search document of an article; template variables read as the page shows them,
+    and a page of few words of its own with the partials it includes (deflection.partials)."""
     if article.read_error or article.fm.error:
         return None  # `kb check` reports it; the index leaves it out
     meta, variables = article.meta, variables or {}
     body, title = substitute(article.fm.body, variables), substitute(article.title, variables)
     fields_ = extract(body)
+    if partials and len(fields_.body.split()) < THIN_WORDS and INCLUDE.search(article.fm.body):
+        body = substitute(partials.expand(article.path, article.fm.body), variables)
+        fields_ = extract(body)
     if section and len(fields_.body.split()) < SECTION_MIN_WORDS:
         return None  # a section page that only introduces its articles
     # `description` is what Material, Docusaurus and Microsoft Docs call the summary
