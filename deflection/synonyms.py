@@ -48,16 +48,19 @@ class Synonyms:
 
     def expand(self, query_terms: list[str]) -> list[tuple[tuple[int, ...], tuple[str, ...]]]:
         """(positions of a member in the query, another member of its group), for
-        every group with a member among the query's terms."""
+        every group with a member among the query's terms, unless the question says the
+        other member too: "Maximum number of queries reached (max: 150)" credits no page
+        twice for "maximum"."""
         out = []
         for group in self.groups:
             for member in group:
                 at = _find(query_terms, member)
                 if at is not None:
-                    out += [(at, other) for other in group if other != member]
+                    out += [(at, other) for other in group
+                            if other != member and _find(query_terms, other) is None]
         for alias, word in self.one_way:
             at = _find(query_terms, alias)
-            if at is not None:
+            if at is not None and _find(query_terms, word) is None:
                 out.append((at, word))
         return out
 
@@ -95,6 +98,12 @@ BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
         "username": ("user name",), "user name": ("username",),
         "two-factor": ("2fa", "mfa"), "price": ("cost",), "error": ("glitch",),
         "allowlist": ("whitelist",), "denylist": ("blacklist",), "blocklist": ("blacklist",),
+        # the short forms customers type
+        "maximum": ("max",), "configuration": ("config", "conf"), "information": ("info",),
+        "authentication": ("auth",), "authorization": ("auth",), "repository": ("repo",),
+        "documentation": ("docs",), "environment": ("env",), "database": ("db",),
+        "message": ("msg",), "directory": ("dir",), "certificate": ("cert",),
+        "statistics": ("stats",), "organization": ("org",),
         # phrasal verbs (analysis.PHRASAL): "sign out" is "log out"
         "login": ("signin", "logon"), "signin": ("login",), "logout": ("signout", "logoff"),
         "signout": ("logout",), "register": ("signup",), "signup": ("register",),

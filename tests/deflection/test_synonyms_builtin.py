@@ -18,6 +18,23 @@ def test_built_in_colloquial_words_find_the_articles_word():
         [((1,), tuple(terms("изображение", "ru")))]
 
 
+def test_a_short_form_stands_for_its_word_unless_the_question_says_both():
+    """"max" is "maximum" where customers type it; an error message quoting both
+    ("Maximum number of concurrent DNS queries reached (max: 150)") credits no page twice
+    for "maximum", which ranked the pages saying "maximum" above the warning's own."""
+    from deflection.analysis import terms
+    from deflection.synonyms import Synonyms, built_in
+
+    en = built_in("en")
+    maximum, configuration = tuple(terms("maximum", "en")), tuple(terms("configuration", "en"))
+    assert en.expand(terms("max tables in a dataset", "en")) == [((0,), maximum)]
+    assert en.expand(terms("pihole config file", "en")) == [((1,), configuration)]
+    assert en.expand(terms("Maximum number of queries reached (max: 150)", "en")) == []
+    group = Synonyms(groups=((("invoic",), ("bill",)),))
+    assert group.expand(["invoic", "late"]) == [((0,), ("bill",))]
+    assert group.expand(["invoic", "bill"]) == []
+
+
 def test_every_built_in_synonym_keeps_each_of_its_words():
     """"sign out" would be "sign" alone ("out" is a stop word), and every question with
     "sign" would be widened; a built-in synonym is as many terms as it has words."""
