@@ -59,7 +59,7 @@ from kb.gaps.importers import FORMATS, ON_ERROR
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
-    help="Link confidence below which no article answers a ticket (default 0.4).",
+    help="Link confidence below which no article answers a ticket (default 0.35).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option(
@@ -188,7 +188,7 @@ def gaps(
 @click.option(
     "--threshold",
     type=click.FloatRange(0, 1),
-    help="Link confidence below which no article answers (default 0.4).",
+    help="Link confidence below which no article answers (default 0.35).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--failures", is_flag=True, help="List the tickets linked wrongly.")

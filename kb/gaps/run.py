@@ -154,7 +154,7 @@ def analyse(
     return report
 
 
-NEAR = 0.6  # a ticket this close to the threshold may join its closest article's topic
+NEAR = 0.6  # a ticket this close to the topics' threshold may join its closest article's topic
 
 
 def _most_common(counts: Counter, n: int) -> list[tuple[str, int]]:
@@ -193,7 +193,7 @@ def topic_articles(
     The tickets linked to an article form its topic only when their shared wording links
     to that article too: a word in common ("Google" Calendar, "Google" Drive) links
     single tickets, not a whole topic. Those that came near it (confidence at least
-    NEAR × threshold, no better article) join only when the wording of all of them
+    NEAR × the topics' threshold, no better article) join only when the wording of all of them
     still links there: a topic no article answers, written near one, stays apart and
     leaves that article's own topic whole. A topic that fails the check goes back to be
     grouped by wording; its tickets keep their own links."""
@@ -202,7 +202,7 @@ def topic_articles(
     by_article: dict[tuple[str, str], list[int]] = {}
     for i, link in enumerate(links):
         if link.best is not None and (
-            link.article is not None or link.score >= NEAR * linker.threshold
+            link.article is not None or link.score >= NEAR * linker.topic_threshold
         ):
             by_article.setdefault((link.lang, link.best), []).append(i)
     frequencies = frequencies or ticket_frequencies(links)
@@ -210,7 +210,7 @@ def topic_articles(
     def answers(lang: str, article: str, members: list[int]) -> bool:
         shared = _shared_terms(links, members, frequencies(lang))
         best, score = linker.link_terms(lang, shared) if shared else (None, 0.0)
-        return best == article and score >= linker.threshold
+        return best == article and score >= linker.topic_threshold
 
     for (lang, article), members in by_article.items():
         linked = [i for i in members if links[i].article is not None]
@@ -248,7 +248,7 @@ def join_answered(
     that article's topic when the tickets agree one by one, either way:
 
     - most of them came near it (most closest to it, the median at least NEAR ×
-      threshold): customers write around a subject in many ways, each one too short;
+      the topics' threshold): customers write around a subject in many ways, each one too short;
     - most of them are answered one by one, by their words at least, though by another
       article: their topic was refused there because what they share links here
       ("password" of "I forgot my password" answered by "Reset your password", each
@@ -272,15 +272,15 @@ def join_answered(
             came_near = (
                 closest == article
                 and count >= MAJORITY * size
-                and median([links[i].score for i in group.members]) >= NEAR * linker.threshold
+                and median([links[i].score for i in group.members]) >= NEAR * linker.topic_threshold
             )
             # answered by words at least: the meaning lowers a ticket's score where the
             # article it came closest to is not the one (deflection.semantic, STANDOUT)
-            answered = sum(max(links[i].score, links[i].words or 0.0) >= linker.threshold
+            answered = sum(max(links[i].score, links[i].words or 0.0) >= linker.topic_threshold
                            for i in group.members)
             if (
                 article is not None
-                and score >= linker.threshold
+                and score >= linker.topic_threshold
                 and (came_near or answered >= MAJORITY * size)
             ):
                 target = by_article.get((group.lang, article))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,12 +15,16 @@ QUERY_BOX = '[data-md-component="search-query"]'
 
 
 def search(page, url: str, query: str, answered_by: str) -> list[str]:
-    """Type `query` as a customer would; the links listed once `answered_by` has answered."""
+    """Type `query` as a customer would; the links listed once `answered_by` has answered
+    it (the API's, once they answer the whole query: on a busy machine the box may ask
+    while the customer is still typing, and the first word's answer comes first)."""
     page.goto(url)
     page.wait_for_selector(f"html[data-kb-search='{answered_by}']")
     page.click(QUERY_BOX)
     page.keyboard.type(query, delay=20)
-    results = ".md-search-result__list a" + ("[data-kb-path]" if answered_by == "api" else "[href]")
+    answered = f"[data-kb-query={json.dumps(query, ensure_ascii=False)}]"
+    results = (f".md-search-result__list{answered} a[data-kb-path]" if answered_by == "api"
+               else ".md-search-result__list a[href]")
     page.wait_for_selector(results, timeout=15_000)
     return page.eval_on_selector_all(results, "els => els.map(e => e.href)")
 

@@ -87,11 +87,14 @@ def test_a_question_the_words_brush_against_and_no_article_answers_is_unanswered
 
 @needs_model
 def test_linking_weighs_how_far_the_article_stands_out_in_meaning(sample_index, monkeypatch):
+    """The words link the ticket (0.51); its article does not stand out in meaning, which
+    takes it to 0.37: under 0.40, the topics' threshold, where this was tuned (the tickets'
+    threshold, 0.35 since, links it: one of the sample's losses in bench/RESULTS.md)."""
     ticket = Ticket(id="1", subject=UNANSWERED_EN, language="en")
     monkeypatch.setattr(link_module, "MEANING_LIMIT", 0)  # the words alone
-    by_words = open_linker(sample_index).link([ticket])[0]
+    by_words = open_linker(sample_index, 0.4).link([ticket])[0]
     assert by_words.article == "en/getting-started/create-your-first-project.md"
     monkeypatch.undo()
-    linked = open_linker(sample_index).link([ticket])[0]
+    linked = open_linker(sample_index, 0.4).link([ticket])[0]
     assert linked.best == by_words.best and linked.article is None
     assert linked.score < by_words.score
