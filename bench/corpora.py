@@ -2,8 +2,9 @@
 
 The corpora live outside the repository (`../shared/corpora`); a bench skips one that is
 absent. Labeled questions: `tests/data/corpora/<labels>.jsonl` (development),
-`tests/data/corpora/dev2/<name>.jsonl` (a second development set, written later by
-others) and `tests/data/corpora/heldout/<name>.jsonl` (held-out, where there is one).
+`tests/data/corpora/dev2/<name>.jsonl` and `dev3/<name>.jsonl` (a second and a third
+development set, each written later by others) and
+`tests/data/corpora/heldout/<name>.jsonl` (held-out, where there is one).
 """
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 
 Issue #3 quotes Material's built-in search at about 0.61 / 0.84 / 0.71 (R@1 / R@5 / MRR) on
 the team's hidden held-out questions. This bench measures Material's search and kb's on our
-own labeled questions (tests/data/corpora/<name>.jsonl = dev, .../dev2/<name>.jsonl = a second
-development set, .../heldout/<name>.jsonl = held-out) in one run, so the sets can be compared
-with the hidden one.
+own labeled questions (tests/data/corpora/<name>.jsonl = dev, .../dev2/<name>.jsonl and
+.../dev3/<name>.jsonl = a second and a third development set, .../heldout/<name>.jsonl =
+held-out) in one run, so the sets can be compared with the hidden one.
 
 For each corpus under /work/shared/corpora (skipped, with a line, when absent):
   1. `kb build -f CONFIG` in a temp dir. The config is the shape of /tmp/ce/<name>/site_config.yml
@@ -164,6 +164,7 @@ def kb_scores(labels: Path, config: Path) -> dict:
 def label_sets(corpus: Corpus) -> list[tuple[str, Path]]:
     sets = [("dev", LABELS / f"{corpus.dev_labels}.jsonl"),
             ("dev2", LABELS / "dev2" / f"{corpus.name}.jsonl"),
+            ("dev3", LABELS / "dev3" / f"{corpus.name}.jsonl"),
             ("held-out", LABELS / "heldout" / f"{corpus.name}.jsonl")]
     return [(name, path) for name, path in sets if path.is_file()]
 
@@ -218,7 +219,7 @@ def measure_corpus(corpus: Corpus, browser, tmp: Path) -> list[dict]:
 def means(rows: list[dict], names: list[str]) -> dict:
     """Unweighted means over the corpora that have a held-out set, per set and engine."""
     out: dict = {}
-    for set_name in ("dev", "dev2", "held-out"):
+    for set_name in ("dev", "dev2", "dev3", "held-out"):
         chosen = [r for r in rows if r["set"] == set_name and r["corpus"] in names]
         if not chosen:
             continue

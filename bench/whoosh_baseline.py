@@ -21,7 +21,8 @@ own labeled sets, with kb in the same run, to calibrate how hard our sets are.
     still fail or give nothing, the query falls back to a plain OR of the analysed terms.
 
 Measured per corpus, on dev (tests/data/corpora/<labels>.jsonl, tests/data/gaps_eval_<c>.jsonl)
-a second development set (tests/data/corpora/dev2/<c>.jsonl, which serves both) and
+a second and a third development set (tests/data/corpora/dev2/<c>.jsonl and dev3/, each
+serving both) and
 held-out (tests/data/corpora/heldout/<c>.jsonl, which serves both):
   - search: R@1, R@5, MRR by kb.evaluate; empty-gold questions are left out, as in
     `kb eval-search`;
@@ -69,7 +70,7 @@ ISSUE_3_LUNR = {"recall@1": 0.61, "recall@5": 0.84, "mrr": 0.71}
 ISSUE_5_TOP1 = {"whoosh_defaults": 0.52, "lunr": 0.59}
 METRICS = ("recall@1", "recall@5", "mrr")
 ENGINES = ("whoosh_or", "whoosh_and", "kb")
-SETS = ("dev", "dev2", "held-out")
+SETS = ("dev", "dev2", "dev3", "held-out")
 # Whoosh's query syntax (fields, groups, phrases, wildcards, fuzzy, boosts, ranges)
 SYNTAX = re.compile(r"[:()\[\]{}\"'~^*?<>]")
 H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)  # as kb.articles reads a page's first H1
@@ -167,6 +168,7 @@ def label_files(corpus: Corpus) -> dict[str, tuple[Path | None, Path | None]]:
     files = {
         "dev": (LABELS / f"{corpus.dev_labels}.jsonl", DATA / f"gaps_eval_{corpus.name}.jsonl"),
         "dev2": (LABELS / "dev2" / f"{corpus.name}.jsonl",) * 2,
+        "dev3": (LABELS / "dev3" / f"{corpus.name}.jsonl",) * 2,
         "held-out": (heldout, heldout),
     }
     return {

@@ -115,9 +115,10 @@ LABELS = Path(__file__).resolve().parents[1] / "data"
 
 
 def labeled_files() -> list[tuple[str, Path]]:
-    """Each labeled-questions file of a corpus: development, second development, held-out,
-    and the labeled tickets, with its corpus's name."""
-    files = [(f.stem, f) for folder in ("corpora", "corpora/dev2", "corpora/heldout")
+    """Each labeled-questions file of a corpus: development, second and third development,
+    held-out, and the labeled tickets, with its corpus's name."""
+    files = [(f.stem, f) for folder in ("corpora", "corpora/dev2", "corpora/dev3",
+                                        "corpora/heldout")
              for f in sorted((LABELS / folder).glob("*.jsonl"))]
     files += [(f.stem.removeprefix("gaps_eval_"), f)
               for f in sorted(LABELS.glob("gaps_eval_*.jsonl"))]
