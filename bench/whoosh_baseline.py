@@ -11,8 +11,9 @@ own labeled sets, with kb in the same run, to calibrate how hard our sets are.
     no boosts; Thai is not split into words by it, and that is reported as it is;
   - built from the pages kb itself lists (`kb.articles.load_articles` on the site loaded by
     `kb.settings.load_site`, so the same pages and paths): title = the front matter title,
-    else the first H1, else the file name (kb's `Article.title`); content = the Markdown
-    after the front matter (`kb.frontmatter.parse`), without the H1 taken as the title;
+    else the first H1 outside code, else the file name (kb's `Article.title`); content =
+    the Markdown after the front matter (`kb.frontmatter.parse`), without the H1 taken as
+    the title;
   - questions parsed by `MultifieldParser(["title", "content"], schema, group=OrGroup)`
     (row "OR"), and with the parser's default AndGroup (row "AND": every word must match,
     which returns nothing for most natural questions); Whoosh's default BM25F; top 10.
@@ -57,7 +58,7 @@ from whoosh import fields, index
 from whoosh.qparser import MultifieldParser, OrGroup
 from whoosh.query import NullQuery, Or, Term
 
-from kb.articles import load_articles
+from kb.articles import first_heading, load_articles
 from kb.evaluate import Question, evaluate, read_labels
 from kb.gaps.evaluate import Labeled, read_labeled
 from kb.settings import load_site
@@ -73,7 +74,6 @@ ENGINES = ("whoosh_or", "whoosh_and", "kb")
 SETS = ("dev", "dev2", "dev3", "held-out")
 # Whoosh's query syntax (fields, groups, phrases, wildcards, fuzzy, boosts, ranges)
 SYNTAX = re.compile(r"[:()\[\]{}\"'~^*?<>]")
-H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)  # as kb.articles reads a page's first H1
 
 
 class WhooshDefaults:
@@ -93,11 +93,13 @@ class WhooshDefaults:
                 continue
             body = article.fm.body
             title = article.title
-            h1 = H1.search(body)
+            # the heading kb.articles took the title from (first_heading: outside code)
+            h1 = re.search(rf"^ {{0,3}}#[ \t]+{re.escape(title)}(?:[ \t]+#+)?[ \t]*$", body,
+                           re.M)
             if (
                 not (isinstance(article.meta.get("title"), str) and article.meta["title"].strip())
                 and h1
-                and h1.group(1) == title
+                and first_heading(body) == title
             ):
                 body = body[: h1.start()] + body[h1.end() :]
             writer.add_document(path=article.path, title=title, content=body)

@@ -30,7 +30,7 @@ from pathlib import Path
 from whoosh import fields, index
 
 from deflection import analysis, passages, ranking, semantic
-from deflection.partials import INCLUDE, THIN_WORDS, Partials
+from deflection.partials import THIN_WORDS, Partials, includes
 from deflection.text import extract, lede, plain_title, strip_templates
 from kb.errors import KBError
 from kb.variables import substitute
@@ -144,10 +144,11 @@ def sources_from_site(site) -> Iterator[Source]:
             return _document(read_article(Path(file), path, lang), url, section,
                              variables.for_page(path), partials)
 
-        text = raw.decode("utf-8", "replace")
+        # the page as it reads with its partials in: a partial's change, or a variable's
+        # it uses, re-reads the page
+        text = partials.expand(f.src_uri, raw.decode("utf-8", "replace"))
         yield Source(f.src_uri, lang,
-                     digest_of(f.url, text, variables.fingerprint(f.src_uri, text),
-                               partials.fingerprint(f.src_uri, text)), load)
+                     digest_of(f.url, text, variables.fingerprint(f.src_uri, text)), load)
 
 
 def _document(article, url: str, section: bool = False,
@@ -160,7 +161,7 @@ def _document(article, url: str, section: bool = False,
     meta, variables = article.meta, variables or {}
     body, title = substitute(article.fm.body, variables), substitute(article.title, variables)
     fields_ = extract(body)
-    if partials and len(fields_.body.split()) < THIN_WORDS and INCLUDE.search(article.fm.body):
+    if partials and len(fields_.body.split()) < THIN_WORDS and includes(article.fm.body):
         body = substitute(partials.expand(article.path, article.fm.body), variables)
         fields_ = extract(body)
     if section and len(fields_.body.split()) < SECTION_MIN_WORDS:

@@ -99,8 +99,8 @@ BUILT_IN: dict[str, dict[str, tuple[str, ...]]] = {
         "two-factor": ("2fa", "mfa"), "price": ("cost",), "error": ("glitch",),
         "allowlist": ("whitelist",), "denylist": ("blacklist",), "blocklist": ("blacklist",),
         # the short forms customers type
-        "maximum": ("max",), "configuration": ("config", "conf"), "information": ("info",),
-        "authentication": ("auth",), "authorization": ("auth",), "repository": ("repo",),
+        "maximum": ("max",), "configuration": ("config",), "information": ("info",),
+        "authentication": ("auth",), "repository": ("repo",),
         "documentation": ("docs",), "environment": ("env",), "database": ("db",),
         "message": ("msg",), "directory": ("dir",), "certificate": ("cert",),
         "statistics": ("stats",), "organization": ("org",),

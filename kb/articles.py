@@ -14,7 +14,7 @@ from kb.markdown_scan import prose_lines
 if TYPE_CHECKING:
     from kb.settings import Site
 
-_H1 = re.compile(r"^ {0,3}#\s+(.+?)(?:\s+#+)?\s*$")
+_H1 = re.compile(r"^ {0,3}#[ \t]+(\S.*?)(?:[ \t]+#+)?[ \t]*$")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 INDEX_NAMES = ("index.md", "README.md")
 
@@ -76,15 +76,19 @@ class Article:
 def first_heading(body: str) -> str | None:
     """The page's first level-1 heading, `# Title` or a line underlined with `===`,
     outside code blocks and HTML comments (a shell comment in a code block is no title)."""
-    previous: tuple[int, str] | None = None
+    previous: tuple[int, str] | None = None  # a one-line paragraph's line
+    blank = -1  # the last blank line's offset
     for offset, line in prose_lines(body, inline_code=True):
         atx = _H1.match(line)
         if atx:
             return atx.group(1)
         if previous and previous[0] == offset - 1 and _SETEXT_H1.match(line):
             return previous[1].strip()
-        previous = (offset, line) if line.strip() and not line.startswith(("    ", "\t")) \
-            else None
+        if not line.strip():
+            blank = offset
+        paragraph = blank == offset - 1 and not line.startswith(("    ", "\t")) \
+            and not line.lstrip().startswith(("#", "|"))
+        previous = (offset, line) if line.strip() and paragraph else None
     return None
 
 

@@ -140,7 +140,7 @@ class Linker:
         self.models = models
         self.default = default if default in models else next(iter(models))
         self.threshold = threshold
-        self.topic_threshold = threshold + TOPIC_MARGIN  # kb.gaps.run: a topic's wording
+        self.topic_threshold = min(1.0, round(threshold + TOPIC_MARGIN, 6))  # kb.gaps.run
         self.engine = engine
         self.workers = workers  # processes that rank contested tickets (deflection.batch)
         # each question the search ranked: its first article, and how far the articles it

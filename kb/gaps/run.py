@@ -132,6 +132,7 @@ def analyse(
                 best=best[0][0] if best else None,
                 history=[d for i in whole.members if (d := tickets[i].created_at) is not None],
                 bests=bests,
+                topic_threshold=linker.topic_threshold,
             )
         )
         topic_of.update((i, group.label) for i in members)

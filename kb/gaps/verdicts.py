@@ -114,10 +114,12 @@ def _unanswered(
     bests: Sequence[str | None],
     threshold: float,
     closest: str | None,
+    topic_threshold: float,
 ) -> str:
-    """Why no article answers a topic. When some of its tickets are answered one by one,
-    says so, and what the wording they share links to: the topic's verdict follows that
-    wording (`kb.gaps.run.join_answered`); the tickets keep their own links."""
+    """Why no article answers a topic. When some of its tickets are answered one by one
+    (at `threshold`), says so, and what the wording they share links to: the topic's
+    verdict follows that wording (at `topic_threshold`, `kb.gaps.run.join_answered`); the
+    tickets keep their own links."""
     n = len(group.members)
     linked = _linked_one_by_one(group.members, scores, bests, threshold)
     if not linked:
@@ -132,7 +134,7 @@ def _unanswered(
         wording = "but they share too few words to link as a topic"
     elif article is None:
         wording = "but their shared wording matches no article"
-    elif score < threshold:
+    elif score < topic_threshold:
         wording = "but their shared wording does not (" + (
             f"{score:.2f} there)" if article == next(iter(linked)) else
             f"its best match is {article} at {score:.2f})"
@@ -144,7 +146,8 @@ def _unanswered(
         )
     text = (
         f"{plural(n, 'ticket')}, no article answers {'them' if n > 1 else 'it'} as a topic "
-        f"(threshold {threshold:.2f}): {_who(k, n, 'all')} {_one_by_one(linked)}, {wording}"
+        f"(threshold {topic_threshold:.2f}): {_who(k, n, 'all')} {_one_by_one(linked)}, "
+        f"{wording}"
     )
     rest = [scores[i] for i in group.members if scores[i] < threshold]
     if rest:
@@ -181,13 +184,15 @@ def judge(
     best: str | None = None,
     history: Sequence[dt.datetime] | None = None,
     bests: Sequence[str | None] = (),
+    topic_threshold: float | None = None,
 ) -> Topic:
     """The Topic for one group: verdict, evidence in plain words, priority.
 
     `group.members` are the tickets of the report's period; `history`, the dates of all
     of the topic's tickets, earlier ones included, for the trend (default: the members');
     `bests`, each ticket's closest article, which answers it one by one at a score of
-    `threshold` or more (the evidence then says where the topic and its tickets differ)."""
+    `threshold` or more (the evidence then says where the topic and its tickets differ);
+    `topic_threshold` (default `threshold`), what a topic's shared wording must reach."""
     members = [tickets[i] for i in group.members]
     dates = sorted(t.created_at for t in members if t.created_at is not None)
     evidence: list[str] = []
@@ -195,7 +200,8 @@ def judge(
     if group.article is None:
         verdict = "missing"
         score = sum(scores[i] for i in group.members) / len(group.members)
-        evidence.append(_unanswered(group, scores, bests, threshold, best))
+        evidence.append(_unanswered(group, scores, bests, threshold, best,
+                                    topic_threshold or threshold))
     else:
         verdict = "ok"
         own = [scores[i] for i in group.members if not bests or bests[i] == group.article]

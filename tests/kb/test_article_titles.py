@@ -30,8 +30,12 @@ def test_a_heading_underlined_or_indented_up_to_three_spaces(tmp_path):
     assert title_of(tmp_path, "a.md", "Reset your password\n===\n\nText.\n") == \
         "Reset your password"
     assert title_of(tmp_path, "a.md", "   # Billing\n") == "Billing"
-    # four spaces make a code block; a `===` under it underlines nothing
+    # four spaces make a code block; a `===` under it underlines nothing, nor under a
+    # heading, a table row or the second line of a paragraph (Python-Markdown's reading)
     assert title_of(tmp_path, "a-page.md", "    code line\n===\n") == "A page"
+    for text in ("## Sub\n===\n", "| a | b |\n===\n", "Line one\nLine two\n===\n"):
+        assert title_of(tmp_path, "a-page.md", text) == "A page", text
+    assert title_of(tmp_path, "a.md", "#   \n# Real\n") == "Real"  # an empty one is none
 
 
 def test_front_matter_comes_first(tmp_path):

@@ -278,6 +278,9 @@ def test_a_topic_written_near_an_article_leaves_its_own_topic_whole(linker):
     assert all(link.article is None and link.best == reset for link in links[3:])
     articles, near = topic_articles(tickets, links, linker, 3)
     assert articles == [reset] * 3 + [None] * 4 and not near
+    # at the tickets' own threshold (0.35) the shared "password" would join them
+    assert (linker.threshold, linker.topic_threshold) == (0.35, 0.4)
+    assert Linker(linker.models, linker.default, 0.98).topic_threshold == 1.0
 
 
 def test_where_two_articles_come_close_the_search_decides(linker):

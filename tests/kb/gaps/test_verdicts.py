@@ -143,12 +143,23 @@ def test_one_ticket_years_away_leaves_the_trend_of_a_steady_topic_flat(outlier):
 LOGIN = "en/account/cannot-log-in.md"
 
 
-def judged(article, scores, bests, wording, joined=()):
+def judged(article, scores, bests, wording, joined=(), threshold=0.4, topic_threshold=None):
     tickets = tickets_on(list(range(len(scores))))
     group = Group("en", list(range(len(tickets))), article, label="passwords",
                   joined=set(joined), wording=wording)
-    return judge(group, 0, tickets, scores, 0, Signals(), None, 0.4, best=bests[0],
-                 bests=bests)
+    return judge(group, 0, tickets, scores, 0, Signals(), None, threshold, best=bests[0],
+                 bests=bests, topic_threshold=topic_threshold)
+
+
+def test_a_topic_is_judged_at_the_topics_threshold_its_tickets_at_theirs():
+    """Tickets link one by one at 0.35, a topic's shared wording at 0.40: wording at 0.37
+    is why the topic was refused, not that too few of its tickets came near it."""
+    topic = judged(None, [0.45, 0.45, 0.36], [ARTICLE] * 3, (ARTICLE, 0.37),
+                   threshold=0.35, topic_threshold=0.4)
+    assert topic.evidence[0] == (
+        "3 tickets, no article answers them as a topic (threshold 0.40): all link one by one "
+        f"to {ARTICLE} (0.36–0.45), but their shared wording does not (0.37 there)"
+    )
 
 
 def test_a_missing_topic_says_which_of_its_tickets_link_one_by_one_and_why_not_it():
