@@ -17,12 +17,8 @@ article wins when the matrix ranks it close too; whether it answers is the matri
 confidence, moved by how far the article stands out in meaning where the search
 re-ranked the question by meaning (deflection.semantic).
 
-A ticket is long: its query is every term of the subject, plus the body's most
-informative terms the help center knows (highest tf × idf), up to the engine's cap of
-terms. A subject of nothing but the words of support mail ("Need help", "Вопрос") gives
-way to the body's first sentence with two telling words of the help center. Identical
-texts are analysed and scored once. A compound ("DNS-rebind") is analysed as its parts
-and the whole; the whole weighs less, so it is not counted twice.
+A ticket is read as a query by kb.gaps.ticket_query. Identical texts are analysed and
+scored once.
 """
 
 from __future__ import annotations
@@ -37,45 +33,29 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy import sparse
 
-from deflection import analysis, batch, own_words
+from deflection import analysis, batch
 from deflection.index import SearchIndexError, current_build
 
 # the search engine's own fields, caps and credits: a ticket links as a search ranks
-from deflection.plan import MAX_TERMS, SYNONYM_CREDIT, unheld_joins
+from deflection.plan import MAX_TERMS, SYNONYM_CREDIT
 from deflection.semantic import with_standout
 from kb.gaps.matrix import MORPH, ArticleMatrix
 from kb.gaps.matrix import load as load_matrix
 from kb.gaps.model import Ticket
-from kb.gaps.redact import without_addresses
-from kb.gaps.wording import (
-    BODY_CHARS,
-    analysed,
-    joined_terms,
-    question_of,
-    ticket_noise,
-    written,
-)
+from kb.gaps.ticket_query import Query, bare, ticket_query
 
 if TYPE_CHECKING:
     from deflection.search import SearchEngine
 
-SUBJECT_WEIGHT = 1.0
-BODY_WEIGHT = 0.5  # body terms carry the question less surely than the subject
-SUBJECT_CHARS = 1000  # a subject is a line; past this it is pasted text
 # A ticket whose best article holds less of its weight is unanswered. 0.40 was tuned on
 # the development tickets (tests/data/gaps_eval*.jsonl); two sets written later by others
 # (dev2, dev3) both gain at 0.35, 8 of 488 development tickets in all (bench/RESULTS.md,
-# "A third development set").
+# "The linking threshold: 0.40 → 0.35").
 DEFAULT_THRESHOLD = 0.35
 # A topic's shared wording must link this much surer than one ticket: what many tickets
 # share is looser than what one asks ("dark mode turns off after I change my password"
 # shares "password" with the password reset's topic). Topics were tuned at 0.40.
 TOPIC_MARGIN = 0.05
-# A compound's joined form ("dnsrebind" beside "dns", "rebind") weighs this share of its
-# IDF: the parts already say it, and an article that writes the parts apart lacks it.
-# bench/RESULTS.md, "Gaps linking": against 1 (counted in full, as before), 0.5 put two
-# development and held-out tickets right and none wrong.
-JOINED_WEIGHT = 0.5
 # A ticket whose second article ranks within this share of its first goes to the search
 # engine to decide (bench/RESULTS.md, "Gaps linking through the search"): 0.6 and 0.75 kept
 # every gain on the labeled tickets; 0.75 searches fewer.
@@ -101,24 +81,6 @@ class Linked:
     terms: tuple[str, ...] = ()
     subject_terms: int = 0  # how many of `terms` (the first ones) come from the subject
     words: float | None = None  # the confidence by words, where the meaning moved it
-
-
-# A subject's own share of its weight counts (when higher than the whole ticket's) from
-# this many distinct terms on.
-SUBJECT_TERMS = 2
-@dataclass
-class Query:
-    terms: list[str]
-    weights: list[float]  # subject / body weight × IDF
-    all_terms: tuple[str, ...]  # every term of subject and body, for the topics
-    subject_terms: int = 0  # how many of all_terms the subject gave
-    text: str = ""  # what the search reads: the subject, then the body's chosen terms
-    asked: int = -1  # how many of `terms` (the first ones) ask on their own; -1: all
-
-
-def _bare(q: Query) -> bool:
-    """A ticket with no body: the search's question exactly, so the search knows as much."""
-    return q.subject_terms == len(q.all_terms)
 
 
 class Linker:
@@ -185,88 +147,9 @@ class Linker:
         lang = analysis.detect_language(sample, list(self.models), self.default)
         return lang if lang in self.models else self.default
 
-    def query(self, subject: str, body: str, lang: str, told: bool = False) -> Query:
-        """The subject's terms, then the body's most informative known terms; a subject of
-        support-mail words only gives way to the body's first sentence that asks and says
-        something, else to its first that says more (the body without pleasantries). A
-        subject that tells a story (more than MAX_TERMS terms: a question pasted whole, as
-        labeled questions and chat transcripts are) is a message: the sentences that ask
-        are its subject, the rest joins the body; so does a shorter subject's sentence of
-        story ("Port 53 is in use. I already tried restarting": own_words.questions_of)."""
-        model = self.models[lang]
-        if not told:
-            if len(set(analysed(subject[:SUBJECT_CHARS], lang))) > MAX_TERMS:
-                sentences = analysis.sentences(subject[: 100 * BODY_CHARS], lang)
-                asked = [s for s in sentences if analysis.asks(s)]
-            else:
-                sentences, asked = analysis.sentences(subject, lang), []
-                if len(sentences) > 1:  # pleasantries first: "could you help me?" asks nothing
-                    plain = own_words.without_pleasantries(subject, lang,
-                                                           model.vocab.__contains__)
-                    sentences = analysis.sentences(plain, lang)
-                    asked = own_words.questions_of(plain, lang) or []
-            question = " ".join(asked)
-            # the asking sentences must say something ("how do I get back in?" does not):
-            # two words that tell the help center's articles apart
-            if sum(self._telling(model, t) for t in set(analysed(question, lang))) \
-                    >= analysis.TELLING_WORDS:
-                rest = " ".join(s for s in sentences if s.strip() not in asked)
-                return self.query(question, f"{rest}\n{body}", lang, told=True)
-        subject = own_words.question_part(
-            without_addresses(subject[:SUBJECT_CHARS]), lang, model.vocab.__contains__,
-            lambda term: self._telling(model, term))
-        body = own_words.without_pleasantries(
-            without_addresses(body[: 100 * BODY_CHARS]), lang, model.vocab.__contains__)
-        subject_terms = analysed(subject, lang)
-        unheld = unheld_joins(subject_terms, model.vocab.__contains__, model.synonyms_of)
-        subject_terms = [t for t in subject_terms if t not in unheld]
-        noise = ticket_noise(lang)
-        vague = all(t in noise for t in subject_terms)
-        if vague:  # "Need help": the body's sentence that asks is the question
-            sentence = question_of(body[:BODY_CHARS], lang, lambda said: sum(
-                self._telling(model, t) for t in set(said) - noise))
-            if sentence is not None:
-                return self.query(sentence, body.replace(sentence, " ", 1), lang, told=True)
-        body_terms = analysed(body, lang, BODY_CHARS)
-        chosen = list(dict.fromkeys(subject_terms))[:MAX_TERMS]
-        joined = joined_terms(subject, lang)
-        weights = [
-            SUBJECT_WEIGHT * model.idf(t) * (JOINED_WEIGHT if t in joined else 1.0) for t in chosen
-        ]
-        # "Need help" alone answers nothing, nor "Export": one word is a heading
-        asked = len(chosen) if not vague and len(chosen) >= SUBJECT_TERMS else 0
-        if len(chosen) < MAX_TERMS and body_terms:
-            counts = Counter(t for t in body_terms if t not in chosen)
-            # only words the help center uses: a customer's name or order number says
-            # nothing about which article answers
-            known = [
-                (c * model.idf(t), t)
-                for t, c in counts.items()
-                if t in model.vocab or MORPH + analysis.morph(t) in model.vocab
-            ]
-            known.sort(key=lambda item: (-item[0], item[1]))
-            for _, term in known[: MAX_TERMS - len(chosen)]:
-                chosen.append(term)
-                weights.append(BODY_WEIGHT * model.idf(term))
-        text = ""
-        if subject_terms:  # the search reads words, as a customer types them
-            added = chosen[len(dict.fromkeys(subject_terms)):]
-            words = written(body, lang, set(added))
-            # a Thai run gives several terms: its words once
-            text = " ".join(dict.fromkeys([subject, *(words.get(t, t) for t in added)]))
-        elif chosen:  # only the body says something: the search reads its chosen words
-            words = written(body, lang, set(chosen))
-            text = " ".join(dict.fromkeys(words.get(t, t) for t in chosen))
-        return Query(chosen, weights, tuple(subject_terms + body_terms), len(subject_terms), text,
-                     asked)
-
-    @staticmethod
-    def _telling(model: ArticleMatrix, term: str) -> bool:
-        """A word that tells the help center's articles apart (analysis.tells)."""
-        i = model.vocab.get(term)
-        if i is None:
-            i = model.vocab.get(MORPH + analysis.morph(term))
-        return i is not None and analysis.tells(int(model.df[i]), model.n)
+    def query(self, subject: str, body: str, lang: str) -> Query:
+        """The ticket as a query of `lang`'s articles (kb.gaps.ticket_query)."""
+        return ticket_query(self.models[lang], subject, body, lang)
 
     def link(
         self, tickets: Sequence[Ticket], progress: Callable[[int, int], None] | None = None
@@ -414,7 +297,7 @@ class Linker:
         runner_up = np.partition(rank, -2, axis=1)[:, -2]
         for r, q in enumerate(chunk):
             if q.text and rank[r, pick[r]] > 0 and (
-                    _bare(q) or runner_up[r] >= CONTESTED * rank[r, pick[r]]):
+                    bare(q) or runner_up[r] >= CONTESTED * rank[r, pick[r]]):
                 yield r
 
     @staticmethod
@@ -422,7 +305,7 @@ class Linker:
         """Whether the search's `article` may replace the matrix's first, given the query's
         ranks: one close to the first, or any with a score for a ticket with no body."""
         top = rank.max()
-        return bool(rank[article] >= CONTESTED * top or _bare(q) and rank[article] > 0)
+        return bool(rank[article] >= CONTESTED * top or bare(q) and rank[article] > 0)
 
     def _by_search(self, contested: dict[str, list[int]], queries: dict[str, list[Query]],
                    asks: dict[str, list[int]], found: dict[str, tuple[np.ndarray, np.ndarray]],

@@ -5,15 +5,10 @@ from __future__ import annotations
 import pytest
 
 from kb.gaps import link as link_module
-from kb.gaps.link import (
-    BODY_WEIGHT,
-    JOINED_WEIGHT,
-    MAX_TERMS,
-    SUBJECT_WEIGHT,
-    Linker,
-)
+from kb.gaps.link import MAX_TERMS, Linker
 from kb.gaps.model import Ticket
 from kb.gaps.run import open_linker
+from kb.gaps.ticket_query import BODY_WEIGHT, JOINED_WEIGHT, SUBJECT_WEIGHT
 
 
 @pytest.fixture(scope="module")
