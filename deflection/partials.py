@@ -31,7 +31,7 @@ INCLUDE = re.compile(r"\{%-?\s*include\s+(?:notitle\s+)?" + _LINK + r"\s*-?%\}"
 
 def _target(match: re.Match) -> str:
     """The path an include names: `<my file.md>` or `my%20file.md`, its anchor left out."""
-    found = (match.group(1) or match.group(2)).strip().removeprefix("<").removesuffix(">")
+    found = (match.group(1) or match.group(2)).removeprefix("<").removesuffix(">")
     return unquote(found.strip()).split("#", 1)[0]
 
 
